@@ -1,0 +1,166 @@
+//! Turns the committed data into the compact forms the tokenizer reads in place.
+//!
+//! * Each enabled rank file (`data/encodings/*.tiktoken.gz`, the upstream files)
+//!   is checked against the sha256 tiktoken pins, then written as
+//!   `[u32 count][count x u8 length][token bytes in rank order]`
+//!   (a zero length marks a rank that is not an ordinary token): no base64,
+//!   no per-line parsing at start-up, and about half the size.
+//! * The Unicode classes the pre-tokenizer needs (`\p{L}` split by case,
+//!   `\p{M}`, `\p{N}`, `\s`) come from `regex-syntax`, the same tables the
+//!   reference regex engine uses, as a two-level lookup table.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use sha2::Digest as _;
+
+type BuildResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn main() -> BuildResult<()> {
+    let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    println!("cargo:rerun-if-changed=data/encodings");
+    println!("cargo:rerun-if-changed=build.rs");
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("data/encodings/encodings.json")?)?;
+    for (name, feature) in [
+        ("r50k_base", "ENC_R50K"),
+        ("p50k_base", "ENC_P50K"),
+        ("cl100k_base", "ENC_CL100K"),
+        ("o200k_base", "ENC_O200K"),
+    ] {
+        let path = out.join(format!("{name}.ranks"));
+        if std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_none() {
+            // Still create the file so that include_bytes! paths stay valid;
+            // the code that reads it is compiled out with the feature.
+            std::fs::write(&path, [])?;
+            continue;
+        }
+        let sha = manifest["rankFiles"][name]["sha256"]
+            .as_str()
+            .ok_or(format!("no sha256 for {name} in encodings.json"))?;
+        write_ranks(
+            Path::new(&format!("data/encodings/{name}.tiktoken.gz")),
+            sha,
+            &path,
+        )?;
+    }
+    write_unicode_classes(&out.join("unicode_classes.rs"))?;
+    Ok(())
+}
+
+fn write_ranks(src: &Path, sha256: &str, dst: &Path) -> BuildResult<()> {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(src)?).read_to_string(&mut text)?;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    if hex != sha256 {
+        return Err(format!("{} has sha256 {hex}, expected {sha256}", src.display()).into());
+    }
+    let mut tokens: Vec<(u32, Vec<u8>)> = Vec::new();
+    for line in text.lines() {
+        let (b64, rank) = line.split_once(' ').ok_or("malformed rank line")?;
+        tokens.push((
+            rank.parse()?,
+            base64::engine::general_purpose::STANDARD.decode(b64)?,
+        ));
+    }
+    tokens.sort();
+    // Ranks are contiguous except where a special token sits (p50k's 50256):
+    // such a hole is written as a zero-length token, which never matches.
+    let count = tokens.last().map_or(0, |(r, _)| *r as usize + 1);
+    let mut by_rank: Vec<&[u8]> = vec![&[]; count];
+    for (rank, bytes) in &tokens {
+        if bytes.is_empty() || bytes.len() > 255 {
+            return Err(
+                format!("{}: token {rank} has length {}", src.display(), bytes.len()).into(),
+            );
+        }
+        by_rank[*rank as usize] = bytes;
+    }
+    if count - tokens.len() > 16 {
+        return Err(format!(
+            "{}: {} holes in the ranks",
+            src.display(),
+            count - tokens.len()
+        )
+        .into());
+    }
+    let mut blob = Vec::with_capacity(4 + count * 8);
+    blob.extend_from_slice(&u32::try_from(count)?.to_le_bytes());
+    blob.extend(by_rank.iter().map(|b| b.len() as u8));
+    for bytes in &by_rank {
+        blob.extend_from_slice(bytes);
+    }
+    std::fs::write(dst, blob)?;
+    Ok(())
+}
+
+/// Character classes, in the order the pre-tokenizer (src/pretokenize.rs)
+/// expects them. Every class is disjoint from the others.
+const CLASSES: [(&str, &str); 6] = [
+    ("UPPER", r"[\p{Lu}\p{Lt}]"),
+    ("LOWER", r"\p{Ll}"),
+    ("OTHER_LETTER", r"[\p{Lm}\p{Lo}]"),
+    ("MARK", r"\p{M}"),
+    ("NUMBER", r"\p{N}"),
+    ("SPACE", r"\s"),
+];
+const BLOCK: usize = 128;
+
+fn write_unicode_classes(dst: &Path) -> BuildResult<()> {
+    // Class 0 is "anything else" (punctuation, symbols, controls, unassigned).
+    let mut class = vec![0u8; 0x11_0000];
+    for (i, (_, pattern)) in CLASSES.iter().enumerate() {
+        let hir = regex_syntax::Parser::new().parse(pattern)?;
+        let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(set)) = hir.kind()
+        else {
+            return Err(format!("{pattern} is not a Unicode class").into());
+        };
+        for range in set.ranges() {
+            for c in u32::from(range.start())..=u32::from(range.end()) {
+                let slot = &mut class[c as usize];
+                if *slot != 0 {
+                    return Err(format!("U+{c:04X} is in two classes").into());
+                }
+                *slot = i as u8 + 1;
+            }
+        }
+    }
+    let mut blocks: Vec<&[u8]> = Vec::new();
+    let mut seen: HashMap<&[u8], u16> = HashMap::new();
+    let mut index = Vec::new();
+    for chunk in class.chunks(BLOCK) {
+        let id = *seen.entry(chunk).or_insert_with(|| {
+            blocks.push(chunk);
+            (blocks.len() - 1) as u16
+        });
+        index.push(id);
+    }
+    let mut src = String::new();
+    writeln!(
+        src,
+        "// Generated by build.rs from regex-syntax's Unicode tables."
+    )?;
+    for (i, (name, _)) in CLASSES.iter().enumerate() {
+        writeln!(src, "pub const {name}: u8 = {};", i + 1)?;
+    }
+    writeln!(
+        src,
+        "pub const BLOCK_SHIFT: u32 = {};",
+        BLOCK.trailing_zeros()
+    )?;
+    writeln!(
+        src,
+        "pub static BLOCK_INDEX: [u16; {}] = {:?};",
+        index.len(),
+        index
+    )?;
+    let flat: Vec<u8> = blocks.concat();
+    writeln!(src, "pub static BLOCKS: [u8; {}] = {:?};", flat.len(), flat)?;
+    std::fs::write(dst, src)?;
+    Ok(())
+}

@@ -1,0 +1,316 @@
+//! Byte-pair merging over a rank table, the second half of tiktoken.
+//!
+//! Performance notes, which explain the shape of this file:
+//! * The rank table is the build-time blob (`[count][lengths][bytes]`) read
+//!   in place; the only start-up work is one pass that computes offsets and
+//!   fills an open-addressing hash index of `u32`s. There is no `HashMap` of
+//!   owned `Vec<u8>` keys, so start-up allocates three flat arrays.
+//! * Most pieces are a single token: one hash probe answers them.
+//! * Short pieces use tiktoken's own loop (rescan for the lowest rank after
+//!   each merge), which is fastest when there are a handful of parts. Long
+//!   pieces (runs of one character, base64, minified code) use a heap with
+//!   lazy invalidation, O(n log n), so no input is quadratic. Both pick the
+//!   lowest rank and, among equal ranks, the leftmost pair, so both give
+//!   exactly tiktoken's tokens.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+pub type Rank = u32;
+
+/// Pieces longer than this (in bytes) take the heap path.
+const HEAP_THRESHOLD: usize = 96;
+
+/// A rank table: token bytes by rank, and a hash index from bytes to rank.
+pub struct Ranks {
+    bytes: &'static [u8],
+    /// `offsets[r]..offsets[r + 1]` are the bytes of rank `r`.
+    offsets: Vec<u32>,
+    /// Open addressing, linear probing; each slot holds `rank + 1`, 0 = empty.
+    index: Vec<u32>,
+    shift: u32,
+}
+
+#[inline]
+fn hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        if let Some(dst) = w.get_mut(..rest.len()) {
+            dst.copy_from_slice(rest);
+        }
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    h
+}
+
+impl Ranks {
+    /// Reads a blob written by build.rs. Returns `None` if it is malformed,
+    /// which only a broken build can cause.
+    pub fn from_blob(blob: &'static [u8]) -> Option<Ranks> {
+        let count = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?) as usize;
+        let lengths = blob.get(4..4 + count)?;
+        let bytes = blob.get(4 + count..)?;
+        let mut offsets = Vec::with_capacity(count + 1);
+        let mut at = 0u32;
+        offsets.push(0);
+        for &len in lengths {
+            at += u32::from(len);
+            offsets.push(at);
+        }
+        if at as usize != bytes.len() {
+            return None;
+        }
+        // Load factor below 0.5 keeps probe chains short.
+        let bits = (count * 2).next_power_of_two().trailing_zeros().max(4);
+        let mut ranks = Ranks {
+            bytes,
+            offsets,
+            index: vec![0; 1 << bits],
+            shift: 64 - bits,
+        };
+        let mask = ranks.index.len() - 1;
+        for rank in 0..count as u32 {
+            let token = ranks.token(rank)?;
+            if token.is_empty() {
+                continue; // a hole in the ranks, see build.rs
+            }
+            let mut slot = ranks.slot(token);
+            loop {
+                let cell = ranks.index.get_mut(slot)?;
+                if *cell == 0 {
+                    *cell = rank + 1;
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+        Some(ranks)
+    }
+
+    #[inline]
+    fn slot(&self, bytes: &[u8]) -> usize {
+        (hash(bytes).wrapping_mul(0xD6E8_FEB8_6659_FD93) >> self.shift) as usize
+    }
+
+    /// Number of ordinary tokens.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// The bytes of `rank`, or `None` if it is out of range. A hole in the
+    /// ranks is `Some(&[])`; see [`Ranks::ordinary`].
+    #[inline]
+    fn token(&self, rank: Rank) -> Option<&'static [u8]> {
+        let start = *self.offsets.get(rank as usize)? as usize;
+        let end = *self.offsets.get(rank as usize + 1)? as usize;
+        self.bytes.get(start..end)
+    }
+
+    /// The bytes of an ordinary token, `None` for any other id.
+    #[inline]
+    pub fn ordinary(&self, rank: Rank) -> Option<&'static [u8]> {
+        self.token(rank).filter(|t| !t.is_empty())
+    }
+
+    /// The rank of exactly these bytes, if they are a token.
+    #[inline]
+    pub fn rank(&self, bytes: &[u8]) -> Option<Rank> {
+        let mask = self.index.len() - 1;
+        let mut slot = self.slot(bytes);
+        loop {
+            let cell = *self.index.get(slot)?;
+            if cell == 0 {
+                return None;
+            }
+            if self.token(cell - 1) == Some(bytes) {
+                return Some(cell - 1);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Appends the tokens of one pre-tokenized piece to `out`.
+    pub fn encode_piece(&self, piece: &[u8], scratch: &mut Scratch, out: &mut Vec<Rank>) {
+        if let Some(rank) = self.rank(piece) {
+            out.push(rank);
+            return;
+        }
+        self.merge(piece, scratch);
+        let bounds = &scratch.bounds;
+        for pair in bounds.windows(2) {
+            if let [start, end] = *pair {
+                if let Some(rank) = piece
+                    .get(start as usize..end as usize)
+                    .and_then(|t| self.rank(t))
+                {
+                    out.push(rank);
+                }
+            }
+        }
+    }
+
+    /// Number of tokens of one piece, without materialising them.
+    #[inline]
+    pub fn count_piece(&self, piece: &[u8], scratch: &mut Scratch) -> usize {
+        if piece.len() == 1 || self.rank(piece).is_some() {
+            return 1;
+        }
+        self.merge(piece, scratch);
+        scratch.bounds.len() - 1
+    }
+
+    /// Merges `piece` into tokens; leaves their boundaries in `scratch.bounds`
+    /// (`n + 1` offsets for `n` tokens).
+    fn merge(&self, piece: &[u8], scratch: &mut Scratch) {
+        if piece.len() <= HEAP_THRESHOLD {
+            self.merge_scan(piece, scratch);
+        } else {
+            self.merge_heap(piece, scratch);
+        }
+    }
+
+    #[inline]
+    fn pair_rank(&self, piece: &[u8], start: u32, end: u32) -> Rank {
+        piece
+            .get(start as usize..end as usize)
+            .and_then(|t| self.rank(t))
+            .unwrap_or(Rank::MAX)
+    }
+
+    /// tiktoken's loop: `parts[i]` is (start of part i, rank of part i merged
+    /// with part i + 1).
+    fn merge_scan(&self, piece: &[u8], scratch: &mut Scratch) {
+        let parts = &mut scratch.parts;
+        parts.clear();
+        let n = piece.len() as u32;
+        for i in 0..n {
+            let rank = if i + 2 <= n {
+                self.pair_rank(piece, i, i + 2)
+            } else {
+                Rank::MAX
+            };
+            parts.push((i, rank));
+        }
+        parts.push((n, Rank::MAX));
+        loop {
+            let mut best = (Rank::MAX, usize::MAX);
+            for (i, &(_, rank)) in parts.iter().enumerate() {
+                if rank < best.0 {
+                    best = (rank, i);
+                }
+            }
+            if best.0 == Rank::MAX {
+                break;
+            }
+            let i = best.1;
+            parts.remove(i + 1);
+            // The merged part i now ends where part i + 1 used to.
+            let start_of = |parts: &Vec<(u32, Rank)>, j: usize| parts.get(j).map(|p| p.0);
+            if let (Some(s), Some(e)) = (start_of(parts, i), start_of(parts, i + 2)) {
+                let rank = self.pair_rank(piece, s, e);
+                if let Some(p) = parts.get_mut(i) {
+                    p.1 = rank;
+                }
+            } else if let Some(p) = parts.get_mut(i) {
+                p.1 = Rank::MAX;
+            }
+            if i > 0 {
+                if let (Some(s), Some(e)) = (start_of(parts, i - 1), start_of(parts, i + 1)) {
+                    let rank = self.pair_rank(piece, s, e);
+                    if let Some(p) = parts.get_mut(i - 1) {
+                        p.1 = rank;
+                    }
+                }
+            }
+        }
+        scratch.bounds.clear();
+        scratch.bounds.extend(parts.iter().map(|p| p.0));
+    }
+
+    /// The same merges with a heap: parts are a linked list over byte
+    /// positions, and stale heap entries are skipped when popped.
+    fn merge_heap(&self, piece: &[u8], scratch: &mut Scratch) {
+        let n = piece.len();
+        // next[i] / prev[i]: neighbouring part starts; n marks the end.
+        let Scratch {
+            next,
+            prev,
+            heap,
+            bounds,
+            ..
+        } = scratch;
+        next.clear();
+        next.extend((1..=n).map(|i| i as u32));
+        prev.clear();
+        prev.extend((0..n).map(|i| i.wrapping_sub(1) as u32));
+        heap.clear();
+        for i in 0..n.saturating_sub(1) {
+            let rank = self.pair_rank(piece, i as u32, i as u32 + 2);
+            if rank != Rank::MAX {
+                heap.push(Reverse((rank, i as u32)));
+            }
+        }
+        const DEAD: u32 = u32::MAX;
+        let next_of = |next: &Vec<u32>, i: u32| next.get(i as usize).copied().unwrap_or(DEAD);
+        while let Some(Reverse((rank, start))) = heap.pop() {
+            let mid = next_of(next, start);
+            if mid == DEAD || mid as usize >= n {
+                continue; // part was absorbed, or is the last one
+            }
+            let end = next_of(next, mid);
+            if end == DEAD || self.pair_rank(piece, start, end) != rank {
+                continue; // stale: the pair changed since it was pushed
+            }
+            // Merge `mid` into `start`.
+            if let Some(slot) = next.get_mut(start as usize) {
+                *slot = end;
+            }
+            if let Some(slot) = next.get_mut(mid as usize) {
+                *slot = DEAD;
+            }
+            if (end as usize) < n {
+                if let Some(slot) = prev.get_mut(end as usize) {
+                    *slot = start;
+                }
+                let after = next_of(next, end);
+                let r = self.pair_rank(piece, start, after);
+                if r != Rank::MAX {
+                    heap.push(Reverse((r, start)));
+                }
+            }
+            let before = prev.get(start as usize).copied().unwrap_or(DEAD);
+            if before != DEAD && (before as usize) < n {
+                let r = self.pair_rank(piece, before, end);
+                if r != Rank::MAX {
+                    heap.push(Reverse((r, before)));
+                }
+            }
+        }
+        bounds.clear();
+        let mut at = 0u32;
+        while (at as usize) < n {
+            bounds.push(at);
+            at = next_of(next, at);
+        }
+        bounds.push(n as u32);
+    }
+}
+
+/// Buffers reused across pieces, so that counting allocates once per call.
+#[derive(Default)]
+pub struct Scratch {
+    parts: Vec<(u32, Rank)>,
+    bounds: Vec<u32>,
+    next: Vec<u32>,
+    prev: Vec<u32>,
+    heap: BinaryHeap<Reverse<(Rank, u32)>>,
+}

@@ -1,0 +1,154 @@
+//! The one error type of tokenmeter.
+//!
+//! Every fallible call returns [`Result`]. Inside wasm a panic traps and leaves
+//! the instance unusable, so nothing that input can reach panics: bad input is
+//! an [`Error`] with a stable [`ErrorCode`] and a message that names the field.
+
+use std::fmt;
+
+/// Stable, documented error codes. Their `as_str` spellings are part of the
+/// public API (they become `err.code` in JavaScript): never rename one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// A value has the wrong type, is out of range, or is malformed.
+    InvalidArgument,
+    /// A model id that neither the catalogue nor the tokenizer map knows.
+    UnknownModel,
+    /// An encoding name that tiktoken does not define.
+    UnknownEncoding,
+    /// A known encoding whose rank table this build does not carry.
+    EncodingNotBundled,
+    /// A token id outside the encoding's vocabulary.
+    InvalidToken,
+    /// The request cannot fit the model's context window.
+    ContextOverflow,
+    /// The spend would pass a budget.
+    BudgetExceeded,
+    /// A catalogue (models JSON) that does not validate; nothing was loaded.
+    InvalidCatalogue,
+    /// A serialized ledger that does not validate; nothing was loaded.
+    InvalidLedger,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::UnknownModel => "UNKNOWN_MODEL",
+            ErrorCode::UnknownEncoding => "UNKNOWN_ENCODING",
+            ErrorCode::EncodingNotBundled => "ENCODING_NOT_BUNDLED",
+            ErrorCode::InvalidToken => "INVALID_TOKEN",
+            ErrorCode::ContextOverflow => "CONTEXT_OVERFLOW",
+            ErrorCode::BudgetExceeded => "BUDGET_EXCEEDED",
+            ErrorCode::InvalidCatalogue => "INVALID_CATALOGUE",
+            ErrorCode::InvalidLedger => "INVALID_LEDGER",
+        }
+    }
+}
+
+/// An error with a stable code, the field it concerns (a path such as
+/// `messages[2].content`), and a message meant for the person who passed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    field: Option<String>,
+    message: String,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error about one field; the message is prefixed with the field's path.
+    pub fn field(code: ErrorCode, field: impl Into<String>, message: impl fmt::Display) -> Self {
+        let field = field.into();
+        Error {
+            code,
+            message: format!("{field}: {message}"),
+            field: Some(field),
+        }
+    }
+
+    /// Shorthand for the most common case, an `INVALID_ARGUMENT` about a field.
+    pub fn invalid(field: impl Into<String>, message: impl fmt::Display) -> Self {
+        Self::field(ErrorCode::InvalidArgument, field, message)
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    pub fn field_name(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The known names closest to `wanted`, for "did you mean" hints in
+/// `UNKNOWN_MODEL` and `UNKNOWN_ENCODING` messages.
+pub fn near_matches<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let wanted = wanted.to_ascii_lowercase();
+    let mut scored: Vec<(usize, &str)> = known
+        .map(|k| (edit_distance(&wanted, &k.to_ascii_lowercase()), k))
+        .filter(|(d, k)| *d <= (k.len() / 3).max(2) || k.contains(wanted.as_str()))
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, k)| k.to_string())
+        .collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    // Model ids are short; guard against a hostile 50 MB "model" anyway.
+    if a.len() > 256 || b.len() > 256 {
+        return usize::MAX;
+    }
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// "did you mean" suffix for a message, empty when nothing is close.
+pub fn did_you_mean(matches: &[String]) -> String {
+    if matches.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", matches.join(", "))
+    }
+}

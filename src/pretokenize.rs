@@ -1,0 +1,376 @@
+//! The pre-tokenizer: splits text into the pieces that BPE then merges.
+//!
+//! tiktoken splits with a regex per encoding (run by `fancy-regex`). This is a
+//! hand-written scanner for each of those regexes, because a regex engine with
+//! look-around is the slowest part of tiktoken and a large part of its wasm
+//! size. Each `*_piece_end` function returns exactly the end of the match the
+//! regex would find at a position: the alternatives are tried in the regex's
+//! order, and where the regex backtracks the scanner computes the backtracked
+//! end directly. `tests/pretokenize.rs` checks every pattern against the regex
+//! itself on random and adversarial text.
+//!
+//! The three patterns (tiktoken 0.14.0):
+//! * r50k (r50k_base, p50k_base, p50k_edit):
+//!   `'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s`
+//! * cl100k: `'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+|
+//!   ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s`
+//! * o200k (o200k_base, o200k_harmony), with U = `[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]`,
+//!   W = `[\p{Ll}\p{Lm}\p{Lo}\p{M}]` and C = `(?i:'s|'t|'re|'ve|'m|'ll|'d)`:
+//!   `[^\r\n\p{L}\p{N}]?U*W+C?|[^\r\n\p{L}\p{N}]?U+W*C?|\p{N}{1,3}|
+//!   ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+`
+
+mod classes {
+    include!(concat!(env!("OUT_DIR"), "/unicode_classes.rs"));
+}
+
+/// Which of tiktoken's split regexes an encoding uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    R50k,
+    Cl100k,
+    O200k,
+}
+
+const OTHER: u8 = 0;
+use classes::{LOWER, MARK, NUMBER, OTHER_LETTER, SPACE, UPPER};
+
+/// ASCII classes, looked up without touching the Unicode tables.
+// Evaluated at compile time: an out-of-bounds index would fail the build.
+#[allow(clippy::indexing_slicing)]
+static ASCII: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_uppercase() {
+            UPPER
+        } else if b.is_ascii_lowercase() {
+            LOWER
+        } else if b.is_ascii_digit() {
+            NUMBER
+        } else if matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+            SPACE
+        } else {
+            OTHER
+        };
+        c += 1;
+    }
+    t
+};
+
+#[inline]
+fn class_of(c: char) -> u8 {
+    let cp = c as u32;
+    if cp < 128 {
+        return ASCII.get(cp as usize).copied().unwrap_or(OTHER);
+    }
+    let block = classes::BLOCK_INDEX
+        .get((cp >> classes::BLOCK_SHIFT) as usize)
+        .copied()
+        .unwrap_or(0) as usize;
+    let offset = (cp & ((1 << classes::BLOCK_SHIFT) - 1)) as usize;
+    classes::BLOCKS
+        .get((block << classes::BLOCK_SHIFT) + offset)
+        .copied()
+        .unwrap_or(OTHER)
+}
+
+#[inline]
+fn is_letter(k: u8) -> bool {
+    matches!(k, UPPER | LOWER | OTHER_LETTER)
+}
+/// `[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]`
+#[inline]
+fn is_upper_set(k: u8) -> bool {
+    matches!(k, UPPER | OTHER_LETTER | MARK)
+}
+/// `[\p{Ll}\p{Lm}\p{Lo}\p{M}]`
+#[inline]
+fn is_lower_set(k: u8) -> bool {
+    matches!(k, LOWER | OTHER_LETTER | MARK)
+}
+/// `[^\s\p{L}\p{N}]`
+#[inline]
+fn is_punct(k: u8) -> bool {
+    matches!(k, OTHER | MARK)
+}
+
+/// A cursor over the text: each step decodes one char and its class.
+struct Scan<'a> {
+    s: &'a str,
+}
+
+impl Scan<'_> {
+    /// The char at byte offset `i`, its class and the offset after it.
+    #[inline]
+    fn at(&self, i: usize) -> Option<(char, u8, usize)> {
+        let c = self.s.get(i..)?.chars().next()?;
+        Some((c, class_of(c), i + c.len_utf8()))
+    }
+
+    /// End of the run of chars from `i` whose class satisfies `pred`.
+    #[inline]
+    fn run(&self, mut i: usize, pred: impl Fn(u8) -> bool) -> usize {
+        // ASCII fast path: most runs are ASCII letters, digits or spaces.
+        let bytes = self.s.as_bytes();
+        while let Some(&b) = bytes.get(i) {
+            if b < 128 {
+                if pred(ASCII.get(b as usize).copied().unwrap_or(OTHER)) {
+                    i += 1;
+                    continue;
+                }
+                return i;
+            }
+            match self.at(i) {
+                Some((_, k, next)) if pred(k) => i = next,
+                _ => return i,
+            }
+        }
+        i
+    }
+
+    /// `\p{N}{1,3}` from `i` (the char at `i` is known to be a number).
+    fn digits(&self, i: usize) -> usize {
+        let mut end = i;
+        for _ in 0..3 {
+            match self.at(end) {
+                Some((_, NUMBER, next)) => end = next,
+                _ => break,
+            }
+        }
+        end
+    }
+
+    /// A contraction at `i`: `'(?:[sdmt]|ll|ve|re)`, case-insensitively
+    /// (`(?i)` in Unicode mode also folds `ſ` to `s`) when `fold` is set.
+    fn contraction(&self, i: usize, fold: bool) -> Option<usize> {
+        let rest = self.s.as_bytes().get(i..)?;
+        if rest.first() != Some(&b'\'') {
+            return None;
+        }
+        let lower = |b: Option<&u8>| match b {
+            Some(&b) if fold => Some(b.to_ascii_lowercase()),
+            Some(&b) => Some(b),
+            None => None,
+        };
+        let (a, b) = (lower(rest.get(1)), lower(rest.get(2)));
+        match (a, b) {
+            (Some(b'l'), Some(b'l')) | (Some(b'v' | b'r'), Some(b'e')) => Some(i + 3),
+            (Some(b's' | b'd' | b'm' | b't'), _) => Some(i + 2),
+            // U+017F LATIN SMALL LETTER LONG S is "s" under Unicode case folding.
+            _ if fold && rest.get(1..3) == Some("ſ".as_bytes()) => Some(i + 3),
+            _ => None,
+        }
+    }
+
+    /// End of a whitespace run that starts at `i`, and whether any char in it
+    /// is `\r` or `\n` (then also the end of the last one).
+    fn space_run(&self, i: usize) -> (usize, Option<usize>) {
+        let mut end = i;
+        let mut last_newline = None;
+        while let Some((c, k, next)) = self.at(end) {
+            if k != SPACE {
+                break;
+            }
+            if c == '\r' || c == '\n' {
+                last_newline = Some(next);
+            }
+            end = next;
+        }
+        (end, last_newline)
+    }
+
+    /// Start of the last char before `end`.
+    fn prev_char(&self, end: usize) -> usize {
+        self.s
+            .get(..end)
+            .and_then(|head| head.char_indices().next_back())
+            .map_or(end, |(p, _)| p)
+    }
+
+    /// `\s+(?!\S)` or a single `\s`, for a run `[i, end)` that is followed by
+    /// a non-space: every space but the last, so that the last one can lead
+    /// the next word.
+    fn spaces_before_word(&self, i: usize, end: usize) -> usize {
+        let last = self.prev_char(end);
+        if last > i {
+            last
+        } else {
+            end
+        }
+    }
+}
+
+/// Splits `text` into pieces, calling `f` with each piece's byte range. Stops
+/// early, returning `false`, as soon as `f` returns `false`.
+pub fn split(pattern: Pattern, text: &str, mut f: impl FnMut(usize, usize) -> bool) -> bool {
+    let scan = Scan { s: text };
+    let mut i = 0;
+    while i < text.len() {
+        let end = match pattern {
+            Pattern::R50k => r50k_piece_end(&scan, i),
+            Pattern::Cl100k => cl100k_piece_end(&scan, i),
+            Pattern::O200k => o200k_piece_end(&scan, i),
+        };
+        // Every branch consumes at least one char; guard anyway so that a bug
+        // can never become an endless loop.
+        let end = if end > i {
+            end
+        } else {
+            scan.at(i).map_or(text.len(), |(_, _, n)| n)
+        };
+        if !f(i, end) {
+            return false;
+        }
+        i = end;
+    }
+    true
+}
+
+fn r50k_piece_end(scan: &Scan, i: usize) -> usize {
+    let Some((c, k, next)) = scan.at(i) else {
+        return i;
+    };
+    if let Some(end) = scan.contraction(i, false) {
+        return end;
+    }
+    // ` ?\p{L}++`, ` ?\p{N}++`, ` ?[^\s\p{L}\p{N}]++`
+    let (start, k) = if c == ' ' {
+        match scan.at(next) {
+            Some((_, k2, _)) if k2 != SPACE => (next, k2),
+            _ => (i, k),
+        }
+    } else {
+        (i, k)
+    };
+    if is_letter(k) {
+        return scan.run(start, is_letter);
+    }
+    if k == NUMBER {
+        return scan.run(start, |k| k == NUMBER);
+    }
+    if is_punct(k) {
+        return scan.run(start, is_punct);
+    }
+    // `\s++$|\s+(?!\S)|\s`
+    let (end, _) = scan.space_run(i);
+    if end == scan.s.len() {
+        end
+    } else {
+        scan.spaces_before_word(i, end)
+    }
+}
+
+fn cl100k_piece_end(scan: &Scan, i: usize) -> usize {
+    let Some((c, k, next)) = scan.at(i) else {
+        return i;
+    };
+    if let Some(end) = scan.contraction(i, true) {
+        return end;
+    }
+    // `[^\r\n\p{L}\p{N}]?+\p{L}++`
+    if is_letter(k) {
+        return scan.run(i, is_letter);
+    }
+    if k != NUMBER && c != '\r' && c != '\n' {
+        if let Some((_, k2, _)) = scan.at(next) {
+            if is_letter(k2) {
+                return scan.run(next, is_letter);
+            }
+        }
+    }
+    // `\p{N}{1,3}+`
+    if k == NUMBER {
+        return scan.digits(i);
+    }
+    // ` ?[^\s\p{L}\p{N}]++[\r\n]*+`
+    if let Some(end) = punct_run(scan, c, k, i, next, "\r\n") {
+        return end;
+    }
+    // `\s++$|\s*[\r\n]|\s+(?!\S)|\s`
+    let (end, last_newline) = scan.space_run(i);
+    if end == scan.s.len() {
+        return end;
+    }
+    if let Some(nl) = last_newline {
+        return nl;
+    }
+    scan.spaces_before_word(i, end)
+}
+
+/// ` ?[^\s\p{L}\p{N}]+` followed by any run of the chars in `trail`.
+fn punct_run(scan: &Scan, c: char, k: u8, i: usize, next: usize, trail: &str) -> Option<usize> {
+    let start = if is_punct(k) {
+        i
+    } else if c == ' ' && matches!(scan.at(next), Some((_, k2, _)) if is_punct(k2)) {
+        next
+    } else {
+        return None;
+    };
+    let mut end = scan.run(start, is_punct);
+    while let Some((c, _, n)) = scan.at(end) {
+        if !trail.contains(c) {
+            break;
+        }
+        end = n;
+    }
+    Some(end)
+}
+
+fn o200k_piece_end(scan: &Scan, i: usize) -> usize {
+    let Some((c, k, next)) = scan.at(i) else {
+        return i;
+    };
+    // `[^\r\n\p{L}\p{N}]?` may take `c` as a prefix.
+    let prefix = !is_letter(k) && k != NUMBER && c != '\r' && c != '\n';
+    let starts: &[usize] = if prefix { &[next, i] } else { &[i] };
+    // First alternative, `U* W+ C?`, with and then without the prefix.
+    for &start in starts {
+        if let Some(end) = upper_then_lower(scan, start) {
+            return scan.contraction(end, true).unwrap_or(end);
+        }
+    }
+    // Second alternative, `U+ W* C?`.
+    for &start in starts {
+        let upper_end = scan.run(start, is_upper_set);
+        if upper_end > start {
+            let end = scan.run(upper_end, is_lower_set);
+            return scan.contraction(end, true).unwrap_or(end);
+        }
+    }
+    // `\p{N}{1,3}`
+    if k == NUMBER {
+        return scan.digits(i);
+    }
+    // ` ?[^\s\p{L}\p{N}]+[\r\n/]*`
+    if let Some(end) = punct_run(scan, c, k, i, next, "\r\n/") {
+        return end;
+    }
+    // `\s*[\r\n]+|\s+(?!\S)|\s+`
+    let (end, last_newline) = scan.space_run(i);
+    if let Some(nl) = last_newline {
+        return nl;
+    }
+    if end == scan.s.len() {
+        return end;
+    }
+    scan.spaces_before_word(i, end)
+}
+
+/// `U* W+` from `start`, as a backtracking engine matches it: the greedy `U*`
+/// gives back chars until `W+` can match. `U` and `W` overlap in `Lm`, `Lo`
+/// and `M`, so the end depends on the last such char of the `U` run.
+fn upper_then_lower(scan: &Scan, start: usize) -> Option<usize> {
+    let upper_end = scan.run(start, is_upper_set);
+    if let Some((_, LOWER, _)) = scan.at(upper_end) {
+        return Some(scan.run(upper_end, is_lower_set));
+    }
+    // Back off to the last char of the U run that is also in W; W+ then ends
+    // right after it, since the chars after it in the run are upper case only.
+    let run = scan.s.get(start..upper_end)?;
+    let (offset, c) = run
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_lower_set(class_of(c)))?;
+    Some(start + offset + c.len_utf8())
+}

@@ -1,0 +1,371 @@
+//! Encoding, decoding and counting text, exactly as OpenAI's tiktoken does.
+//!
+//! A [`Tokenizer`] is cheap to make (the tables behind it are shared and built
+//! once per process) and is what every other capability counts with. For a
+//! model whose tokenizer is not public it counts with a stated proxy encoding
+//! and scale factor, and says so in [`TokenizerInfo::exact`].
+
+use std::collections::HashSet;
+
+use crate::bpe::{Rank, Scratch};
+use crate::catalogue;
+use crate::encodings::{self, truncate_for_message, Encoding, Tables};
+use crate::error::{did_you_mean, near_matches, Error, ErrorCode, Result};
+use crate::pretokenize;
+
+/// The encoding used when neither a model nor an encoding is given.
+pub const DEFAULT_ENCODING: Encoding = Encoding::O200kBase;
+
+/// Which special-token texts (`<|endoftext|>` ...) become special tokens.
+/// Anything else that looks like one is ordinary text, as with tiktoken's
+/// `encode(text, allowed_special=..., disallowed_special=())`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AllowedSpecial {
+    #[default]
+    None,
+    All,
+    Some(HashSet<String>),
+}
+
+/// How a model's tokens are counted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenizerInfo {
+    /// The encoding that counts (for an estimate, the proxy).
+    pub encoding: Encoding,
+    /// `true` only when the count is the model's own tokenizer's count.
+    pub exact: bool,
+    /// `"tiktoken"` for exact counts, else how the estimate is made.
+    pub method: String,
+    /// Estimates multiply the proxy count by `factor_per_mille / 1000` and
+    /// round up; 1000 for exact counts.
+    pub factor_per_mille: u32,
+}
+
+/// Counts, encodes and decodes for one encoding (or one model's estimate).
+#[derive(Clone, Copy)]
+pub struct Tokenizer {
+    tables: &'static Tables,
+    encoding: Encoding,
+    factor_per_mille: u32,
+}
+
+impl Tokenizer {
+    /// The exact tokenizer of an encoding.
+    pub fn new(encoding: Encoding) -> Result<Tokenizer> {
+        Ok(Tokenizer {
+            tables: encoding.tables()?,
+            encoding,
+            factor_per_mille: 1000,
+        })
+    }
+
+    /// The tokenizer of a model: exact for OpenAI models (tiktoken's map,
+    /// then the catalogue), an estimate for models whose tokenizer is not
+    /// public. `UNKNOWN_MODEL`, with near matches, for anything else.
+    pub fn for_model(model: &str) -> Result<Tokenizer> {
+        Self::from_info(&tokenizer_info(model)?)
+    }
+
+    fn from_info(info: &TokenizerInfo) -> Result<Tokenizer> {
+        Ok(Tokenizer {
+            factor_per_mille: info.factor_per_mille,
+            ..Tokenizer::new(info.encoding)?
+        })
+    }
+
+    /// Resolves the `{ model?, encoding? }` pair every counting call takes:
+    /// the model's tokenizer, else the encoding, else [`DEFAULT_ENCODING`].
+    /// Both given and disagreeing is an error rather than a silent choice.
+    pub fn resolve(model: Option<&str>, encoding: Option<&str>) -> Result<Tokenizer> {
+        let encoding = encoding.map(Encoding::from_name).transpose()?;
+        match (model, encoding) {
+            (Some(model), Some(encoding)) => {
+                let info = tokenizer_info(model)?;
+                if info.encoding != encoding || !info.exact {
+                    return Err(Error::invalid(
+                        "encoding",
+                        format!(
+                            "{model} counts with {}{}, not {}; pass model or encoding, not both",
+                            info.encoding.name(),
+                            if info.exact { "" } else { " (estimate)" },
+                            encoding.name()
+                        ),
+                    ));
+                }
+                Tokenizer::from_info(&info)
+            }
+            (Some(model), None) => Tokenizer::for_model(model),
+            (None, Some(encoding)) => Tokenizer::new(encoding),
+            (None, None) => Tokenizer::new(DEFAULT_ENCODING),
+        }
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Whether counts are exact (not a scaled estimate).
+    pub fn is_exact(&self) -> bool {
+        self.factor_per_mille == 1000
+    }
+
+    /// One past the largest token id (specials included).
+    pub fn n_vocab(&self) -> u32 {
+        self.tables.n_vocab
+    }
+
+    /// Tokens of `text`. Fails only for an estimated model, which has no
+    /// public token ids to give.
+    pub fn encode(&self, text: &str, allowed: &AllowedSpecial) -> Result<Vec<Rank>> {
+        self.require_exact("encode")?;
+        let mut out = Vec::with_capacity(text.len() / 4 + 1);
+        let mut scratch = Scratch::default();
+        self.for_each_segment(text, allowed, |segment| {
+            match segment {
+                Segment::Special(id) => out.push(id),
+                Segment::Text(t) => self.encode_ordinary_into(t, &mut scratch, &mut out),
+            }
+            true
+        });
+        Ok(out)
+    }
+
+    /// Tokens of `text` with every special-looking text as ordinary text.
+    pub fn encode_ordinary(&self, text: &str) -> Result<Vec<Rank>> {
+        self.encode(text, &AllowedSpecial::None)
+    }
+
+    fn encode_ordinary_into(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Rank>) {
+        let bytes = text.as_bytes();
+        let ranks = self.tables.ranks;
+        pretokenize::split(self.encoding.pattern(), text, |start, end| {
+            if let Some(piece) = bytes.get(start..end) {
+                ranks.encode_piece(piece, scratch, out);
+            }
+            true
+        });
+    }
+
+    /// The number of tokens of `text` (for an estimate, the scaled count).
+    pub fn count(&self, text: &str, allowed: &AllowedSpecial) -> usize {
+        self.scale(self.count_raw(text, allowed, usize::MAX))
+    }
+
+    /// [`Tokenizer::count`] with no special tokens.
+    pub fn count_ordinary(&self, text: &str) -> usize {
+        self.count(text, &AllowedSpecial::None)
+    }
+
+    /// The count if it is at most `limit`, else `None`. Stops as soon as the
+    /// limit is passed, so a 10 MB text is not tokenized to learn that it
+    /// has more than 1,000 tokens.
+    pub fn count_within(
+        &self,
+        text: &str,
+        allowed: &AllowedSpecial,
+        limit: usize,
+    ) -> Option<usize> {
+        // The unscaled count must stay within limit / factor.
+        let raw_limit = limit.saturating_mul(1000) / self.factor_per_mille.max(1) as usize;
+        let raw = self.count_raw(text, allowed, raw_limit.saturating_add(1));
+        let scaled = self.scale(raw);
+        (raw <= raw_limit && scaled <= limit).then_some(scaled)
+    }
+
+    /// Applies an estimate's factor (exact tokenizers: identity).
+    pub fn scale(&self, raw: usize) -> usize {
+        if self.factor_per_mille == 1000 {
+            raw
+        } else {
+            let scaled = (raw as u128 * u128::from(self.factor_per_mille)).div_ceil(1000);
+            usize::try_from(scaled).unwrap_or(usize::MAX)
+        }
+    }
+
+    /// Counts up to `stop_at` tokens (then returns a value >= `stop_at`).
+    fn count_raw(&self, text: &str, allowed: &AllowedSpecial, stop_at: usize) -> usize {
+        let mut total = 0usize;
+        let mut scratch = Scratch::default();
+        let bytes = text.as_bytes();
+        let ranks = self.tables.ranks;
+        let pattern = self.encoding.pattern();
+        self.for_each_segment(text, allowed, |segment| {
+            match segment {
+                Segment::Special(_) => total += 1,
+                Segment::Text(t) => {
+                    let base = t.as_ptr() as usize - bytes.as_ptr() as usize;
+                    pretokenize::split(pattern, t, |start, end| {
+                        let Some(piece) = bytes.get(base + start..base + end) else {
+                            return false;
+                        };
+                        // A token is at most 255 bytes, so a long piece has at
+                        // least len / 255 tokens: skip merging what cannot fit.
+                        if total + piece.len() / 255 >= stop_at {
+                            total = total.saturating_add(piece.len() / 255 + 1);
+                            return false;
+                        }
+                        total += ranks.count_piece(piece, &mut scratch);
+                        total < stop_at
+                    });
+                }
+            }
+            total < stop_at
+        });
+        total
+    }
+
+    /// Splits `text` at the allowed special tokens, in order.
+    fn for_each_segment<'t>(
+        &self,
+        text: &'t str,
+        allowed: &AllowedSpecial,
+        mut f: impl FnMut(Segment<'t>) -> bool,
+    ) {
+        if matches!(allowed, AllowedSpecial::None) {
+            f(Segment::Text(text));
+            return;
+        }
+        let mut rest = text;
+        let mut search_from = 0;
+        while let Some(found) = rest.get(search_from..).and_then(|r| r.find("<|")) {
+            let at = search_from + found;
+            let special = rest.get(at..).and_then(|tail| {
+                // Look for the closing "|>" only as far as the longest special
+                // token reaches, so that text full of "<|" stays linear.
+                let window = tail
+                    .as_bytes()
+                    .get(..tail.len().min(self.tables.special_max_len))?;
+                let close = window.windows(2).position(|w| w == b"|>")?;
+                let candidate = tail.get(..close + 2)?;
+                let id = *self.tables.special.get(candidate)?;
+                let ok = match allowed {
+                    AllowedSpecial::All => true,
+                    AllowedSpecial::Some(set) => set.contains(candidate),
+                    AllowedSpecial::None => false,
+                };
+                ok.then_some((candidate.len(), id))
+            });
+            match special {
+                Some((len, id)) => {
+                    if at > 0 && !f(Segment::Text(rest.get(..at).unwrap_or(""))) {
+                        return;
+                    }
+                    if !f(Segment::Special(id)) {
+                        return;
+                    }
+                    rest = rest.get(at + len..).unwrap_or("");
+                    search_from = 0;
+                }
+                None => search_from = at + 2,
+            }
+        }
+        if !rest.is_empty() {
+            f(Segment::Text(rest));
+        }
+    }
+
+    /// The text of `tokens`. Bytes that are not valid UTF-8 on their own (a
+    /// character split across a slice of tokens) become U+FFFD, as tiktoken's
+    /// `decode` does.
+    pub fn decode(&self, tokens: &[Rank]) -> Result<String> {
+        Ok(String::from_utf8_lossy(&self.decode_bytes(tokens)?).into_owned())
+    }
+
+    /// The raw bytes of `tokens`.
+    pub fn decode_bytes(&self, tokens: &[Rank]) -> Result<Vec<u8>> {
+        self.require_exact("decode")?;
+        let mut out = Vec::with_capacity(tokens.len() * 4);
+        for (i, &t) in tokens.iter().enumerate() {
+            out.extend_from_slice(self.token_bytes(t).ok_or_else(|| {
+                Error::field(
+                    ErrorCode::InvalidToken,
+                    format!("tokens[{i}]"),
+                    format!(
+                        "{t} is not a token of {} (ids are below {})",
+                        self.encoding.name(),
+                        self.n_vocab()
+                    ),
+                )
+            })?);
+        }
+        Ok(out)
+    }
+
+    /// The bytes of one token, ordinary or special.
+    pub fn token_bytes(&self, token: Rank) -> Option<&[u8]> {
+        self.tables
+            .ranks
+            .ordinary(token)
+            .or_else(|| self.tables.special_by_id.get(&token).map(|s| s.as_bytes()))
+    }
+
+    fn require_exact(&self, what: &str) -> Result<()> {
+        if self.is_exact() {
+            Ok(())
+        } else {
+            Err(Error::invalid(
+                "model",
+                format!("this model's tokenizer is not public, so {what} has no token ids to work with; counts are estimates (pass an encoding to {what})"),
+            ))
+        }
+    }
+}
+
+enum Segment<'t> {
+    Text(&'t str),
+    Special(Rank),
+}
+
+/// How `model`'s tokens are counted: tiktoken's map for OpenAI models, the
+/// catalogue's tokenizer entry for the rest.
+pub fn tokenizer_info(model: &str) -> Result<TokenizerInfo> {
+    if let Some(encoding) = encodings::openai_encoding_for_model(model) {
+        return Ok(TokenizerInfo {
+            encoding,
+            exact: true,
+            method: "tiktoken".to_string(),
+            factor_per_mille: 1000,
+        });
+    }
+    if let Some(info) = catalogue::tokenizer_info(model) {
+        return Ok(info);
+    }
+    Err(unknown_model(model))
+}
+
+/// The `UNKNOWN_MODEL` error, with the closest known ids.
+pub fn unknown_model(model: &str) -> Error {
+    let ids = catalogue::model_ids();
+    let mut known: Vec<&str> = ids.iter().map(String::as_str).collect();
+    for name in encodings::openai_model_names() {
+        known.push(name);
+    }
+    let near = near_matches(model, known.into_iter());
+    Error::field(
+        ErrorCode::UnknownModel,
+        "model",
+        format!(
+            "unknown model {:?}{}",
+            truncate_for_message(model),
+            did_you_mean(&near)
+        ),
+    )
+}
+
+/// The name of the encoding tiktoken uses for an OpenAI `model`.
+pub fn encoding_for_model(model: &str) -> Result<Encoding> {
+    let info = tokenizer_info(model)?;
+    if info.exact {
+        Ok(info.encoding)
+    } else {
+        Err(Error::field(
+            ErrorCode::UnknownModel,
+            "model",
+            format!(
+                "{model}'s tokenizer is not public; tokenmeter estimates its counts with {} ({})",
+                info.encoding.name(),
+                info.method
+            ),
+        ))
+    }
+}
