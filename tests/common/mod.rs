@@ -178,10 +178,10 @@ pub fn random_text(rng: &mut Rng, max_parts: usize) -> String {
     let mut s = String::new();
     for _ in 0..n {
         if rng.below(4) == 0 {
-            let w: &str = rng.pick(WORDS);
+            let w: &&str = rng.pick(WORDS);
             s.push_str(w);
         } else {
-            let c: &str = rng.pick(ALPHABET);
+            let c: &&str = rng.pick(ALPHABET);
             s.push_str(c);
         }
     }
