@@ -2,6 +2,7 @@
 //!
 //! * [`tokens`]: count, encode and decode exactly as OpenAI's tiktoken does.
 //! * [`catalogue`]: the dated, sourced model and price catalogue.
+//! * [`chat`]: counting chat messages, images and tool definitions.
 //!
 //! Every fallible call returns [`Result`] with an [`Error`] whose
 //! [`ErrorCode`] is stable; nothing that input can reach panics.
@@ -20,6 +21,7 @@
 
 mod bpe;
 pub mod catalogue;
+pub mod chat;
 pub mod encodings;
 pub mod error;
 mod pretokenize;

@@ -172,6 +172,17 @@ impl Tokenizer {
         (raw <= raw_limit && scaled <= limit).then_some(scaled)
     }
 
+    /// The count before an estimate's factor is applied. Sums of these, scaled
+    /// once with [`Tokenizer::scale`], round up only once.
+    pub fn count_unscaled(&self, text: &str) -> usize {
+        self.count_raw(text, &AllowedSpecial::None, usize::MAX)
+    }
+
+    /// An estimate's scale factor in thousandths (1000 for exact counts).
+    pub fn factor_per_mille(&self) -> u32 {
+        self.factor_per_mille
+    }
+
     /// Applies an estimate's factor (exact tokenizers: identity).
     pub fn scale(&self, raw: usize) -> usize {
         if self.factor_per_mille == 1000 {
