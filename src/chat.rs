@@ -391,7 +391,7 @@ pub fn count_chat_within(
     let mut total: i64 = 3; // reply priming
     total += count_tools(&tokenizer, tools) as i64;
     for message in messages {
-        total += message_tokens(&tokenizer, model, message) as i64;
+        total += message_tokens(&tokenizer, model, message);
         if total.max(0) as usize > raw_limit {
             return Ok(None);
         }
