@@ -26,6 +26,8 @@ pub mod encodings;
 pub mod error;
 mod pretokenize;
 pub mod tokens;
+#[cfg(feature = "wasm")]
+mod wasm;
 
 pub use encodings::Encoding;
 pub use error::{Error, ErrorCode, Result};

@@ -1,0 +1,168 @@
+//! Value and error conversion between JavaScript and the Rust API.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, ErrorCode};
+
+pub type JsResult<T> = Result<T, JsValue>;
+
+/// A real JS `Error` with a stable `code` and the `field` it concerns.
+pub fn js_error(e: Error) -> JsValue {
+    let err = js_sys::Error::new(e.message());
+    err.set_name("TokenmeterError");
+    let obj: &JsValue = err.as_ref();
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(obj, &"code".into(), &e.code().as_str().into());
+    let field = e.field_name().map_or(JsValue::NULL, JsValue::from_str);
+    let _ = js_sys::Reflect::set(obj, &"field".into(), &field);
+    err.into()
+}
+
+impl From<Error> for JsValue {
+    fn from(e: Error) -> JsValue {
+        js_error(e)
+    }
+}
+
+/// A JS string argument. Lone surrogates arrive as U+FFFD, as tiktoken
+/// counts them.
+pub fn string(value: &JsValue, field: &str) -> Result<String, Error> {
+    value
+        .as_string()
+        .ok_or_else(|| Error::invalid(field, format!("must be a string, got {}", js_type(value))))
+}
+
+/// A whole number from 0 to 2^53 - 1.
+pub fn count(value: &JsValue, field: &str) -> Result<u64, Error> {
+    match value.as_f64() {
+        Some(n)
+            if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 =>
+        {
+            Ok(n as u64)
+        }
+        Some(n) => Err(Error::invalid(
+            field,
+            format!("must be a whole number from 0 to 2^53-1, got {n}"),
+        )),
+        None => Err(Error::invalid(
+            field,
+            format!("must be a number, got {}", js_type(value)),
+        )),
+    }
+}
+
+/// Any JS value as JSON, for the Rust API's JSON-shaped inputs (messages,
+/// options, catalogues). It goes through `JSON.stringify`, so cycles, BigInts
+/// and absurd nesting become errors instead of traps, and `__proto__` keys
+/// are plain data. Non-finite numbers are kept visible (as the strings "NaN",
+/// "Infinity") so that they are rejected by name instead of becoming null.
+pub fn json(value: &JsValue, field: &str) -> Result<serde_json::Value, Error> {
+    if value.is_undefined() {
+        return Ok(serde_json::Value::Null);
+    }
+    let text = js_sys::JSON::stringify_with_replacer(value, &non_finite_replacer())
+        .map_err(|e| {
+            let why = e
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_default();
+            Error::invalid(field, format!("is not JSON-serialisable ({why})"))
+        })?
+        .as_string()
+        .unwrap_or_default();
+    let text = replace_lone_surrogate_escapes(&text);
+    serde_json::from_str(&text)
+        .map_err(|e| Error::invalid(field, format!("is not valid input: {e}")))
+}
+
+/// [`json`] then a typed read; unknown keys and wrong types are errors.
+pub fn typed<T: DeserializeOwned>(value: &JsValue, field: &str) -> Result<T, Error> {
+    let v = json(value, field)?;
+    let v = if v.is_null() {
+        serde_json::Value::Object(Default::default())
+    } else {
+        v
+    };
+    serde_json::from_value(v).map_err(|e| Error::invalid(field, e.to_string()))
+}
+
+fn non_finite_replacer() -> js_sys::Function {
+    thread_local! {
+        static REPLACER: js_sys::Function = js_sys::Function::new_with_args(
+            "k, v",
+            "return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v",
+        );
+    }
+    REPLACER.with(Clone::clone)
+}
+
+/// `JSON.stringify` writes a lone surrogate as `\udXXX`, which serde_json
+/// rejects; tiktoken reads it as U+FFFD, and so do we.
+fn replace_lone_surrogate_escapes(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("\\ud") {
+        return text.into();
+    }
+    let bytes = text.as_bytes();
+    let surrogate_at = |i: usize| -> Option<u16> {
+        let esc = bytes.get(i..i + 6)?;
+        if esc.get(..2)? != b"\\u" {
+            return None;
+        }
+        let hex = std::str::from_utf8(esc.get(2..)?).ok()?;
+        u16::from_str_radix(hex, 16)
+            .ok()
+            .filter(|u| (0xD800..0xE000).contains(u))
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while let Some(off) = text.get(i..).and_then(|t| t.find("\\u")) {
+        let at = i + off;
+        // An escaped backslash ("\\u") is not an escape: count the run.
+        let backslashes = bytes
+            .get(..at)
+            .map_or(0, |b| b.iter().rev().take_while(|&&c| c == b'\\').count());
+        if backslashes % 2 == 1 {
+            i = at + 2;
+            continue;
+        }
+        match surrogate_at(at) {
+            Some(0xD800..=0xDBFF) if matches!(surrogate_at(at + 6), Some(0xDC00..=0xDFFF)) => {
+                i = at + 12; // a valid pair
+            }
+            Some(_) => {
+                out.push_str(text.get(copied..at).unwrap_or(""));
+                out.push_str("\\ufffd");
+                i = at + 6;
+                copied = i;
+            }
+            None => i = at + 2,
+        }
+    }
+    out.push_str(text.get(copied..).unwrap_or(""));
+    out.into()
+}
+
+/// A result as a plain JS value (objects, not Maps).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| {
+            js_error(Error::new(
+                ErrorCode::InvalidArgument,
+                format!("result conversion: {e}"),
+            ))
+        })
+}
+
+fn js_type(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".to_string()
+    } else if value.is_array() {
+        "an array".to_string()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    }
+}

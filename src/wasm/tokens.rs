@@ -1,0 +1,174 @@
+//! countTokens, encode, decode, countChatTokens and friends.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use super::convert::{count, json, string, to_js, typed, JsResult};
+use crate::chat;
+use crate::error::Error;
+use crate::tokens::{self, AllowedSpecial, Tokenizer};
+use crate::Encoding;
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TokenOptions {
+    model: Option<String>,
+    encoding: Option<String>,
+    allowed_special: Option<AllowedSpecialJs>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AllowedSpecialJs {
+    Keyword(String),
+    List(Vec<String>),
+}
+
+/// The tokenizer and special-token policy an options object asks for.
+fn options(opts: &JsValue) -> Result<(Tokenizer, AllowedSpecial), Error> {
+    if opts.is_undefined() || opts.is_null() {
+        return Ok((Tokenizer::resolve(None, None)?, AllowedSpecial::None));
+    }
+    let o: TokenOptions = typed(opts, "options")?;
+    let tokenizer = Tokenizer::resolve(o.model.as_deref(), o.encoding.as_deref())?;
+    let allowed = match o.allowed_special {
+        None => AllowedSpecial::None,
+        Some(AllowedSpecialJs::Keyword(k)) if k == "all" => AllowedSpecial::All,
+        Some(AllowedSpecialJs::Keyword(k)) if k == "none" => AllowedSpecial::None,
+        Some(AllowedSpecialJs::Keyword(k)) => {
+            return Err(Error::invalid(
+                "options.allowedSpecial",
+                format!("must be \"all\", \"none\" or an array of special tokens, got {k:?}"),
+            ))
+        }
+        Some(AllowedSpecialJs::List(list)) => {
+            AllowedSpecial::Some(list.into_iter().collect::<HashSet<_>>())
+        }
+    };
+    Ok((tokenizer, allowed))
+}
+
+#[wasm_bindgen(js_name = countTokens)]
+pub fn count_tokens(text: JsValue, opts: JsValue) -> JsResult<f64> {
+    let text = string(&text, "text")?;
+    let (tokenizer, allowed) = options(&opts)?;
+    Ok(tokenizer.count(&text, &allowed) as f64)
+}
+
+#[wasm_bindgen]
+pub fn encode(text: JsValue, opts: JsValue) -> JsResult<Vec<u32>> {
+    let text = string(&text, "text")?;
+    let (tokenizer, allowed) = options(&opts)?;
+    Ok(tokenizer.encode(&text, &allowed)?)
+}
+
+#[wasm_bindgen]
+pub fn decode(tokens: JsValue, opts: JsValue) -> JsResult<String> {
+    let ids = token_ids(&tokens)?;
+    let (tokenizer, _) = options(&opts)?;
+    Ok(tokenizer.decode(&ids)?)
+}
+
+/// A `Uint32Array` or an array of whole numbers.
+fn token_ids(tokens: &JsValue) -> Result<Vec<u32>, Error> {
+    if let Some(array) = tokens.dyn_ref::<js_sys::Uint32Array>() {
+        return Ok(array.to_vec());
+    }
+    let Some(array) = tokens.dyn_ref::<js_sys::Array>() else {
+        return Err(Error::invalid(
+            "tokens",
+            "must be a Uint32Array or an array of token ids",
+        ));
+    };
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as u32),
+            _ => Err(Error::field(
+                crate::ErrorCode::InvalidToken,
+                format!("tokens[{i}]"),
+                "is not a token id (a whole number from 0)",
+            )),
+        })
+        .collect()
+}
+
+#[wasm_bindgen(js_name = encodingForModel)]
+pub fn encoding_for_model(model: JsValue) -> JsResult<String> {
+    let model = string(&model, "model")?;
+    Ok(tokens::encoding_for_model(&model)?.name().to_string())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenizerInfoJs {
+    encoding: &'static str,
+    exact: bool,
+    method: String,
+    factor: f64,
+}
+
+#[wasm_bindgen(js_name = tokenizerInfo)]
+pub fn tokenizer_info(model: JsValue) -> JsResult<JsValue> {
+    let model = string(&model, "model")?;
+    let info = tokens::tokenizer_info(&model)?;
+    to_js(&TokenizerInfoJs {
+        encoding: info.encoding.name(),
+        exact: info.exact,
+        method: info.method,
+        factor: f64::from(info.factor_per_mille) / 1000.0,
+    })
+}
+
+/// The encodings this build carries.
+#[wasm_bindgen(js_name = bundledEncodings)]
+pub fn bundled_encodings() -> Vec<String> {
+    Encoding::bundled().map(|e| e.name().to_string()).collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ChatOptions {
+    model: Option<String>,
+    tools: Option<serde_json::Value>,
+}
+
+fn chat_request(
+    messages: &JsValue,
+    opts: &JsValue,
+) -> Result<(String, Vec<chat::Message>, Vec<chat::Tool>), Error> {
+    let o: ChatOptions = typed(opts, "options")?;
+    let model = o
+        .model
+        .ok_or_else(|| Error::invalid("options.model", "is required to count chat messages"))?;
+    let messages = chat::parse_messages(&json(messages, "messages")?, "messages")?;
+    let tools = match o.tools {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(t) => chat::parse_tools(&t, "options.tools")?,
+    };
+    Ok((model, messages, tools))
+}
+
+#[wasm_bindgen(js_name = countChatTokens)]
+pub fn count_chat_tokens(messages: JsValue, opts: JsValue) -> JsResult<f64> {
+    let (model, messages, tools) = chat_request(&messages, &opts)?;
+    Ok(chat::count_chat_tokens(&model, &messages, &tools)? as f64)
+}
+
+/// The count if it is at most `limit`, else `false`; stops early.
+#[wasm_bindgen(js_name = isWithinTokenLimit)]
+pub fn is_within_token_limit(input: JsValue, limit: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let limit = usize::try_from(count(&limit, "limit")?).unwrap_or(usize::MAX);
+    let within = if input.is_array() {
+        let (model, messages, tools) = chat_request(&input, &opts)?;
+        chat::count_chat_within(&model, &messages, &tools, limit)?
+    } else {
+        let text = string(&input, "input")?;
+        let (tokenizer, allowed) = options(&opts)?;
+        tokenizer.count_within(&text, &allowed, limit)
+    };
+    Ok(within.map_or(JsValue::FALSE, |n| JsValue::from_f64(n as f64)))
+}
