@@ -179,15 +179,6 @@ fn parse_message(value: &Value, field: &str) -> Result<Message> {
         None => return Err(Error::invalid(format!("{field}.role"), "is required")),
         Some(v) => string_at(v, &format!("{field}.role"))?,
     };
-    if !matches!(
-        role.as_str(),
-        "system" | "developer" | "user" | "assistant" | "tool" | "function"
-    ) {
-        return Err(Error::invalid(
-            format!("{field}.role"),
-            format!("{role:?} is not a role (system, developer, user, assistant, tool, function)"),
-        ));
-    }
     let content = match obj.get("content") {
         None | Some(Value::Null) => Content::None,
         Some(Value::String(s)) => Content::Text(s.clone()),
