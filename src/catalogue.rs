@@ -299,8 +299,8 @@ pub(crate) fn tokenizer_info(model: &str) -> Option<TokenizerInfo> {
 /// Adds or replaces models, all or nothing: if any spec is invalid, nothing
 /// changes and the error names the spec and field. Returns the ids added or
 /// replaced.
-pub fn register_models(specs_json: &str) -> Result<Vec<String>> {
-    let specs: Vec<RawModel> = serde_json::from_str(specs_json).map_err(|e| {
+pub fn register_models(specs: &serde_json::Value) -> Result<Vec<String>> {
+    let specs: Vec<RawModel> = serde_json::from_value(specs.clone()).map_err(|e| {
         Error::field(
             ErrorCode::InvalidCatalogue,
             "specs",
@@ -594,5 +594,75 @@ impl RawPrices {
             batch_output: price(self.batch_output, "batchOutput")?
                 .or(base.and_then(|b| b.batch_output)),
         })
+    }
+}
+
+// ---- back to the file format ----------------------------------------------
+
+impl Prices {
+    /// The `{ input, output, ... }` object of the catalogue file, in USD per
+    /// 1M tokens; absent prices are left out.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut o = serde_json::Map::new();
+        let mut put = |k: &str, p: Option<Price>| {
+            if let Some(p) = p {
+                o.insert(k.to_string(), p.usd_per_million().into());
+            }
+        };
+        put("input", Some(self.input));
+        put("output", Some(self.output));
+        put("cachedInput", self.cached_input);
+        put("cacheWrite5m", self.cache_write_5m);
+        put("cacheWrite1h", self.cache_write_1h);
+        put("batchInput", self.batch_input);
+        put("batchOutput", self.batch_output);
+        serde_json::Value::Object(o)
+    }
+}
+
+impl Model {
+    /// The model as the catalogue file writes it (what `getModel` returns).
+    pub fn to_json(&self) -> serde_json::Value {
+        let tokenizer = match &self.tokenizer {
+            TokenizerSpec::Exact(e) => serde_json::json!({ "encoding": e.name(), "exact": true }),
+            TokenizerSpec::Estimate {
+                encoding,
+                factor_per_mille,
+                method,
+            } => serde_json::json!({
+                "estimate": encoding.name(),
+                "exact": false,
+                "factor": f64::from(*factor_per_mille) / 1000.0,
+                "method": method,
+            }),
+        };
+        let tiers: Vec<serde_json::Value> = self
+            .tiers
+            .iter()
+            .map(|t| {
+                let mut o = t.prices.to_json();
+                if let Some(obj) = o.as_object_mut() {
+                    obj.insert("aboveInputTokens".to_string(), t.above_input_tokens.into());
+                }
+                o
+            })
+            .collect();
+        let mut v = serde_json::json!({
+            "id": self.id,
+            "name": self.name,
+            "provider": self.provider,
+            "kind": self.kind,
+            "aliases": self.aliases,
+            "snapshots": self.snapshots,
+            "tokenizer": tokenizer,
+            "contextWindow": self.context_window,
+            "maxOutputTokens": self.max_output_tokens,
+            "prices": self.prices.to_json(),
+            "tiers": tiers,
+        });
+        if let (Some(u), Some(obj)) = (&self.uncertain, v.as_object_mut()) {
+            obj.insert("uncertain".to_string(), u.clone().into());
+        }
+        v
     }
 }

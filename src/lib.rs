@@ -3,6 +3,9 @@
 //! * [`tokens`]: count, encode and decode exactly as OpenAI's tiktoken does.
 //! * [`catalogue`]: the dated, sourced model and price catalogue.
 //! * [`chat`]: counting chat messages, images and tool definitions.
+//! * [`cost`]: the exact cost of a call, and usage from provider replies.
+//! * [`projection`]: monthly projections and model comparisons.
+//! * [`routing`]: a transparent heuristic for picking a model tier.
 //!
 //! Every fallible call returns [`Result`] with an [`Error`] whose
 //! [`ErrorCode`] is stable; nothing that input can reach panics.
@@ -22,9 +25,12 @@
 mod bpe;
 pub mod catalogue;
 pub mod chat;
+pub mod cost;
 pub mod encodings;
 pub mod error;
 mod pretokenize;
+pub mod projection;
+pub mod routing;
 pub mod tokens;
 #[cfg(feature = "wasm")]
 mod wasm;

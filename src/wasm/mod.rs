@@ -5,4 +5,5 @@
 //! the result. One file per capability.
 
 mod convert;
+mod cost;
 mod tokens;
