@@ -324,6 +324,8 @@ pub fn usage_from_json(value: &Value, field: &str) -> Result<(String, Usage)> {
         "text",
         "messages",
         "tools",
+        // usageFromResponse's output carries its format; it feeds straight in.
+        "format",
     ];
     let p = if field.is_empty() {
         String::new()

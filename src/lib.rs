@@ -5,6 +5,8 @@
 //! * [`chat`]: counting chat messages, images and tool definitions.
 //! * [`cost`]: the exact cost of a call, and usage from provider replies.
 //! * [`projection`]: monthly projections and model comparisons.
+//! * [`preflight`]: will a request fit the window and the budget? And its cache key.
+//! * [`ledger`]: per-key and global daily budgets.
 //! * [`routing`]: a transparent heuristic for picking a model tier.
 //!
 //! Every fallible call returns [`Result`] with an [`Error`] whose
@@ -28,6 +30,8 @@ pub mod chat;
 pub mod cost;
 pub mod encodings;
 pub mod error;
+pub mod ledger;
+pub mod preflight;
 mod pretokenize;
 pub mod projection;
 pub mod routing;

@@ -6,4 +6,6 @@
 
 mod convert;
 mod cost;
+mod ledger;
+mod preflight;
 mod tokens;

@@ -1,0 +1,71 @@
+//! preflight and requestCacheKey.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+use super::convert::{json, to_js, typed, JsResult};
+use crate::cost::{usd, Pricing};
+use crate::preflight::{self, Budget};
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PreflightOptions {
+    budget: Option<BudgetJs>,
+    pricing: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct BudgetJs {
+    limit_usd: f64,
+    #[serde(default)]
+    spent_usd: f64,
+}
+
+#[wasm_bindgen]
+pub fn preflight(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let o: PreflightOptions = typed(&opts, "options")?;
+    let budget = o
+        .budget
+        .map(|b| Budget::from_usd(b.limit_usd, b.spent_usd))
+        .transpose()?;
+    let pricing = o
+        .pricing
+        .filter(|p| !p.is_null())
+        .map(|p| Pricing::from_json(&p, "options.pricing"))
+        .transpose()?;
+    let p = preflight::preflight(&json(&request, "request")?, budget, pricing.as_ref())?;
+    let problems: Vec<Value> = p
+        .problems
+        .iter()
+        .map(|x| json!({ "code": x.code, "message": x.message }))
+        .collect();
+    to_js(&json!({
+        "ok": p.ok,
+        "model": p.model,
+        "inputTokens": p.input_tokens,
+        "exact": p.exact,
+        "maxOutputTokens": p.max_output_tokens,
+        "contextWindow": p.context_window,
+        "fits": !p.problems.iter().any(|x| x.code == "CONTEXT_OVERFLOW"),
+        "cost": { "currency": "USD", "min": p.cost_min.map(usd), "max": p.cost_max.map(usd) },
+        "problems": problems,
+    }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct KeyOptions {
+    #[serde(default)]
+    force: bool,
+}
+
+#[wasm_bindgen(js_name = requestCacheKey)]
+pub fn request_cache_key(request: JsValue, opts: JsValue) -> JsResult<Option<String>> {
+    let o: KeyOptions = typed(&opts, "options")?;
+    Ok(preflight::request_cache_key(
+        &json(&request, "request")?,
+        o.force,
+    )?)
+}
