@@ -19,6 +19,18 @@ use crate::tokens::{self, Tokenizer};
 /// Pico-dollars: 10^-12 USD.
 pub type Pico = u128;
 
+/// A caller's USD amount (a budget, a limit) in pico-dollars: finite, from 0
+/// to a trillion dollars.
+pub fn pico_from_usd(v: f64, field: &str) -> Result<Pico> {
+    if !v.is_finite() || !(0.0..=1e12).contains(&v) {
+        return Err(Error::invalid(
+            field,
+            format!("must be an amount of USD from 0 to 1e12, got {v}"),
+        ));
+    }
+    Ok((v * 1e12).round() as Pico)
+}
+
 /// Pico-dollars to USD, the one place where money becomes a float.
 pub fn usd(pico: Pico) -> f64 {
     pico as f64 / 1e12

@@ -52,26 +52,16 @@ impl Default for LedgerConfig {
     }
 }
 
-fn usd_to_pico(v: f64, field: &str) -> Result<Pico> {
-    if !v.is_finite() || v < 0.0 || v > 1e12 {
-        return Err(Error::invalid(
-            field,
-            format!("must be a non-negative amount of USD, got {v}"),
-        ));
-    }
-    Ok((v * 1e12).round() as Pico)
-}
-
 impl LedgerConfig {
     pub fn validate(&self) -> Result<()> {
         if let Some(v) = self.per_key_daily_usd {
-            usd_to_pico(v, "perKeyDailyUsd")?;
+            cost::pico_from_usd(v, "perKeyDailyUsd")?;
         }
         if let Some(v) = self.global_daily_usd {
-            usd_to_pico(v, "globalDailyUsd")?;
+            cost::pico_from_usd(v, "globalDailyUsd")?;
         }
         for (k, v) in &self.key_limits_usd {
-            usd_to_pico(*v, &format!("keyLimitsUsd.{k}"))?;
+            cost::pico_from_usd(*v, &format!("keyLimitsUsd.{k}"))?;
         }
         if !self.alert_at.is_finite() || !(0.0..=1.0).contains(&self.alert_at) {
             return Err(Error::invalid(
@@ -89,7 +79,7 @@ impl LedgerConfig {
         self.key_limits_usd
             .get(key)
             .or(self.per_key_daily_usd.as_ref())
-            .and_then(|v| usd_to_pico(*v, "limit").ok())
+            .and_then(|v| cost::pico_from_usd(*v, "limit").ok())
     }
 }
 
@@ -267,7 +257,7 @@ impl BudgetLedger {
         let global_limit = self
             .config
             .global_daily_usd
-            .and_then(|v| usd_to_pico(v, "globalDailyUsd").ok());
+            .and_then(|v| cost::pico_from_usd(v, "globalDailyUsd").ok());
         let remaining_key = key_limit.map(|l| l.saturating_sub(key_spent));
         let remaining_global = global_limit.map(|l| l.saturating_sub(all_spent));
         let remaining = match (remaining_key, remaining_global) {
@@ -355,12 +345,14 @@ impl BudgetLedger {
     /// is `INVALID_LEDGER` and nothing is loaded.
     pub fn from_json(value: &serde_json::Value) -> Result<BudgetLedger> {
         let bad = |why: String| Error::new(ErrorCode::InvalidLedger, format!("ledger JSON: {why}"));
+        /// day, key, model, feature, cost (pico-dollars), requests, input, output
+        type RawEntry = (String, String, String, String, String, u64, u64, u64);
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Raw {
             version: u32,
             config: LedgerConfig,
-            entries: Vec<(String, String, String, String, String, u64, u64, u64)>,
+            entries: Vec<RawEntry>,
         }
         let raw: Raw = serde_json::from_value(value.clone()).map_err(|e| bad(e.to_string()))?;
         if raw.version != 1 {

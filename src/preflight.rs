@@ -20,18 +20,9 @@ pub struct Budget {
 
 impl Budget {
     pub fn from_usd(limit: f64, spent: f64) -> Result<Budget> {
-        let pico = |v: f64, field: &str| -> Result<Pico> {
-            if !v.is_finite() || v < 0.0 || v > 1e12 {
-                return Err(Error::invalid(
-                    field,
-                    format!("must be a non-negative amount of USD, got {v}"),
-                ));
-            }
-            Ok((v * 1e12).round() as Pico)
-        };
         Ok(Budget {
-            limit_pico: pico(limit, "budget.limitUsd")?,
-            spent_pico: pico(spent, "budget.spentUsd")?,
+            limit_pico: cost::pico_from_usd(limit, "budget.limitUsd")?,
+            spent_pico: cost::pico_from_usd(spent, "budget.spentUsd")?,
         })
     }
 }
