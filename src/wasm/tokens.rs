@@ -172,3 +172,55 @@ pub fn is_within_token_limit(input: JsValue, limit: JsValue, opts: JsValue) -> J
     };
     Ok(within.map_or(JsValue::FALSE, |n| JsValue::from_f64(n as f64)))
 }
+
+/// A tokenizer bound to one encoding or model, for hot paths: it resolves the
+/// options once instead of on every call.
+#[wasm_bindgen(js_name = Tokenizer)]
+pub struct JsTokenizer {
+    inner: Tokenizer,
+    allowed: AllowedSpecial,
+}
+
+#[wasm_bindgen(js_class = Tokenizer)]
+impl JsTokenizer {
+    /// `new Tokenizer({ model?, encoding?, allowedSpecial? })`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(opts: JsValue) -> JsResult<JsTokenizer> {
+        let (inner, allowed) = options(&opts)?;
+        Ok(JsTokenizer { inner, allowed })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn encoding(&self) -> String {
+        self.inner.encoding().name().to_string()
+    }
+
+    /// Whether counts are exact (false for estimated models).
+    #[wasm_bindgen(getter)]
+    pub fn exact(&self) -> bool {
+        self.inner.is_exact()
+    }
+
+    pub fn count(&self, text: JsValue) -> JsResult<f64> {
+        Ok(self.inner.count(&string(&text, "text")?, &self.allowed) as f64)
+    }
+
+    pub fn encode(&self, text: JsValue) -> JsResult<Vec<u32>> {
+        Ok(self.inner.encode(&string(&text, "text")?, &self.allowed)?)
+    }
+
+    pub fn decode(&self, tokens: JsValue) -> JsResult<String> {
+        Ok(self.inner.decode(&token_ids(&tokens)?)?)
+    }
+
+    /// The count if it is at most `limit`, else `false`; stops early.
+    #[wasm_bindgen(js_name = isWithinTokenLimit)]
+    pub fn is_within_token_limit(&self, text: JsValue, limit: JsValue) -> JsResult<JsValue> {
+        let text = string(&text, "text")?;
+        let limit = usize::try_from(count(&limit, "limit")?).unwrap_or(usize::MAX);
+        Ok(self
+            .inner
+            .count_within(&text, &self.allowed, limit)
+            .map_or(JsValue::FALSE, |n| JsValue::from_f64(n as f64)))
+    }
+}
