@@ -3,6 +3,8 @@
 //! * [`tokens`]: count, encode and decode exactly as OpenAI's tiktoken does.
 //! * [`catalogue`]: the dated, sourced model and price catalogue.
 //! * [`chat`]: counting chat messages, images and tool definitions.
+//! * [`trim`]: fitting a conversation into a context window, truncating text
+//!   and packing or splitting text by exact token budgets.
 //!
 //! Every fallible call returns [`Result`] with an [`Error`] whose
 //! [`ErrorCode`] is stable; nothing that input can reach panics.
@@ -26,6 +28,7 @@ pub mod encodings;
 pub mod error;
 mod pretokenize;
 pub mod tokens;
+pub mod trim;
 #[cfg(feature = "wasm")]
 mod wasm;
 
@@ -37,4 +40,10 @@ pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
 pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
     pub use crate::pretokenize::{split, Pattern};
+
+    /// How many texts the tokenizer has encoded or counted on this thread
+    /// (each `count*` or `encode*` call is one).
+    pub fn tokenizer_calls() -> u64 {
+        crate::tokens::calls_on_this_thread()
+    }
 }
