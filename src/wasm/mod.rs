@@ -6,3 +6,4 @@
 
 mod convert;
 mod tokens;
+mod trim;
