@@ -254,3 +254,43 @@ pub fn split_by_tokens(text: JsValue, opts: JsValue) -> JsResult<Vec<String>> {
     let overlap = tokens(o.overlap_tokens, "options.overlapTokens")?.unwrap_or(0);
     Ok(trim::split_by_tokens(&text, &model, chunk_tokens, overlap)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn truncated_texts_go_back_into_the_message_as_passed() {
+        let raw = json!([
+            {"role": "user", "content": "long text", "x-extra": 1},
+            {"role": "user", "content": [
+                {"type": "text", "text": "first"},
+                {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
+                {"type": "text", "text": "second"}
+            ]}
+        ]);
+        let mut messages = chat::parse_messages(&raw, "messages").unwrap();
+        messages[0].content = Content::Text("long[…truncated]".into());
+        if let Content::Parts(parts) = &mut messages[1].content {
+            parts[0] = Part::Text(String::new());
+            parts[2] = Part::Text("sec[…truncated]".into());
+        }
+        let mut first = raw[0].clone();
+        set_texts(&mut first, &messages[0].content);
+        assert_eq!(
+            first,
+            json!({"role": "user", "content": "long[…truncated]", "x-extra": 1})
+        );
+        let mut second = raw[1].clone();
+        set_texts(&mut second, &messages[1].content);
+        assert_eq!(
+            second["content"],
+            json!([
+                {"type": "text", "text": ""},
+                {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
+                {"type": "text", "text": "sec[…truncated]"}
+            ])
+        );
+    }
+}
