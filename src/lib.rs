@@ -8,6 +8,8 @@
 //! * [`preflight`]: will a request fit the window and the budget? And its cache key.
 //! * [`ledger`]: per-key and global daily budgets.
 //! * [`routing`]: a transparent heuristic for picking a model tier.
+//! * [`trim`]: fitting a conversation into a context window, truncating text
+//!   and packing or splitting text by exact token budgets.
 //!
 //! Every fallible call returns [`Result`] with an [`Error`] whose
 //! [`ErrorCode`] is stable; nothing that input can reach panics.
@@ -36,6 +38,7 @@ mod pretokenize;
 pub mod projection;
 pub mod routing;
 pub mod tokens;
+pub mod trim;
 #[cfg(feature = "wasm")]
 mod wasm;
 
@@ -47,4 +50,10 @@ pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
 pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
     pub use crate::pretokenize::{split, Pattern};
+
+    /// How many texts the tokenizer has encoded or counted on this thread
+    /// (each `count*` or `encode*` call is one).
+    pub fn tokenizer_calls() -> u64 {
+        crate::tokens::calls_on_this_thread()
+    }
 }

@@ -5,6 +5,7 @@
 //! model whose tokenizer is not public it counts with a stated proxy encoding
 //! and scale factor, and says so in [`TokenizerInfo::exact`].
 
+use std::cell::Cell;
 use std::collections::HashSet;
 
 use crate::bpe::{Rank, Scratch};
@@ -118,6 +119,7 @@ impl Tokenizer {
     /// public token ids to give.
     pub fn encode(&self, text: &str, allowed: &AllowedSpecial) -> Result<Vec<Rank>> {
         self.require_exact("encode")?;
+        note_call();
         let mut out = Vec::with_capacity(text.len() / 4 + 1);
         let mut scratch = Scratch::default();
         self.for_each_segment(text, allowed, |segment| {
@@ -195,6 +197,7 @@ impl Tokenizer {
 
     /// Counts up to `stop_at` tokens (then returns a value >= `stop_at`).
     fn count_raw(&self, text: &str, allowed: &AllowedSpecial, stop_at: usize) -> usize {
+        note_call();
         let mut total = 0usize;
         let mut scratch = Scratch::default();
         let bytes = text.as_bytes();
@@ -320,6 +323,22 @@ impl Tokenizer {
             ))
         }
     }
+}
+
+thread_local! {
+    static CALLS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Counts one pass of the tokenizer over a text (an encode or a count), for
+/// the benchmarks and tests that check how often work is repeated. A
+/// thread-local cell: no contention, and free in single-threaded wasm.
+fn note_call() {
+    CALLS.with(|c| c.set(c.get().wrapping_add(1)));
+}
+
+/// How many texts the tokenizer has encoded or counted on this thread.
+pub(crate) fn calls_on_this_thread() -> u64 {
+    CALLS.with(Cell::get)
 }
 
 enum Segment<'t> {

@@ -9,3 +9,4 @@ mod cost;
 mod ledger;
 mod preflight;
 mod tokens;
+mod trim;

@@ -1,0 +1,226 @@
+//! Trims a 2,000-message history to gpt-4o's window and reports the time and
+//! the number of tokenizer passes, to show that each message is tokenized
+//! once: a trim costs the same tokenizer passes as one count of the history.
+//!
+//! cargo run --release --example trim_bench
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tokenmeter::chat::{count_chat_tokens, parse_messages, Content, Message, Part};
+use tokenmeter::internals::tokenizer_calls;
+use tokenmeter::trim::{trim_messages, Strategy, TrimOptions};
+
+const MESSAGES: usize = 2_000;
+const RUNS: usize = 25;
+
+const WORDS: &[&str] = &[
+    "the",
+    "model",
+    "context",
+    "window",
+    "tokens",
+    "request",
+    "reply",
+    "budget",
+    "user",
+    "assistant",
+    "function",
+    "returns",
+    "value",
+    "because",
+    "however",
+    "therefore",
+    "data",
+    "query",
+    "result",
+    "error",
+    "cache",
+    "latency",
+    "price",
+    "summary",
+    "Paris",
+    "2024",
+    "réseau",
+    "日本語",
+    "données",
+    "über",
+    "naïve",
+    "JSON",
+    "{\"a\": 1}",
+    "fn main()",
+    "=>",
+];
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+
+    fn sentence_text(&mut self, words: usize) -> String {
+        let mut s = String::new();
+        for i in 0..words {
+            if i > 0 {
+                s.push(if self.below(12) == 0 { '\n' } else { ' ' });
+            }
+            s.push_str(WORDS[self.below(WORDS.len())]);
+            if self.below(10) == 0 {
+                s.push('.');
+            }
+        }
+        s
+    }
+}
+
+/// A system prompt, then user and assistant turns of 10 to 250 words, with
+/// a tool call and its two results about every tenth turn.
+fn history(rng: &mut Lcg) -> Value {
+    let mut out = vec![json!({"role": "system", "content": rng.sentence_text(150)})];
+    let mut call = 0;
+    while out.len() < MESSAGES {
+        if rng.below(10) == 0 && out.len() + 3 < MESSAGES {
+            let (a, b) = (format!("call_{call}"), format!("call_{}", call + 1));
+            call += 2;
+            out.push(json!({"role": "assistant", "content": null, "tool_calls": [
+                {"id": a, "type": "function", "function": {"name": "search", "arguments": "{\"q\":\"context windows\"}"}},
+                {"id": b, "type": "function", "function": {"name": "search", "arguments": "{\"q\":\"token budgets\"}"}}
+            ]}));
+            out.push(json!({"role": "tool", "tool_call_id": a, "content": rng.sentence_text(80)}));
+            out.push(json!({"role": "tool", "tool_call_id": b, "content": rng.sentence_text(80)}));
+        } else {
+            let role = if out.len() % 2 == 1 {
+                "user"
+            } else {
+                "assistant"
+            };
+            let words = 10 + rng.below(240);
+            out.push(json!({"role": role, "content": rng.sentence_text(words)}));
+        }
+    }
+    Value::Array(out)
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn main() {
+    let mut rng = Lcg(2025);
+    let messages: Vec<Message> = parse_messages(&history(&mut rng), "messages").unwrap();
+    let before = tokenizer_calls();
+    let total = count_chat_tokens("gpt-4o", &messages, &[]).unwrap();
+    let count_calls = tokenizer_calls() - before;
+    let count_time = median(
+        (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(count_chat_tokens("gpt-4o", &messages, &[]).unwrap());
+                start.elapsed()
+            })
+            .collect(),
+    );
+    println!(
+        "history: {} messages, {} tokens (gpt-4o); one count_chat_tokens: {} tokenizer passes, median {:.2} ms",
+        messages.len(),
+        total,
+        count_calls,
+        count_time.as_secs_f64() * 1e3
+    );
+
+    for (label, strategy, summary) in [
+        ("drop-oldest", Strategy::DropOldest, None),
+        (
+            "drop-middle + summary",
+            Strategy::DropMiddle,
+            Some("Summary of the omitted turns."),
+        ),
+    ] {
+        let mut opts = TrimOptions::new("gpt-4o"); // window 128,000 from the catalogue
+        opts.reserve_output_tokens = 4_096;
+        opts.strategy = strategy;
+        opts.summary = summary.map(str::to_string);
+
+        let before = tokenizer_calls();
+        let r = trim_messages(&messages, &opts).unwrap();
+        let calls = tokenizer_calls() - before;
+        assert!(r.fits);
+        assert_eq!(
+            count_chat_tokens("gpt-4o", &r.messages, &[]).unwrap(),
+            r.input_tokens
+        );
+
+        let mut times = Vec::with_capacity(RUNS);
+        for _ in 0..RUNS {
+            let start = Instant::now();
+            let r = trim_messages(&messages, &opts).unwrap();
+            times.push(start.elapsed());
+            std::hint::black_box(r);
+        }
+        let fastest = *times.iter().min().unwrap();
+        println!(
+            "{label}: kept {} of {} messages ({} dropped), {} input tokens + 4096 reserved <= 128000; \
+             median {:.2} ms (fastest {:.2} ms) over {RUNS} runs; {} tokenizer passes = {:.2} per input message \
+             ({}one count of the history{})",
+            r.messages.len(),
+            messages.len(),
+            r.dropped.len(),
+            r.input_tokens,
+            median(times).as_secs_f64() * 1e3,
+            fastest.as_secs_f64() * 1e3,
+            calls,
+            calls as f64 / messages.len() as f64,
+            if calls == count_calls { "exactly " } else { "vs " },
+            if calls == count_calls {
+                String::new()
+            } else {
+                format!(" = {count_calls}, the summary's 2 passes on top")
+            },
+        );
+    }
+    // Each message's passes: its role, its text (or each text part), a
+    // name, a tool result's call id, and a tool call's id, name and
+    // arguments; counted once each, they make exactly one count.
+    let passes = |m: &Message| -> u64 {
+        let text = match &m.content {
+            Content::None => 0,
+            Content::Text(_) => 1,
+            Content::Parts(parts) => {
+                parts.iter().filter(|p| matches!(p, Part::Text(_))).count() as u64
+            }
+        };
+        1 + text
+            + m.tool_calls.len() as u64 * 3
+            + u64::from(m.tool_call_id.is_some())
+            + u64::from(m.name.is_some())
+    };
+    let once: u64 = messages.iter().map(passes).sum();
+    println!(
+        "each message tokenized once: {once} passes (equal to one count: {})",
+        once == count_calls
+    );
+
+    // For scale: recounting the kept history after each dropped turn (the
+    // obvious loop) would make this many passes for the drop-oldest trim.
+    let mut opts = TrimOptions::new("gpt-4o");
+    opts.reserve_output_tokens = 4_096;
+    let r = trim_messages(&messages, &opts).unwrap();
+    let mut remaining = once;
+    let mut naive = remaining;
+    for &i in &r.dropped {
+        remaining -= passes(&messages[i]);
+        if messages[i].role != "tool" {
+            naive += remaining;
+        }
+    }
+    println!(
+        "recounting after each dropped turn instead: {naive} passes ({:.0}x more)",
+        naive as f64 / once as f64
+    );
+}

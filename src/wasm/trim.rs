@@ -1,0 +1,296 @@
+//! trimMessages, truncateText, selectChunks and splitByTokens.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use super::convert::{count, json, string, to_js, typed, JsResult};
+use crate::catalogue::token_count;
+use crate::chat::{self, type_name, Content, Part};
+use crate::error::Error;
+use crate::trim::{self, Keep, OnOverflow, PackMode, Strategy, TrimOptions};
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum StrategyJs {
+    DropOldest,
+    DropMiddle,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum OnOverflowJs {
+    Truncate,
+    Error,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum KeepJs {
+    Start,
+    End,
+    Middle,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum ModeJs {
+    InOrder,
+    SkipOversize,
+}
+
+/// An optional whole number of tokens from an options object.
+fn tokens(value: Option<Value>, field: &str) -> Result<Option<u64>, Error> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => token_count(n.as_f64().unwrap_or(f64::NAN), field).map(Some),
+        Some(v) => Err(Error::invalid(
+            field,
+            format!("must be a whole number of tokens, got {}", type_name(&v)),
+        )),
+    }
+}
+
+fn required_model(model: Option<String>) -> Result<String, Error> {
+    model.ok_or_else(|| Error::invalid("options.model", "is required"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TrimOptionsJs {
+    model: Option<String>,
+    max_context_tokens: Option<Value>,
+    reserve_output_tokens: Option<Value>,
+    strategy: Option<StrategyJs>,
+    keep_system: Option<bool>,
+    keep_last_user: Option<bool>,
+    summary: Option<String>,
+    tools: Option<Value>,
+    on_overflow: Option<OnOverflowJs>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TrimmedJs {
+    messages: Vec<Value>,
+    input_tokens: usize,
+    dropped: Vec<usize>,
+    truncated: Vec<usize>,
+    fits: bool,
+}
+
+/// `{ messages, inputTokens, dropped, truncated, fits }`. Kept messages are
+/// returned as they were passed (unknown keys and image URLs included);
+/// truncated ones with only their text changed; the summary as
+/// `{ role: "system", content }`.
+#[wasm_bindgen(js_name = trimMessages)]
+pub fn trim_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let o: TrimOptionsJs = typed(&opts, "options")?;
+    let raw = json(&messages, "messages")?;
+    let parsed = chat::parse_messages(&raw, "messages")?;
+    let mut options = TrimOptions::new(required_model(o.model)?);
+    options.max_context_tokens = tokens(o.max_context_tokens, "options.maxContextTokens")?;
+    options.reserve_output_tokens =
+        tokens(o.reserve_output_tokens, "options.reserveOutputTokens")?.unwrap_or(0);
+    options.strategy = match o.strategy {
+        None | Some(StrategyJs::DropOldest) => Strategy::DropOldest,
+        Some(StrategyJs::DropMiddle) => Strategy::DropMiddle,
+    };
+    options.keep_system = o.keep_system.unwrap_or(true);
+    options.keep_last_user = o.keep_last_user.unwrap_or(true);
+    options.summary = o.summary;
+    options.tools = match o.tools {
+        None | Some(Value::Null) => Vec::new(),
+        Some(t) => chat::parse_tools(&t, "options.tools")?,
+    };
+    options.on_overflow = match o.on_overflow {
+        None | Some(OnOverflowJs::Truncate) => OnOverflow::Truncate,
+        Some(OnOverflowJs::Error) => OnOverflow::Error,
+    };
+    let result = trim::trim_messages(&parsed, &options)?;
+
+    let items = raw.as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let messages = result
+        .sources
+        .iter()
+        .zip(&result.messages)
+        .map(|(source, message)| match source {
+            None => serde_json::json!({ "role": "system", "content": message.text() }),
+            Some(i) => {
+                let mut item = items.get(*i).cloned().unwrap_or(Value::Null);
+                if result.truncated.contains(i) {
+                    set_texts(&mut item, &message.content);
+                }
+                item
+            }
+        })
+        .collect();
+    to_js(&TrimmedJs {
+        messages,
+        input_tokens: result.input_tokens,
+        dropped: result.dropped,
+        truncated: result.truncated,
+        fits: result.fits,
+    })
+}
+
+/// Writes truncated texts back into a message as it was passed: the content
+/// string, or the `text` of each text part (parts parse one to one).
+fn set_texts(item: &mut Value, content: &Content) {
+    let Some(slot) = item.get_mut("content") else {
+        return;
+    };
+    match content {
+        Content::Text(t) => *slot = Value::String(t.clone()),
+        Content::Parts(parts) => {
+            if let Value::Array(items) = slot {
+                for (part, json_part) in parts.iter().zip(items.iter_mut()) {
+                    if let (Part::Text(t), Some(text)) = (part, json_part.get_mut("text")) {
+                        *text = Value::String(t.clone());
+                    }
+                }
+            }
+        }
+        Content::None => {}
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TruncateOptionsJs {
+    model: Option<String>,
+    keep: Option<KeepJs>,
+    marker: Option<String>,
+}
+
+#[wasm_bindgen(js_name = truncateText)]
+pub fn truncate_text(text: JsValue, max_tokens: JsValue, opts: JsValue) -> JsResult<String> {
+    let text = string(&text, "text")?;
+    let max_tokens = count(&max_tokens, "maxTokens")?;
+    let o: TruncateOptionsJs = typed(&opts, "options")?;
+    let keep = match o.keep {
+        None | Some(KeepJs::Start) => Keep::Start,
+        Some(KeepJs::End) => Keep::End,
+        Some(KeepJs::Middle) => Keep::Middle,
+    };
+    let marker = o.marker.as_deref().unwrap_or(trim::DEFAULT_MARKER);
+    Ok(trim::truncate_text(
+        &text,
+        max_tokens,
+        &required_model(o.model)?,
+        keep,
+        marker,
+    )?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SelectOptionsJs {
+    model: Option<String>,
+    budget: Option<Value>,
+    separator: Option<String>,
+    mode: Option<ModeJs>,
+}
+
+#[derive(Serialize)]
+struct SelectionJs {
+    indices: Vec<usize>,
+    tokens: usize,
+}
+
+/// `{ indices, tokens }`.
+#[wasm_bindgen(js_name = selectChunks)]
+pub fn select_chunks(chunks: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let list = json(&chunks, "chunks")?;
+    let items = list.as_array().ok_or_else(|| {
+        Error::invalid(
+            "chunks",
+            format!("must be an array of strings, got {}", type_name(&list)),
+        )
+    })?;
+    let chunks = items
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            c.as_str().ok_or_else(|| {
+                Error::invalid(
+                    format!("chunks[{i}]"),
+                    format!("must be a string, got {}", type_name(c)),
+                )
+            })
+        })
+        .collect::<Result<Vec<&str>, Error>>()?;
+    let o: SelectOptionsJs = typed(&opts, "options")?;
+    let model = required_model(o.model)?;
+    let budget = tokens(o.budget, "options.budget")?
+        .ok_or_else(|| Error::invalid("options.budget", "is required"))?;
+    let mode = match o.mode {
+        None | Some(ModeJs::InOrder) => PackMode::InOrder,
+        Some(ModeJs::SkipOversize) => PackMode::SkipOversize,
+    };
+    let separator = o.separator.as_deref().unwrap_or(trim::DEFAULT_SEPARATOR);
+    let s = trim::select_chunks(&chunks, &model, budget, separator, mode)?;
+    to_js(&SelectionJs {
+        indices: s.indices,
+        tokens: s.tokens,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SplitOptionsJs {
+    model: Option<String>,
+    chunk_tokens: Option<Value>,
+    overlap_tokens: Option<Value>,
+}
+
+#[wasm_bindgen(js_name = splitByTokens)]
+pub fn split_by_tokens(text: JsValue, opts: JsValue) -> JsResult<Vec<String>> {
+    let text = string(&text, "text")?;
+    let o: SplitOptionsJs = typed(&opts, "options")?;
+    let model = required_model(o.model)?;
+    let chunk_tokens = tokens(o.chunk_tokens, "options.chunkTokens")?
+        .ok_or_else(|| Error::invalid("options.chunkTokens", "is required"))?;
+    let overlap = tokens(o.overlap_tokens, "options.overlapTokens")?.unwrap_or(0);
+    Ok(trim::split_by_tokens(&text, &model, chunk_tokens, overlap)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn truncated_texts_go_back_into_the_message_as_passed() {
+        let raw = json!([
+            {"role": "user", "content": "long text", "x-extra": 1},
+            {"role": "user", "content": [
+                {"type": "text", "text": "first"},
+                {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
+                {"type": "text", "text": "second"}
+            ]}
+        ]);
+        let mut messages = chat::parse_messages(&raw, "messages").unwrap();
+        messages[0].content = Content::Text("long[…truncated]".into());
+        if let Content::Parts(parts) = &mut messages[1].content {
+            parts[0] = Part::Text(String::new());
+            parts[2] = Part::Text("sec[…truncated]".into());
+        }
+        let mut first = raw[0].clone();
+        set_texts(&mut first, &messages[0].content);
+        assert_eq!(
+            first,
+            json!({"role": "user", "content": "long[…truncated]", "x-extra": 1})
+        );
+        let mut second = raw[1].clone();
+        set_texts(&mut second, &messages[1].content);
+        assert_eq!(
+            second["content"],
+            json!([
+                {"type": "text", "text": ""},
+                {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
+                {"type": "text", "text": "sec[…truncated]"}
+            ])
+        );
+    }
+}
