@@ -731,8 +731,8 @@ fn bad_trim_options_name_the_field() {
     let e = trim_messages(&messages, &opts).unwrap_err();
     assert_eq!(e.field_name(), Some("options.maxContextTokens"));
 
-    // gpt-4 is counted (tiktoken knows it) but the catalogue has no window.
-    let e = trim_messages(&messages, &TrimOptions::new("gpt-4")).unwrap_err();
+    // davinci-002 is counted (tiktoken knows it) but the catalogue has no window.
+    let e = trim_messages(&messages, &TrimOptions::new("davinci-002")).unwrap_err();
     assert_eq!(e.code(), ErrorCode::UnknownModel);
     assert_eq!(e.field_name(), Some("options.maxContextTokens"));
     let e = trim_messages(&messages, &TrimOptions::new("no-such-model")).unwrap_err();
