@@ -1,10 +1,10 @@
 //! Byte-pair merging over a rank table, the second half of tiktoken.
 //!
 //! Performance notes, which explain the shape of this file:
-//! * The rank table is the build-time blob (`[count][lengths][bytes]`) read
-//!   in place; the only start-up work is one pass that computes offsets and
-//!   fills an open-addressing hash index of `u32`s. There is no `HashMap` of
-//!   owned `Vec<u8>` keys, so start-up allocates three flat arrays.
+//! * The rank table is a build-time blob of merge pairs (see build.rs); start-up
+//!   rebuilds the token bytes with two copies per token and fills an
+//!   open-addressing hash index of `u32`s. There is no `HashMap` of owned
+//!   `Vec<u8>` keys, so start-up allocates three flat arrays.
 //! * Most pieces are a single token: one hash probe answers them.
 //! * Short pieces use tiktoken's own loop (rescan for the lowest rank after
 //!   each merge), which is fastest when there are a handful of parts. Long
@@ -23,7 +23,7 @@ const HEAP_THRESHOLD: usize = 96;
 
 /// A rank table: token bytes by rank, and a hash index from bytes to rank.
 pub struct Ranks {
-    bytes: &'static [u8],
+    bytes: Vec<u8>,
     /// `offsets[r]..offsets[r + 1]` are the bytes of rank `r`.
     offsets: Vec<u32>,
     /// Open addressing, linear probing; each slot holds `rank + 1`, 0 = empty.
@@ -53,21 +53,55 @@ fn hash(bytes: &[u8]) -> u64 {
 }
 
 impl Ranks {
-    /// Reads a blob written by build.rs. Returns `None` if it is malformed,
+    /// Reads a rank table written by build.rs: token `r` is a single byte,
+    /// a hole (a rank that is a special token), a literal, or the
+    /// concatenation of two lower ranks. Returns `None` if it is malformed,
     /// which only a broken build can cause.
     pub fn from_blob(blob: &'static [u8]) -> Option<Ranks> {
+        const BYTE: u32 = 0xFF_FFFF;
+        const HOLE: u32 = 0xFF_FFFE;
+        const LITERAL: u32 = 0xFF_FFFD;
         let count = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?) as usize;
-        let lengths = blob.get(4..4 + count)?;
-        let bytes = blob.get(4 + count..)?;
-        let mut offsets = Vec::with_capacity(count + 1);
-        let mut at = 0u32;
+        let column = |c: usize| -> Option<(&[u8], &[u8], &[u8])> {
+            let at = 4 + c * 3 * count;
+            Some((
+                blob.get(at..at + count)?,
+                blob.get(at + count..at + 2 * count)?,
+                blob.get(at + 2 * count..at + 3 * count)?,
+            ))
+        };
+        let (l0, l1, l2) = column(0)?;
+        let (r0, r1, r2) = column(1)?;
+        let mut literal = blob.get(4 + 6 * count..)?;
+        let mut bytes: Vec<u8> = Vec::with_capacity(count * 7);
+        let mut offsets: Vec<u32> = Vec::with_capacity(count + 1);
         offsets.push(0);
-        for &len in lengths {
-            at += u32::from(len);
-            offsets.push(at);
-        }
-        if at as usize != bytes.len() {
-            return None;
+        let value = |a: &[u8], b: &[u8], c: &[u8], i: usize| -> Option<u32> {
+            Some(u32::from(*a.get(i)?) | u32::from(*b.get(i)?) << 8 | u32::from(*c.get(i)?) << 16)
+        };
+        for i in 0..count {
+            let left = value(l0, l1, l2, i)?;
+            let right = value(r0, r1, r2, i)?;
+            match left {
+                BYTE => bytes.push(u8::try_from(right).ok()?),
+                HOLE => {}
+                LITERAL => {
+                    let (token, rest) = literal.split_at_checked(right as usize)?;
+                    bytes.extend_from_slice(token);
+                    literal = rest;
+                }
+                _ => {
+                    for part in [left, right] {
+                        if part as usize >= i {
+                            return None;
+                        }
+                        let start = *offsets.get(part as usize)? as usize;
+                        let end = *offsets.get(part as usize + 1)? as usize;
+                        bytes.extend_from_within(start..end);
+                    }
+                }
+            }
+            offsets.push(u32::try_from(bytes.len()).ok()?);
         }
         // Load factor below 0.5 keeps probe chains short.
         let bits = (count * 2).next_power_of_two().trailing_zeros().max(4);
@@ -81,7 +115,7 @@ impl Ranks {
         for rank in 0..count as u32 {
             let token = ranks.token(rank)?;
             if token.is_empty() {
-                continue; // a hole in the ranks, see build.rs
+                continue; // a hole in the ranks
             }
             let mut slot = ranks.slot(token);
             loop {
@@ -109,7 +143,7 @@ impl Ranks {
     /// The bytes of `rank`, or `None` if it is out of range. A hole in the
     /// ranks is `Some(&[])`; see [`Ranks::ordinary`].
     #[inline]
-    fn token(&self, rank: Rank) -> Option<&'static [u8]> {
+    fn token(&self, rank: Rank) -> Option<&[u8]> {
         let start = *self.offsets.get(rank as usize)? as usize;
         let end = *self.offsets.get(rank as usize + 1)? as usize;
         self.bytes.get(start..end)
@@ -117,7 +151,7 @@ impl Ranks {
 
     /// The bytes of an ordinary token, `None` for any other id.
     #[inline]
-    pub fn ordinary(&self, rank: Rank) -> Option<&'static [u8]> {
+    pub fn ordinary(&self, rank: Rank) -> Option<&[u8]> {
         self.token(rank).filter(|t| !t.is_empty())
     }
 
