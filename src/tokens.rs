@@ -185,6 +185,54 @@ impl Tokenizer {
         self.factor_per_mille
     }
 
+    /// Whether every text that starts with `prefix` has more than `limit`
+    /// tokens. Only the pieces that no continuation can change are counted
+    /// (the last piece, and a special token cut in half, may still grow), so
+    /// a caller can read a huge text in growing prefixes and stop early.
+    pub fn prefix_exceeds(&self, prefix: &str, allowed: &AllowedSpecial, limit: usize) -> bool {
+        let mut cut = prefix;
+        if !matches!(allowed, AllowedSpecial::None) {
+            let tail = prefix.len().saturating_sub(self.tables.special_max_len);
+            if let Some(at) = prefix.rfind("<|").filter(|&at| at >= tail) {
+                cut = prefix.get(..at).unwrap_or("");
+            }
+        }
+        let raw_limit = limit.saturating_mul(1000) / self.factor_per_mille.max(1) as usize;
+        let stop_at = raw_limit.saturating_add(1);
+        let bytes = cut.as_bytes();
+        let ranks = self.tables.ranks;
+        let pattern = self.encoding.pattern();
+        let mut scratch = Scratch::default();
+        let mut total = 0usize;
+        // The piece seen last: counted only once another piece follows it.
+        let mut pending: Option<(usize, usize)> = None;
+        self.for_each_segment(cut, allowed, |segment| {
+            match segment {
+                Segment::Special(_) => {
+                    if let Some((s, e)) = pending.take() {
+                        total += bytes
+                            .get(s..e)
+                            .map_or(0, |p| ranks.count_piece(p, &mut scratch));
+                    }
+                    total += 1;
+                }
+                Segment::Text(t) => {
+                    let base = t.as_ptr() as usize - bytes.as_ptr() as usize;
+                    pretokenize::split(pattern, t, |start, end| {
+                        if let Some((s, e)) = pending.replace((base + start, base + end)) {
+                            total += bytes
+                                .get(s..e)
+                                .map_or(0, |p| ranks.count_piece(p, &mut scratch));
+                        }
+                        total < stop_at
+                    });
+                }
+            }
+            total < stop_at
+        });
+        total >= stop_at
+    }
+
     /// Applies an estimate's factor (exact tokenizers: identity).
     pub fn scale(&self, raw: usize) -> usize {
         if self.factor_per_mille == 1000 {

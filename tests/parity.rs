@@ -155,3 +155,33 @@ fn every_token_of_every_vocabulary_round_trips() {
         }
     }
 }
+
+#[test]
+fn prefix_exceeds_is_never_wrong() {
+    // For every prefix length, prefix_exceeds must imply that the whole text
+    // is over the limit, and on long texts it must say so early.
+    let mut rng = Rng::new(11);
+    for _ in 0..300 {
+        let text = random_text(&mut rng, 60);
+        for e in [
+            Encoding::O200kBase,
+            Encoding::Cl100kBase,
+            Encoding::R50kBase,
+        ] {
+            let t = Tokenizer::new(e).unwrap();
+            for allowed in [AllowedSpecial::None, AllowedSpecial::All] {
+                let total = t.count(&text, &allowed);
+                for limit in [0, 1, 3, total.saturating_sub(1), total] {
+                    for (cut, _) in text.char_indices() {
+                        if t.prefix_exceeds(&text[..cut], &allowed, limit) {
+                            assert!(total > limit, "{}: prefix {:?} of {text:?} exceeds {limit} but the text has {total}", e.name(), &text[..cut]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let t = Tokenizer::new(Encoding::O200kBase).unwrap();
+    let long = "word ".repeat(10_000);
+    assert!(t.prefix_exceeds(&long[..20_000], &AllowedSpecial::None, 1000));
+}

@@ -129,6 +129,43 @@ pub fn bundled_encodings() -> Vec<String> {
     Encoding::bundled().map(|e| e.name().to_string()).collect()
 }
 
+/// The count of a JS string if it is at most `limit`. A long string is read
+/// in growing prefixes (x4 each time), so a text far over the limit is
+/// rejected without copying all of it into wasm memory.
+fn within_limit(
+    tokenizer: &Tokenizer,
+    allowed: &AllowedSpecial,
+    input: &JsValue,
+    field: &str,
+    limit: usize,
+) -> Result<Option<usize>, Error> {
+    let Some(js) = input.dyn_ref::<js_sys::JsString>() else {
+        return Err(Error::invalid(
+            field,
+            "must be a string or an array of messages",
+        ));
+    };
+    let len = js.length();
+    let mut size = u32::try_from(limit.saturating_mul(8))
+        .unwrap_or(u32::MAX)
+        .max(1 << 16);
+    while size < len {
+        // Never end a prefix between the halves of a surrogate pair.
+        let end = if (55296.0..56320.0).contains(&js.char_code_at(size - 1)) {
+            size - 1
+        } else {
+            size
+        };
+        if let Some(prefix) = js.slice(0, end).as_string() {
+            if tokenizer.prefix_exceeds(&prefix, allowed, limit) {
+                return Ok(None);
+            }
+        }
+        size = size.saturating_mul(4);
+    }
+    Ok(tokenizer.count_within(&string(input, field)?, allowed, limit))
+}
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ChatOptions {
@@ -166,9 +203,8 @@ pub fn is_within_token_limit(input: JsValue, limit: JsValue, opts: JsValue) -> J
         let (model, messages, tools) = chat_request(&input, &opts)?;
         chat::count_chat_within(&model, &messages, &tools, limit)?
     } else {
-        let text = string(&input, "input")?;
         let (tokenizer, allowed) = options(&opts)?;
-        tokenizer.count_within(&text, &allowed, limit)
+        within_limit(&tokenizer, &allowed, &input, "input", limit)?
     };
     Ok(within.map_or(JsValue::FALSE, |n| JsValue::from_f64(n as f64)))
 }
@@ -216,11 +252,10 @@ impl JsTokenizer {
     /// The count if it is at most `limit`, else `false`; stops early.
     #[wasm_bindgen(js_name = isWithinTokenLimit)]
     pub fn is_within_token_limit(&self, text: JsValue, limit: JsValue) -> JsResult<JsValue> {
-        let text = string(&text, "text")?;
         let limit = usize::try_from(count(&limit, "limit")?).unwrap_or(usize::MAX);
-        Ok(self
-            .inner
-            .count_within(&text, &self.allowed, limit)
-            .map_or(JsValue::FALSE, |n| JsValue::from_f64(n as f64)))
+        Ok(
+            within_limit(&self.inner, &self.allowed, &text, "text", limit)?
+                .map_or(JsValue::FALSE, |n| JsValue::from_f64(n as f64)),
+        )
     }
 }
