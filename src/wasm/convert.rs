@@ -62,7 +62,7 @@ pub fn json(value: &JsValue, field: &str) -> Result<serde_json::Value, Error> {
     if value.is_undefined() {
         return Ok(serde_json::Value::Null);
     }
-    let text = js_sys::JSON::stringify_with_replacer(value, &non_finite_replacer())
+    let text = stringify(value)
         .map_err(|e| {
             let why = e
                 .dyn_ref::<js_sys::Error>()
@@ -88,14 +88,14 @@ pub fn typed<T: DeserializeOwned>(value: &JsValue, field: &str) -> Result<T, Err
     serde_json::from_value(v).map_err(|e| Error::invalid(field, e.to_string()))
 }
 
-fn non_finite_replacer() -> js_sys::Function {
-    thread_local! {
-        static REPLACER: js_sys::Function = js_sys::Function::new_with_args(
-            "k, v",
-            "return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v",
-        );
-    }
-    REPLACER.with(Clone::clone)
+// A static module function rather than `new Function`, which Workers forbid.
+#[wasm_bindgen(inline_js = r#"
+export function stringify(value) {
+  return JSON.stringify(value, (k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+}"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    fn stringify(value: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// `JSON.stringify` writes a lone surrogate as `\udXXX`, which serde_json

@@ -1,0 +1,9 @@
+// Browsers and other ES-module runtimes: fetch the .wasm next to this module.
+// The import resolves once the module is ready (top-level await); `ready` is
+// exported as well for code that prefers to await it.
+import init from "./tokenmeter.js";
+
+export const ready = init({ module_or_path: new URL("./tokenmeter_bg.wasm", import.meta.url) }).then(() => {});
+await ready;
+
+export * from "./tokenmeter.js";

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what the build needs, where it is missing, and prints the settings
+# the other scripts read (`eval "$(scripts/tools.sh)"`):
+#   WASM_CARGO  how to run cargo for wasm32 (rustup target, or Debian's
+#               rustc-web with -Zbuild-std where the rustup target cannot be
+#               installed)
+#   WASM_BINDGEN, WASM_OPT  the binaries, at the versions the build expects
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tools="$root/.tools"
+log() { echo "tools: $*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else log "need root for: $*"; exit 1; fi; }
+
+# 1. A Rust toolchain that targets wasm32-unknown-unknown.
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "WASM_CARGO='cargo build --release --target wasm32-unknown-unknown'"
+else
+  if ! /usr/bin/rustc --print target-list 2>/dev/null | grep -qx wasm32-unknown-unknown \
+     || [ ! -d /usr/lib/rustlib/src/rust/library ]; then
+    log "installing Debian's rustc-web and rust-web-src (the rustup wasm target is not installed)"
+    if [ ! -f /var/lib/apt/lists/lock ] || [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v lock)" ]; then as_root apt-get update -qq >&2; fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rustc-web rust-web-src >&2 \
+      || { as_root apt-get update -qq >&2; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rustc-web rust-web-src >&2; }
+  fi
+  lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
+  [ -x "$lld" ] || { log "rust-lld not found at $lld"; exit 1; }
+  echo "WASM_CARGO='env RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=$lld cargo build --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort'"
+fi
+
+# 2. wasm-bindgen-cli at exactly the version of the wasm-bindgen crate.
+want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$root/Cargo.lock")"
+bindgen=""
+for candidate in "$tools/bin/wasm-bindgen" "$(command -v wasm-bindgen || true)"; do
+  if [ -n "$candidate" ] && [ -x "$candidate" ] && [ "$("$candidate" --version 2>/dev/null)" = "wasm-bindgen $want" ]; then
+    bindgen="$candidate"; break
+  fi
+done
+if [ -z "$bindgen" ]; then
+  log "installing wasm-bindgen-cli $want into .tools (about 2 minutes)"
+  cargo install -q wasm-bindgen-cli --version "$want" --root "$tools" >&2
+  bindgen="$tools/bin/wasm-bindgen"
+fi
+echo "WASM_BINDGEN='$bindgen'"
+
+# 3. wasm-opt from npm's binaryen (Debian's is too old for LLVM 22 output).
+binaryen_version="$(node -p "require('$root/package.json').devDependencies.binaryen")"
+opt="$root/node_modules/.bin/wasm-opt"
+if [ ! -x "$opt" ] || [ "$(node -p "require('$root/node_modules/binaryen/package.json').version" 2>/dev/null)" != "$binaryen_version" ]; then
+  log "installing the npm dev dependencies (binaryen $binaryen_version)"
+  (cd "$root" && npm install --no-audit --no-fund --silent >&2)
+fi
+echo "WASM_OPT='$opt'"

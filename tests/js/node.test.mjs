@@ -1,0 +1,166 @@
+// The packed package in Node, imported by its name: every golden case, the
+// entry points, the error contract, and that the module keeps working after
+// every error.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import * as tm from "tokenmeter";
+import * as o200k from "tokenmeter/o200k";
+import * as all from "tokenmeter/all";
+import { BUNDLED, chatCases, tokenCases } from "./golden.mjs";
+
+const ENTRIES = { default: tm, o200k, all };
+
+function expectError(fn, code, field) {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof Error, "a real Error");
+    assert.equal(e.name, "TokenmeterError");
+    assert.equal(e.code, code, e.message);
+    if (field !== undefined) assert.equal(e.field, field, e.message);
+    assert.doesNotMatch(e.message, /panicked|unwrap|RuntimeError|\.rs:/);
+    // The instance still answers after the error.
+    assert.equal(tm.countTokens("hello world"), 2);
+    return e;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+test("every golden token case, through every entry point that carries it", async () => {
+  await tm.ready;
+  let checked = 0;
+  for (const c of tokenCases()) {
+    const allowedSpecial = c.allowed_special;
+    for (const [name, entry] of Object.entries(ENTRIES)) {
+      if (!BUNDLED[name].includes(c.encoding)) {
+        expectError(() => entry.countTokens(c.text, { encoding: c.encoding }), "ENCODING_NOT_BUNDLED", "encoding");
+        continue;
+      }
+      const tokens = entry.encode(c.text, { encoding: c.encoding, allowedSpecial });
+      assert.deepEqual([...tokens], c.tokens, `${name} ${c.encoding} ${c.case}`);
+      assert.equal(entry.countTokens(c.text, { encoding: c.encoding, allowedSpecial }), c.tokens.length);
+      checked++;
+    }
+  }
+  assert.ok(checked > 4000, `checked ${checked}`);
+});
+
+test("every golden chat case", () => {
+  for (const c of chatCases()) {
+    const lonelyTool = c.messages.some((m) => m.role === "tool") && !c.messages.some((m) => m.tool_calls);
+    if (lonelyTool) {
+      expectError(() => tm.countChatTokens(c.messages, { model: c.model, tools: c.tools }), "INVALID_ARGUMENT");
+      continue;
+    }
+    assert.equal(tm.countChatTokens(c.messages, { model: c.model, tools: c.tools }), c.expected, c.id);
+  }
+});
+
+test("models map to tiktoken's encodings; estimates are flagged", () => {
+  assert.equal(tm.encodingForModel("gpt-4o-2024-08-06"), "o200k_base");
+  assert.equal(tm.encodingForModel("gpt-4-0613"), "cl100k_base");
+  assert.equal(tm.encodingForModel("gpt-oss-120b"), "o200k_harmony");
+  assert.equal(tm.encodingForModel("text-davinci-003"), "p50k_base");
+  const info = tm.tokenizerInfo("claude-sonnet-4-5");
+  assert.equal(info.exact, false);
+  assert.ok(info.factor > 1 && info.method.length > 20);
+  assert.deepEqual(tm.tokenizerInfo("gpt-4o"), { encoding: "o200k_base", exact: true, method: "tiktoken", factor: 1 });
+  const proxy = tm.countTokens("The quick brown fox jumps over the lazy dog.", { encoding: info.encoding });
+  assert.equal(tm.countTokens("The quick brown fox jumps over the lazy dog.", { model: "claude-sonnet-4-5" }), Math.ceil(proxy * info.factor));
+  expectError(() => tm.encode("x", { model: "claude-sonnet-4-5" }), "INVALID_ARGUMENT", "model");
+  const e = expectError(() => tm.countTokens("x", { model: "gpt-4oo" }), "UNKNOWN_MODEL", "model");
+  assert.match(e.message, /did you mean .*gpt-4o/);
+});
+
+test("special tokens are text unless allowed", () => {
+  const text = "hi <|endoftext|>";
+  assert.equal(tm.countTokens(text), tm.encode(text).length);
+  assert.deepEqual([...tm.encode(text, { allowedSpecial: "all" })].slice(-1), [199999]);
+  assert.deepEqual([...tm.encode(text, { allowedSpecial: ["<|endoftext|>"] })].slice(-1), [199999]);
+  assert.notDeepEqual([...tm.encode(text)].slice(-1), [199999]);
+});
+
+test("lone surrogates count as U+FFFD, as tiktoken counts them", () => {
+  assert.deepEqual([...tm.encode("a\ud800b")], [...tm.encode("a\ufffdb")]);
+  assert.equal(tm.countTokens("\udc00"), tm.countTokens("\ufffd"));
+  assert.equal(tm.countChatTokens([{ role: "user", content: "x\ud83d" }], { model: "gpt-4o" }),
+    tm.countChatTokens([{ role: "user", content: "x\ufffd" }], { model: "gpt-4o" }));
+});
+
+test("decode(encode(x)) == x, and bad token ids are errors", () => {
+  for (const text of ["", "hello", "naïve café 中文 🙂👨‍👩‍👧", "  \n\t x", "<|endoftext|>"]) {
+    for (const encoding of BUNDLED.default) {
+      assert.equal(tm.decode(tm.encode(text, { encoding }), { encoding }), text);
+    }
+  }
+  assert.equal(tm.decode([15339, 1917], { encoding: "cl100k_base" }), "hello world");
+  expectError(() => tm.decode([1, 99999999]), "INVALID_TOKEN", "tokens[1]");
+  expectError(() => tm.decode([1, -1]), "INVALID_TOKEN", "tokens[1]");
+  expectError(() => tm.decode([1.5]), "INVALID_TOKEN", "tokens[0]");
+  expectError(() => tm.decode("12"), "INVALID_ARGUMENT", "tokens");
+});
+
+test("bad input gets a clear error with a stable code and the field", () => {
+  expectError(() => tm.countTokens(42), "INVALID_ARGUMENT", "text");
+  expectError(() => tm.countTokens(null), "INVALID_ARGUMENT", "text");
+  expectError(() => tm.countTokens(undefined), "INVALID_ARGUMENT", "text");
+  expectError(() => tm.countTokens("x", { encoding: "o200k" }), "UNKNOWN_ENCODING", "encoding");
+  expectError(() => tm.countTokens("x", { modle: "gpt-4o" }), "INVALID_ARGUMENT", "options");
+  expectError(() => tm.countTokens("x", { allowedSpecial: "some" }), "INVALID_ARGUMENT", "options.allowedSpecial");
+  expectError(() => tm.countTokens("x", { model: "gpt-4o", encoding: "cl100k_base" }), "INVALID_ARGUMENT", "encoding");
+  expectError(() => tm.countChatTokens("hi", { model: "gpt-4o" }), "INVALID_ARGUMENT", "messages");
+  expectError(() => tm.countChatTokens([{ content: "hi" }], { model: "gpt-4o" }), "INVALID_ARGUMENT", "messages[0].role");
+  expectError(() => tm.countChatTokens([{ role: "user", content: "hi" }], {}), "INVALID_ARGUMENT", "options.model");
+  expectError(() => tm.isWithinTokenLimit("x", -1), "INVALID_ARGUMENT", "limit");
+  expectError(() => tm.isWithinTokenLimit("x", NaN), "INVALID_ARGUMENT", "limit");
+  const cyclic = [{ role: "user", content: "x" }];
+  cyclic[0].self = cyclic;
+  expectError(() => tm.countChatTokens(cyclic, { model: "gpt-4o" }), "INVALID_ARGUMENT", "messages");
+});
+
+test("isWithinTokenLimit stops early and agrees with countTokens", () => {
+  const text = "The quick brown fox jumps over the lazy dog. ".repeat(50);
+  const n = tm.countTokens(text);
+  assert.equal(tm.isWithinTokenLimit(text, n), n);
+  assert.equal(tm.isWithinTokenLimit(text, n - 1), false);
+  const huge = "lorem ipsum dolor sit amet ".repeat(400_000); // ~10.8 MB
+  assert.equal(tm.isWithinTokenLimit(huge, 1000), false);
+  const messages = [{ role: "user", content: text }];
+  const m = tm.countChatTokens(messages, { model: "gpt-4o" });
+  assert.equal(tm.isWithinTokenLimit(messages, m, { model: "gpt-4o" }), m);
+  assert.equal(tm.isWithinTokenLimit(messages, m - 1, { model: "gpt-4o" }), false);
+  const t = new tm.Tokenizer({ model: "gpt-4o" });
+  assert.equal(t.count(text), n);
+  assert.equal(t.isWithinTokenLimit(huge, 1000), false);
+  t.free();
+});
+
+test("tens of MB work", () => {
+  // Every repetition after the first tokenizes the same way, so the count of
+  // n repetitions is first + (n - 1) x each.
+  const unit = "tokenmeter counts tokens. ";
+  const first = tm.countTokens(unit);
+  const each = tm.countTokens(unit.repeat(2)) - first;
+  const n = 1_600_000; // ~41 MB
+  assert.equal(tm.countTokens(unit.repeat(n)), first + (n - 1) * each);
+});
+
+test("cost, pre-flight and the ledger through the package", () => {
+  const c = tm.estimateCost({ model: "gpt-4o", inputTokens: 1_000_000, outputTokens: 100_000 });
+  const m = tm.getModel("gpt-4o");
+  assert.equal(c.total, m.prices.input + m.prices.output / 10);
+  const p = tm.preflight({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], max_tokens: 100 });
+  assert.equal(p.ok, true);
+  assert.equal(p.inputTokens, tm.countChatTokens([{ role: "user", content: "hi" }], { model: "gpt-4o" }));
+  const ledger = new tm.BudgetLedger({ perKeyDailyUsd: 1 });
+  const r = ledger.record("u1", tm.usageFromResponse({ model: "gpt-4o", usage: { prompt_tokens: 100_000, completion_tokens: 0 } }));
+  assert.equal(r.costUsd, m.prices.input / 10);
+  const back = tm.BudgetLedger.fromJSON(JSON.stringify(ledger.toJSON()));
+  assert.deepEqual(back.report(), ledger.report());
+  expectError(() => tm.BudgetLedger.fromJSON("{\"version\":1}"), "INVALID_LEDGER");
+  expectError(() => tm.estimateCost({ model: "nope-1", inputTokens: 1 }), "UNKNOWN_MODEL", "model");
+  expectError(() => tm.estimateCost({ model: "gpt-4o", inputTokens: NaN }), "INVALID_ARGUMENT", "inputTokens");
+  expectError(() => tm.registerModels([{ id: "x", contextWindow: 10, maxOutputTokens: 5, prices: { input: -1, output: 1 } }]), "INVALID_CATALOGUE");
+  assert.equal(tm.estimateCost({ model: "my-model", inputTokens: 2_000_000 }, { pricing: { input: 0.5, output: 1 } }).total, 1);
+});

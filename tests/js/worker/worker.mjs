@@ -1,0 +1,35 @@
+// A test Worker that imports the package by its name, as a user's would.
+import * as tm from "tokenmeter";
+
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/encode") {
+      const cases = await request.json();
+      return Response.json(cases.map((c) => {
+        try {
+          return [...tm.encode(c.text, { encoding: c.encoding, allowedSpecial: c.allowed_special })];
+        } catch (e) {
+          return { code: e.code, field: e.field };
+        }
+      }));
+    }
+    if (url.pathname === "/chat") {
+      const cases = await request.json();
+      return Response.json(cases.map((c) => tm.countChatTokens(c.messages, { model: c.model, tools: c.tools })));
+    }
+    if (url.pathname === "/errors") {
+      const errors = [];
+      for (const bad of [() => tm.countTokens(1), () => tm.countTokens("x", { model: "nope" }), () => tm.decode([-1])]) {
+        try {
+          bad();
+          errors.push(null);
+        } catch (e) {
+          errors.push({ name: e.name, code: e.code, field: e.field, isError: e instanceof Error });
+        }
+      }
+      return Response.json({ errors, after: tm.countTokens("hello world") });
+    }
+    return new Response("not found", { status: 404 });
+  },
+};
