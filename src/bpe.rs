@@ -198,8 +198,35 @@ impl Ranks {
         if piece.len() == 1 || self.rank(piece).is_some() {
             return 1;
         }
-        self.merge(piece, scratch);
-        scratch.bounds.len() - 1
+        if piece.len() > CACHED_PIECE_MAX {
+            self.merge(piece, scratch);
+            return scratch.bounds.len() - 1;
+        }
+        let owner = self as *const Ranks as usize;
+        let slot_of = (hash(piece) >> 52) as usize; // 12 bits: 4,096 slots
+        PIECE_COUNTS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.owner != owner {
+                cache.owner = owner;
+                cache.slots.iter_mut().for_each(|s| s.0.clear());
+            }
+            if cache.slots.is_empty() {
+                cache.slots.resize_with(1 << 12, || (Vec::new(), 0));
+            }
+            if let Some((key, count)) = cache.slots.get(slot_of) {
+                if key.as_slice() == piece {
+                    return *count as usize;
+                }
+            }
+            self.merge(piece, scratch);
+            let count = scratch.bounds.len() - 1;
+            if let Some((key, slot_count)) = cache.slots.get_mut(slot_of) {
+                key.clear();
+                key.extend_from_slice(piece);
+                *slot_count = count as u32;
+            }
+            count
+        })
     }
 
     /// Merges `piece` into tokens; leaves their boundaries in `scratch.bounds`
@@ -274,10 +301,14 @@ impl Ranks {
     /// positions, and stale heap entries are skipped when popped.
     fn merge_heap(&self, piece: &[u8], scratch: &mut Scratch) {
         let n = piece.len();
-        // next[i] / prev[i]: neighbouring part starts; n marks the end.
+        const DEAD: u32 = u32::MAX;
+        // next[i] / prev[i]: neighbouring part starts (n marks the end);
+        // pair[i]: the rank of part i merged with its successor, which is
+        // also how a popped heap entry is known to be current.
         let Scratch {
             next,
             prev,
+            pair,
             heap,
             bounds,
             ..
@@ -286,57 +317,84 @@ impl Ranks {
         next.extend((1..=n).map(|i| i as u32));
         prev.clear();
         prev.extend((0..n).map(|i| i.wrapping_sub(1) as u32));
+        pair.clear();
+        pair.extend((0..n).map(|i| {
+            if i + 1 < n {
+                self.pair_rank(piece, i as u32, i as u32 + 2)
+            } else {
+                Rank::MAX
+            }
+        }));
         heap.clear();
-        for i in 0..n.saturating_sub(1) {
-            let rank = self.pair_rank(piece, i as u32, i as u32 + 2);
-            if rank != Rank::MAX {
-                heap.push(Reverse((rank, i as u32)));
+        heap.extend(
+            pair.iter()
+                .enumerate()
+                .filter(|(_, &r)| r != Rank::MAX)
+                .map(|(i, &r)| Reverse((r, i as u32))),
+        );
+        let at = |v: &Vec<u32>, i: u32| v.get(i as usize).copied().unwrap_or(DEAD);
+        let set = |v: &mut Vec<u32>, i: u32, value: u32| {
+            if let Some(slot) = v.get_mut(i as usize) {
+                *slot = value;
             }
-        }
-        const DEAD: u32 = u32::MAX;
-        let next_of = |next: &Vec<u32>, i: u32| next.get(i as usize).copied().unwrap_or(DEAD);
+        };
         while let Some(Reverse((rank, start))) = heap.pop() {
-            let mid = next_of(next, start);
-            if mid == DEAD || mid as usize >= n {
-                continue; // part was absorbed, or is the last one
+            if at(pair, start) != rank || at(next, start) == DEAD {
+                continue; // stale: the part was absorbed or its pair changed
             }
-            let end = next_of(next, mid);
-            if end == DEAD || self.pair_rank(piece, start, end) != rank {
-                continue; // stale: the pair changed since it was pushed
+            let mid = at(next, start);
+            let end = at(next, mid);
+            if end == DEAD {
+                continue;
             }
             // Merge `mid` into `start`.
-            if let Some(slot) = next.get_mut(start as usize) {
-                *slot = end;
+            set(next, start, end);
+            set(next, mid, DEAD);
+            set(pair, mid, Rank::MAX);
+            let after_rank = if (end as usize) < n {
+                set(prev, end, start);
+                self.pair_rank(piece, start, at(next, end))
+            } else {
+                Rank::MAX
+            };
+            set(pair, start, after_rank);
+            if after_rank != Rank::MAX {
+                heap.push(Reverse((after_rank, start)));
             }
-            if let Some(slot) = next.get_mut(mid as usize) {
-                *slot = DEAD;
-            }
-            if (end as usize) < n {
-                if let Some(slot) = prev.get_mut(end as usize) {
-                    *slot = start;
-                }
-                let after = next_of(next, end);
-                let r = self.pair_rank(piece, start, after);
-                if r != Rank::MAX {
-                    heap.push(Reverse((r, start)));
-                }
-            }
-            let before = prev.get(start as usize).copied().unwrap_or(DEAD);
+            let before = at(prev, start);
             if before != DEAD && (before as usize) < n {
                 let r = self.pair_rank(piece, before, end);
+                set(pair, before, r);
                 if r != Rank::MAX {
                     heap.push(Reverse((r, before)));
                 }
             }
         }
         bounds.clear();
-        let mut at = 0u32;
-        while (at as usize) < n {
-            bounds.push(at);
-            at = next_of(next, at);
+        let mut part = 0u32;
+        while (part as usize) < n {
+            bounds.push(part);
+            part = at(next, part);
         }
         bounds.push(n as u32);
     }
+}
+
+/// Pieces up to this length (bytes) have their counts cached.
+const CACHED_PIECE_MAX: usize = 256;
+
+/// Recently merged pieces and their counts, per thread, for one rank table at
+/// a time (`owner`). Text repeats its words, and a merge costs far more than
+/// a probe; a direct-mapped table keeps the cost of a miss at one compare.
+/// Keys are compared whole, so a hit is always exact.
+#[derive(Default)]
+struct PieceCounts {
+    owner: usize,
+    slots: Vec<(Vec<u8>, u32)>,
+}
+
+thread_local! {
+    static PIECE_COUNTS: std::cell::RefCell<PieceCounts> = std::cell::RefCell::new(PieceCounts::default());
 }
 
 /// Buffers reused across pieces, so that counting allocates once per call.
@@ -346,5 +404,6 @@ pub struct Scratch {
     bounds: Vec<u32>,
     next: Vec<u32>,
     prev: Vec<u32>,
+    pair: Vec<Rank>,
     heap: BinaryHeap<Reverse<(Rank, u32)>>,
 }
