@@ -1,0 +1,105 @@
+// The catalogue and cost engine through the packed package.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tm from "tokenmeter";
+
+test("the catalogue is listed, dated and sourced", () => {
+  const models = tm.listModels();
+  assert.ok(models.length >= 40);
+  for (const p of tm.listProviders()) {
+    assert.match(p.asOf, /^\d{4}-\d{2}-\d{2}$/);
+    assert.match(p.source, /^https:\/\//);
+  }
+  const m = tm.getModel("gpt-4o");
+  assert.equal(m.tokenizer.encoding, "o200k_base");
+  assert.ok(m.contextWindow > 0 && m.prices.input > 0);
+  assert.throws(() => tm.getModel("gpt-4oo"), (e) => e.code === "UNKNOWN_MODEL" && /gpt-4o/.test(e.message));
+});
+
+test("worked examples: cache reads and writes, batch, long-context tier", () => {
+  const pricing = {
+    input: 3, output: 15, cachedInput: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6, batchInput: 1.5, batchOutput: 7.5,
+    tiers: [{ aboveInputTokens: 200000, input: 6, output: 22.5 }],
+  };
+  const c = tm.estimateCost(
+    { model: "any", inputTokens: 10_000, cachedInputTokens: 8_000, cacheWriteTokens: 1_000, outputTokens: 500 },
+    { pricing },
+  );
+  assert.equal(c.input, 0.003);
+  assert.equal(c.cachedInput, 0.0024);
+  assert.equal(c.cacheWrite, 0.00375);
+  assert.equal(c.output, 0.0075);
+  assert.equal(c.total, 0.01665);
+  const batch = tm.estimateCost({ model: "any", inputTokens: 10_000, outputTokens: 500, batch: true }, { pricing });
+  assert.equal(batch.total, 0.0375 / 2);
+  const long = tm.estimateCost({ model: "any", inputTokens: 300_000, outputTokens: 1_000 }, { pricing });
+  assert.equal(long.tierAboveInputTokens, 200000);
+  assert.equal(long.input, 1.8);
+});
+
+test("text and messages are counted with the model's tokenizer", () => {
+  const messages = [{ role: "user", content: "How many tokens is this?" }];
+  const c = tm.estimateCost({ model: "gpt-4o", messages, outputTokens: 10 });
+  assert.equal(c.inputTokens, tm.countChatTokens(messages, { model: "gpt-4o" }));
+  const t = tm.estimateCost({ model: "gpt-4o-mini", text: "hello world", outputTokens: 0 });
+  assert.equal(t.inputTokens, 2);
+});
+
+test("usageFromResponse feeds estimateCost and the ledger", () => {
+  const u = tm.usageFromResponse({
+    type: "message", model: "claude-sonnet-4-20250514",
+    usage: { input_tokens: 50, cache_creation_input_tokens: 1000, cache_read_input_tokens: 8000, output_tokens: 200 },
+  });
+  assert.equal(u.inputTokens, 9050);
+  const c = tm.estimateCost(u);
+  const p = tm.getModel("claude-sonnet-4").prices;
+  const expected = (50 * p.input + 8000 * p.cachedInput + 1000 * p.cacheWrite5m + 200 * p.output) / 1e6;
+  assert.ok(Math.abs(c.total - expected) < 1e-12, `${c.total} vs ${expected}`);
+});
+
+test("projections, comparisons and routing", () => {
+  const w = { model: "gpt-4o-mini", dailyUsers: 1000, messagesPerUser: 5, inputTokens: 2000, outputTokens: 300 };
+  const p = tm.projectCost(w);
+  const m = tm.getModel("gpt-4o-mini").prices;
+  const perRequest = (2000 * m.input + 300 * m.output) / 1e6;
+  assert.equal(p.requests, 150_000);
+  assert.ok(Math.abs(p.total - perRequest * 150_000) < 1e-9);
+  assert.ok(Math.abs(p.perUser - p.total / 1000) < 1e-9);
+  const half = tm.projectCost({ ...w, appCacheHitRate: 0.5 });
+  assert.ok(Math.abs(half.total - p.total / 2) < 1e-9);
+  const cmp = tm.compareModels({ ...w, inputTokens: 150_000 }, { baseline: "gpt-4o" });
+  const totals = cmp.models.map((x) => x.total);
+  assert.deepEqual(totals, [...totals].sort((a, b) => a - b));
+  assert.ok(cmp.skipped.some((s) => s.model === "gpt-3.5-turbo"), "a 16k-window model cannot take 150k tokens");
+  const s = tm.suggestModel("Hi! What's the capital of France?");
+  assert.equal(s.complexity, "simple");
+  const hard = tm.suggestModel("Analyze this stack trace step by step and debug the root cause:\n```\nfn main() {\n  let x = 1;\n}\n```");
+  assert.equal(hard.complexity, "complex");
+  assert.ok(tm.getModel(hard.model).prices.output >= tm.getModel(s.model).prices.output);
+});
+
+test("bad cost input names the field", () => {
+  const cases = [
+    [() => tm.estimateCost({ model: "gpt-4o", inputTokens: -1 }), "inputTokens"],
+    [() => tm.estimateCost({ model: "gpt-4o", inputTokens: 1.5 }), "inputTokens"],
+    [() => tm.estimateCost({ model: "gpt-4o", inputTokens: "10" }), "inputTokens"],
+    [() => tm.estimateCost({ model: "gpt-4o", inputTokens: Infinity }), "inputTokens"],
+    [() => tm.estimateCost({ model: "gpt-4o", inputTokens: 2 ** 53 }), "inputTokens"],
+    [() => tm.estimateCost({ model: "gpt-4o", inputTokens: 10, cachedInputTokens: 11 }), "cachedInputTokens"],
+    [() => tm.estimateCost({ model: "gpt-4o", inputTokens: 10, outputTokens: 1, reasoningTokens: 2 }), "reasoningTokens"],
+    [() => tm.projectCost({ model: "gpt-4o", requestsPerDay: 10, inputTokens: 1, outputTokens: 1, appCacheHitRate: 2 }), "appCacheHitRate"],
+  ];
+  for (const [fn, field] of cases) {
+    assert.throws(fn, (e) => e.code === "INVALID_ARGUMENT" && e.field === field, field);
+  }
+  const before = tm.listModels().length;
+  assert.throws(() => tm.registerModels([{ id: "a", contextWindow: 10, maxOutputTokens: 5, prices: { input: 1, output: 1 } }, { id: "b" }]),
+    (e) => e.code === "INVALID_CATALOGUE");
+  assert.equal(tm.listModels().length, before);
+  assert.throws(() => tm.registerModels([{ id: "c", contextWindow: 10, maxOutputTokens: 5, prices: { input: 1, output: 1 }, constructor: {} }]),
+    (e) => e.code === "INVALID_CATALOGUE");
+  assert.deepEqual(tm.registerModels([{ id: "my-model", contextWindow: 1000, maxOutputTokens: 100, prices: { input: 1, output: 2 } }]), ["my-model"]);
+  assert.equal(tm.estimateCost({ model: "my-model", inputTokens: 1e6, outputTokens: 1e6 }).total, 3);
+  tm.resetModels();
+  assert.equal(tm.listModels().length, before);
+});

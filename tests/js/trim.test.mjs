@@ -1,0 +1,102 @@
+// Trimming, chunking, pre-flight checks, cache keys and the ledger through
+// the packed package.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tm from "tokenmeter";
+
+function history(n) {
+  const messages = [{ role: "system", content: "You are a careful assistant." }];
+  for (let i = 0; i < n; i++) {
+    messages.push({ role: i % 2 ? "assistant" : "user", content: `Turn ${i}: ${"some words about the topic ".repeat(1 + (i % 7))}` });
+  }
+  return messages;
+}
+
+test("trimMessages fits exactly and keeps its promises", () => {
+  const messages = history(200);
+  const full = tm.countChatTokens(messages, { model: "gpt-4o" });
+  for (const window of [full, full - 1, 2000, 500]) {
+    const r = tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: window, reserveOutputTokens: 100 });
+    assert.ok(r.fits);
+    assert.equal(r.inputTokens, tm.countChatTokens(r.messages, { model: "gpt-4o" }));
+    assert.ok(r.inputTokens + 100 <= window, `${r.inputTokens} + 100 > ${window}`);
+    assert.equal(r.messages[0].role, "system");
+    assert.deepEqual(r.messages.at(-1), messages.at(-1));
+    if (window >= full + 100) assert.deepEqual(r.dropped, []);
+  }
+  const exact = tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: full + 100, reserveOutputTokens: 100 });
+  assert.deepEqual(exact.dropped, []);
+  const oneShort = tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: full + 99, reserveOutputTokens: 100 });
+  assert.ok(oneShort.dropped.length >= 1);
+  assert.throws(
+    () => tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: 20, onOverflow: "error" }),
+    (e) => e.code === "CONTEXT_OVERFLOW",
+  );
+  assert.throws(() => tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: 100, reserveOutputTokens: 101 }),
+    (e) => e.code === "INVALID_ARGUMENT" && e.field === "options.reserveOutputTokens");
+  assert.throws(() => tm.trimMessages("x", { model: "gpt-4o" }), (e) => e.code === "INVALID_ARGUMENT" && e.field === "messages");
+  assert.throws(() => tm.trimMessages([{ role: "tool", tool_call_id: "x", content: "1" }], { model: "gpt-4o" }),
+    (e) => e.code === "INVALID_ARGUMENT");
+});
+
+test("truncateText, selectChunks and splitByTokens are exact", () => {
+  const text = "日本語のテキスト👨‍👩‍👧とe\u0301の混在。".repeat(50);
+  for (const max of [0, 1, 5, 20, 100]) {
+    for (const keep of ["start", "end", "middle"]) {
+      const out = tm.truncateText(text, max, { model: "gpt-4o", keep });
+      assert.ok(tm.countTokens(out, { model: "gpt-4o" }) <= max, `${keep} ${max}`);
+      assert.ok(!out.includes("\ufffd"));
+    }
+  }
+  const chunks = ["alpha ".repeat(50), "beta ".repeat(400), "gamma ".repeat(30)];
+  const sel = tm.selectChunks(chunks, { model: "gpt-4o", budget: 150, separator: "\n\n", mode: "skip-oversize" });
+  assert.deepEqual(sel.indices, [0, 2]);
+  assert.equal(sel.tokens, tm.countTokens(chunks[0] + "\n\n" + chunks[2], { model: "gpt-4o" }));
+  const parts = tm.splitByTokens("First sentence here. ".repeat(300), { model: "gpt-4o", chunkTokens: 100 });
+  assert.ok(parts.length > 1);
+  for (const p of parts) assert.ok(tm.countTokens(p, { model: "gpt-4o" }) <= 100);
+  assert.equal(parts.join(""), "First sentence here. ".repeat(300));
+});
+
+test("preflight and requestCacheKey", () => {
+  const request = { model: "gpt-4o", messages: history(4), max_tokens: 500, temperature: 0 };
+  const p = tm.preflight(request, { budget: { limitUsd: 10, spentUsd: 0 } });
+  assert.equal(p.ok, true);
+  assert.equal(p.inputTokens, tm.countChatTokens(request.messages, { model: "gpt-4o" }));
+  const cost = tm.estimateCost({ model: "gpt-4o", inputTokens: p.inputTokens, outputTokens: 500 });
+  assert.equal(p.cost.max, cost.total);
+  const broke = tm.preflight(request, { budget: { limitUsd: p.cost.max - 1e-9, spentUsd: 0 } });
+  assert.deepEqual(broke.problems.map((x) => x.code), ["BUDGET_EXCEEDED"]);
+  const over = tm.preflight({ ...request, max_tokens: 10_000_000 });
+  assert.ok(over.problems.some((x) => x.code === "OUTPUT_EXCEEDS_MODEL_MAX"));
+  assert.ok(over.problems.some((x) => x.code === "CONTEXT_OVERFLOW"));
+  const key = tm.requestCacheKey(request);
+  assert.match(key, /^[0-9a-f]{64}$/);
+  const reordered = { temperature: 0, max_tokens: 500, messages: request.messages, model: "gpt-4o", stream: true };
+  assert.equal(tm.requestCacheKey(reordered), key);
+  assert.equal(tm.requestCacheKey({ ...request, temperature: 0.7 }), null);
+  assert.match(tm.requestCacheKey({ ...request, temperature: 0.7 }, { force: true }), /^[0-9a-f]{64}$/);
+});
+
+test("BudgetLedger across a UTC midnight, and its JSON", () => {
+  const ledger = new tm.BudgetLedger({ perKeyDailyUsd: 1, alertAt: 0.5 });
+  const lateNight = Date.UTC(2026, 10, 22, 23, 59, 0);
+  const pricing = { input: 1, output: 0 };
+  const r1 = ledger.record("alice", { model: "x", inputTokens: 600_000, outputTokens: 0 }, { now: lateNight, pricing, feature: "chat" });
+  assert.equal(r1.costUsd, 0.6);
+  assert.equal(r1.check.alert, "warning");
+  const r2 = ledger.record("alice", { model: "x", inputTokens: 400_000, outputTokens: 0 }, { now: lateNight, pricing });
+  assert.deepEqual([r2.check.allowed, r2.check.alert, r2.check.remainingUsd], [false, "exceeded", 0]);
+  const morning = ledger.check("alice", { now: lateNight + 120_000 });
+  assert.deepEqual([morning.allowed, morning.day, morning.spentUsd], [true, "2026-11-23", 0]);
+  const copy = tm.BudgetLedger.fromJSON(ledger.toJSON());
+  assert.deepEqual(copy.report(), ledger.report());
+  assert.equal(copy.report().byFeature.find((f) => f.name === "chat").costUsd, 0.6);
+  for (const bad of ["{", "[]", JSON.stringify({ ...ledger.toJSON(), version: 2 }), JSON.stringify(ledger.toJSON()).replace("{", '{"__proto__":{"x":1},')]) {
+    assert.throws(() => tm.BudgetLedger.fromJSON(bad), (e) => e.code === "INVALID_LEDGER" || e.code === "INVALID_ARGUMENT", bad);
+  }
+  assert.throws(() => new tm.BudgetLedger({ perKeyDailyUsd: -1 }), (e) => e.code === "INVALID_ARGUMENT");
+  assert.throws(() => ledger.record("", { model: "gpt-4o", inputTokens: 1 }), (e) => e.field === "key");
+  ledger.free();
+  copy.free();
+});
