@@ -62,10 +62,8 @@ struct KeyOptions {
 }
 
 #[wasm_bindgen(js_name = requestCacheKey)]
-pub fn request_cache_key(request: JsValue, opts: JsValue) -> JsResult<Option<String>> {
+pub fn request_cache_key(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let o: KeyOptions = typed(&opts, "options")?;
-    Ok(preflight::request_cache_key(
-        &json(&request, "request")?,
-        o.force,
-    )?)
+    let key = preflight::request_cache_key(&json(&request, "request")?, o.force)?;
+    Ok(key.map_or(JsValue::NULL, |k| JsValue::from_str(&k)))
 }
