@@ -1,0 +1,116 @@
+// The error contract, as a matrix: every exported function, every argument
+// position, every kind of bad value. Each call either returns or throws a
+// TokenmeterError with a documented code, a field and a message free of Rust
+// internals; and after each one the module still answers correctly (no
+// trapped or poisoned wasm instance).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tm from "tokenmeter";
+
+const CODES = new Set([
+  "INVALID_ARGUMENT", "UNKNOWN_MODEL", "UNKNOWN_ENCODING", "ENCODING_NOT_BUNDLED", "INVALID_TOKEN",
+  "CONTEXT_OVERFLOW", "BUDGET_EXCEEDED", "INVALID_CATALOGUE", "INVALID_LEDGER",
+]);
+
+function deep(levels) {
+  let v = { role: "user", content: "x" };
+  for (let i = 0; i < levels; i++) v = { nested: v };
+  return v;
+}
+const cyclic = {};
+cyclic.self = cyclic;
+
+const BAD = [
+  ["undefined", undefined], ["null", null], ["NaN", NaN], ["Infinity", Infinity], ["-Infinity", -Infinity],
+  ["negative", -1], ["fractional", 1.5], ["2^53", 2 ** 53], ["2^60", 2 ** 60], ["empty string", ""],
+  ["string", "not-a-model"], ["lone surrogate", "a\ud800"], ["true", true], ["object", { a: 1 }], ["array", [1, "x", null]],
+  ["bigint", 10n], ["function", () => 1], ["symbol", Symbol("s")], ["cyclic", cyclic], ["deep", deep(20_000)],
+  ["proto keys", JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}, "model": "gpt-4o"}')],
+  ["bad messages", [{ role: "tool", content: "no call" }, { content: 5 }, { role: "user", content: [{ type: "image_url", image_url: { width: -3 } }] }]],
+  ["huge token ids", [2 ** 32, -5, 1.5]],
+];
+
+const ledger = new tm.BudgetLedger({ perKeyDailyUsd: 1 });
+const tokenizer = new tm.Tokenizer({ model: "gpt-4o" });
+const GOOD_MESSAGES = [{ role: "user", content: "hello" }];
+
+// name -> [function, good arguments]
+const CALLS = {
+  countTokens: [tm.countTokens, ["hello", { model: "gpt-4o" }]],
+  encode: [tm.encode, ["hello", { encoding: "cl100k_base" }]],
+  decode: [tm.decode, [[15339], { encoding: "cl100k_base" }]],
+  encodingForModel: [tm.encodingForModel, ["gpt-4o"]],
+  tokenizerInfo: [tm.tokenizerInfo, ["gpt-4o"]],
+  countChatTokens: [tm.countChatTokens, [GOOD_MESSAGES, { model: "gpt-4o" }]],
+  isWithinTokenLimit: [tm.isWithinTokenLimit, ["hello", 10, { model: "gpt-4o" }]],
+  getModel: [tm.getModel, ["gpt-4o"]],
+  registerModels: [tm.registerModels, [[{ id: "m-x", contextWindow: 100, maxOutputTokens: 10, prices: { input: 1, output: 1 } }]]],
+  estimateCost: [tm.estimateCost, [{ model: "gpt-4o", inputTokens: 10, outputTokens: 5 }, {}]],
+  usageFromResponse: [tm.usageFromResponse, [{ usage: { prompt_tokens: 1, completion_tokens: 1 } }]],
+  projectCost: [tm.projectCost, [{ model: "gpt-4o", requestsPerDay: 10, inputTokens: 10, outputTokens: 5 }]],
+  compareModels: [tm.compareModels, [{ model: "gpt-4o", requestsPerDay: 10, inputTokens: 10, outputTokens: 5 }, { models: ["gpt-4o"] }]],
+  suggestModel: [tm.suggestModel, ["hello", {}]],
+  trimMessages: [tm.trimMessages, [GOOD_MESSAGES, { model: "gpt-4o" }]],
+  truncateText: [tm.truncateText, ["hello world", 1, { model: "gpt-4o" }]],
+  selectChunks: [tm.selectChunks, [["a", "b"], { model: "gpt-4o", budget: 5 }]],
+  splitByTokens: [tm.splitByTokens, ["hello world", { model: "gpt-4o", chunkTokens: 1 }]],
+  preflight: [tm.preflight, [{ model: "gpt-4o", messages: GOOD_MESSAGES }, {}]],
+  requestCacheKey: [tm.requestCacheKey, [{ model: "gpt-4o", messages: GOOD_MESSAGES, temperature: 0 }, {}]],
+  compressPrompt: [tm.compressPrompt, ["Please note that this is a test.", { level: "balanced" }]],
+  compressMessages: [tm.compressMessages, [GOOD_MESSAGES, {}]],
+  Tokenizer: [(o) => new tm.Tokenizer(o).free(), [{ model: "gpt-4o" }]],
+  "Tokenizer.count": [(t) => tokenizer.count(t), ["hello"]],
+  "Tokenizer.isWithinTokenLimit": [(t, l) => tokenizer.isWithinTokenLimit(t, l), ["hello", 5]],
+  BudgetLedger: [(c) => new tm.BudgetLedger(c).free(), [{ perKeyDailyUsd: 1 }]],
+  "BudgetLedger.record": [(k, u, o) => ledger.record(k, u, o), ["u1", { model: "gpt-4o", inputTokens: 1 }, {}]],
+  "BudgetLedger.check": [(k, o) => ledger.check(k, o), ["u1", {}]],
+  "BudgetLedger.fromJSON": [(j) => tm.BudgetLedger.fromJSON(j).free(), [ledger.toJSON()]],
+};
+
+function stillWorks() {
+  assert.equal(tm.countTokens("hello world"), 2);
+  assert.equal(tm.countChatTokens(GOOD_MESSAGES, { model: "gpt-4o" }), 8);
+  assert.ok(tm.estimateCost({ model: "gpt-4o", inputTokens: 1000, outputTokens: 0 }).total > 0);
+}
+
+test("every function, every argument, every bad value: a coded error or a result", () => {
+  let errors = 0;
+  for (const [name, [fn, good]] of Object.entries(CALLS)) {
+    if (typeof fn !== "function" || (name.startsWith("compress") && !tm.compressPrompt)) continue;
+    fn(...good); // the good call works
+    for (let position = 0; position < good.length; position++) {
+      for (const [label, bad] of BAD) {
+        const args = [...good];
+        args[position] = bad;
+        try {
+          fn(...args);
+        } catch (e) {
+          errors++;
+          const where = `${name} arg ${position} = ${label}`;
+          assert.ok(e instanceof Error, `${where}: threw a non-Error ${e}`);
+          assert.equal(e.name, "TokenmeterError", `${where}: ${e.name}: ${e.message}`);
+          assert.ok(CODES.has(e.code), `${where}: code ${e.code}`);
+          assert.ok(e.field === null || typeof e.field === "string", where);
+          assert.doesNotMatch(e.message, /panicked|unwrap|called `|\.rs:|RuntimeError|unreachable/, where);
+        }
+        stillWorks();
+      }
+    }
+  }
+  assert.ok(errors > 500, `only ${errors} errors raised`);
+  assert.equal({}.polluted, undefined, "no prototype pollution");
+});
+
+test("a 50 MB string is counted or refused, never a trap", () => {
+  const big = "x".repeat(50 * 1024 * 1024);
+  for (const call of [() => tm.countTokens(big), () => tm.isWithinTokenLimit(big, 10), () => tm.truncateText(big, 3, {}),
+    () => tm.countChatTokens([{ role: "user", content: big.slice(0, 5_000_000) }], { model: "gpt-4o" })]) {
+    try {
+      const r = call();
+      assert.ok(r !== undefined);
+    } catch (e) {
+      assert.equal(e.name, "TokenmeterError", e.message);
+    }
+    stillWorks();
+  }
+});
