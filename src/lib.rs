@@ -3,6 +3,8 @@
 //! * [`tokens`]: count, encode and decode exactly as OpenAI's tiktoken does.
 //! * [`catalogue`]: the dated, sourced model and price catalogue.
 //! * [`chat`]: counting chat messages, images and tool definitions.
+//! * [`compress`]: prompt compression measured in tokens, which never touches
+//!   code, URLs, numbers, quotes, placeholders or structured blocks.
 //!
 //! Every fallible call returns [`Result`] with an [`Error`] whose
 //! [`ErrorCode`] is stable; nothing that input can reach panics.
@@ -22,6 +24,7 @@
 mod bpe;
 pub mod catalogue;
 pub mod chat;
+pub mod compress;
 pub mod encodings;
 pub mod error;
 mod pretokenize;
