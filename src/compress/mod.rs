@@ -63,12 +63,17 @@ impl Level {
     /// `"lossless"`, `"balanced"` or `"aggressive"`; anything else is an
     /// `INVALID_ARGUMENT` error about `level`.
     pub fn parse(s: &str) -> Result<Level> {
+        Level::parse_field(s, "level")
+    }
+
+    /// [`Level::parse`], naming `field` in the error (`options.level` ...).
+    pub fn parse_field(s: &str, field: &str) -> Result<Level> {
         match s {
             "lossless" => Ok(Level::Lossless),
             "balanced" => Ok(Level::Balanced),
             "aggressive" => Ok(Level::Aggressive),
             _ => Err(Error::invalid(
-                "level",
+                field,
                 format!(
                     "must be \"lossless\", \"balanced\" or \"aggressive\", got {:?}",
                     crate::encodings::truncate_for_message(s)
