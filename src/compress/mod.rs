@@ -337,10 +337,14 @@ impl Compressor {
         let mut tokens = before;
         let mut saved = vec![0usize; self.passes.len()];
         let mut settled = false;
+        // The segmentation of `current`, kept until a pass changes the text.
+        let mut doc: Option<segment::Doc> = None;
         for _ in 0..MAX_ROUNDS {
             let mut changed = false;
             for (k, pass) in self.passes.iter().enumerate() {
-                if let Some((next, next_tokens)) = self.run_pass(*pass, &current, tokens) {
+                let d = doc.get_or_insert_with(|| segment::segment(&current));
+                if let Some((next, next_tokens)) = self.run_pass(*pass, &current, d, tokens) {
+                    doc = None;
                     if let Some(s) = saved.get_mut(k) {
                         *s += self.tokenizer.scale(tokens) - self.tokenizer.scale(next_tokens);
                     }
@@ -379,9 +383,14 @@ impl Compressor {
     }
 
     /// One pass: the new text and its count, if it saves tokens.
-    fn run_pass(&self, pass: Pass, text: &str, tokens: usize) -> Option<(String, usize)> {
-        let doc = segment::segment(text);
-        let mut groups = pass.run(text, &doc);
+    fn run_pass(
+        &self,
+        pass: Pass,
+        text: &str,
+        doc: &segment::Doc,
+        tokens: usize,
+    ) -> Option<(String, usize)> {
+        let mut groups = pass.run(text, doc);
         if groups.is_empty() {
             return None;
         }

@@ -515,8 +515,14 @@ fn phrase_pass(text: &str, doc: &Doc, matcher: &Matcher) -> Vec<Group> {
     if matcher.is_empty() {
         return Vec::new();
     }
-    prose(doc, true)
+    let mut prev_end: Option<usize> = None;
+    doc.blocks
+        .iter()
         .filter_map(|block| {
+            let gap_start = prev_end.replace(block.end);
+            if block.kind != Kind::Prose || !block.english {
+                return None;
+            }
             let mut edits: Vec<Edit> = Vec::new();
             for (rs, re) in block.runs() {
                 let words = words_of(slice(text, rs, re), rs);
@@ -579,6 +585,21 @@ fn phrase_pass(text: &str, doc: &Doc, matcher: &Matcher) -> Vec<Group> {
                             i += 1;
                         }
                     }
+                }
+            }
+            // A paragraph that was all filler ("Thank you!") goes with the
+            // blank lines before it.
+            if let ([only], Some(gap)) = (edits.as_slice(), gap_start) {
+                if only.start == block.start && only.end == block.end && only.with.is_empty() {
+                    return Some(Group {
+                        start: gap,
+                        end: block.end,
+                        edits: vec![Edit {
+                            start: gap,
+                            end: block.end,
+                            with: String::new(),
+                        }],
+                    });
                 }
             }
             block_group(block, edits)

@@ -11,7 +11,8 @@
 //! Each paragraph is also tagged English or not: the phrase tables are
 //! English, so other languages only get the whitespace passes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// One line: `start..end` without its line break (`\n` or `\r\n`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -509,8 +510,8 @@ fn is_unit(word: &str) -> bool {
 }
 
 fn is_url_start(s: &str) -> bool {
-    let lower_prefix: String = s.chars().take(12).collect::<String>().to_ascii_lowercase();
-    if lower_prefix.starts_with("www.") || lower_prefix.starts_with("mailto:") {
+    let starts = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    if starts("www.") || starts("mailto:") {
         return true;
     }
     // scheme://
@@ -1158,6 +1159,17 @@ const OTHER_STOPWORDS: &[&str] = &[
     "bij",
 ];
 
+/// Every stopword: `true` for English, `false` for the others.
+fn stopwords() -> &'static HashMap<&'static str, bool> {
+    static WORDS: OnceLock<HashMap<&'static str, bool>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut m: HashMap<&'static str, bool> =
+            OTHER_STOPWORDS.iter().map(|w| (*w, false)).collect();
+        m.extend(ENGLISH_STOPWORDS.iter().map(|w| (*w, true)));
+        m
+    })
+}
+
 #[derive(Default, Clone, Copy)]
 struct LangStats {
     letters: usize,
@@ -1207,11 +1219,14 @@ fn lang_stats(text: &str, block: &Block) -> LangStats {
                 continue;
             }
             st.words += 1;
+            if w.len() > 16 {
+                continue;
+            }
             let lower = w.to_lowercase().replace('’', "'");
-            if ENGLISH_STOPWORDS.contains(&lower.as_str()) {
-                st.english += 1;
-            } else if OTHER_STOPWORDS.contains(&lower.as_str()) {
-                st.other += 1;
+            match stopwords().get(lower.as_str()) {
+                Some(true) => st.english += 1,
+                Some(false) => st.other += 1,
+                None => {}
             }
         }
     }
