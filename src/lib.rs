@@ -10,6 +10,8 @@
 //! * [`routing`]: a transparent heuristic for picking a model tier.
 //! * [`trim`]: fitting a conversation into a context window, truncating text
 //!   and packing or splitting text by exact token budgets.
+//! * [`compress`]: prompt compression measured in tokens, which never touches
+//!   code, URLs, numbers, quotes, placeholders or structured blocks.
 //!
 //! Every fallible call returns [`Result`] with an [`Error`] whose
 //! [`ErrorCode`] is stable; nothing that input can reach panics.
@@ -29,6 +31,7 @@
 mod bpe;
 pub mod catalogue;
 pub mod chat;
+pub mod compress;
 pub mod cost;
 pub mod encodings;
 pub mod error;

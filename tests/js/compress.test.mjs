@@ -1,0 +1,55 @@
+// Prompt compression through the packed package. (Not run on the compress
+// branch, which has no wasm toolchain: it runs with the rest of tests/js.)
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tm from "tokenmeter";
+
+const verbose = "I want you to act as a travel guide. Please note that in order to help, you need to read {city} and `docs` at https://example.com/please?x=1 and say \"in order to\".";
+
+test("compressPrompt saves tokens, keeps protected spans, and is idempotent", () => {
+  for (const level of ["lossless", "balanced", "aggressive"]) {
+    const r = tm.compressPrompt(verbose, { model: "gpt-4o", level });
+    assert.equal(typeof r.text, "string");
+    assert.equal(r.tokensBefore, tm.countTokens(verbose, { model: "gpt-4o" }));
+    assert.equal(r.tokensAfter, tm.countTokens(r.text, { model: "gpt-4o" }));
+    assert.equal(r.savedTokens, r.tokensBefore - r.tokensAfter);
+    assert.ok(r.tokensAfter <= r.tokensBefore);
+    assert.equal(typeof r.savedPercent, "number");
+    assert.ok(Array.isArray(r.passes) && r.passes.every((p) => typeof p.name === "string" && typeof p.savedTokens === "number"));
+    for (const kept of ["{city}", "`docs`", "https://example.com/please?x=1", "\"in order to\""]) {
+      assert.ok(r.text.includes(kept), `${level} lost ${kept}`);
+    }
+    assert.equal(tm.compressPrompt(r.text, { model: "gpt-4o", level }).text, r.text);
+  }
+  const balanced = tm.compressPrompt(verbose);
+  assert.ok(balanced.text.startsWith("Act as a travel guide."), balanced.text);
+  assert.ok(balanced.savedTokens > 0);
+  assert.equal(tm.compressPrompt("Don’t", { normalizeQuotes: true }).tokensAfter <= tm.countTokens("Don’t"), true);
+});
+
+test("compressMessages compresses text content and keeps everything else", () => {
+  const messages = [
+    { role: "system", content: "I want you to act as a poet. Please be brief." },
+    { role: "user", name: "ann", content: [
+      { type: "text", text: "Please note that I like cats." },
+      { type: "image_url", image_url: { url: "https://example.com/a.png", detail: "low" } },
+    ] },
+  ];
+  const r = tm.compressMessages(messages, { model: "gpt-4o" });
+  assert.equal(r.messages[0].content, "Act as a poet. Be brief.");
+  assert.equal(r.messages[1].content[0].text, "I like cats.");
+  assert.deepEqual(r.messages[1].content[1], messages[1].content[1]);
+  assert.equal(r.messages[1].name, "ann");
+  assert.ok(r.savedTokens > 0 && r.tokensAfter < r.tokensBefore);
+});
+
+test("bad input is an Error with a stable code", () => {
+  const code = (f) => { try { f(); } catch (e) { assert.ok(e instanceof Error); return [e.code, e.field]; } return null; };
+  assert.deepEqual(code(() => tm.compressPrompt(null)), ["INVALID_ARGUMENT", "text"]);
+  assert.deepEqual(code(() => tm.compressPrompt(42)), ["INVALID_ARGUMENT", "text"]);
+  assert.deepEqual(code(() => tm.compressPrompt("x", { level: "extreme" })), ["INVALID_ARGUMENT", "options.level"]);
+  assert.deepEqual(code(() => tm.compressPrompt("x", { model: "no-such-model" })), ["UNKNOWN_MODEL", "model"]);
+  assert.equal(code(() => tm.compressPrompt("x", { levels: "balanced" }))[0], "INVALID_ARGUMENT");
+  assert.deepEqual(code(() => tm.compressMessages("x")), ["INVALID_ARGUMENT", "messages"]);
+  assert.equal(code(() => tm.compressMessages(null))[0], "INVALID_ARGUMENT");
+});
