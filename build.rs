@@ -26,6 +26,23 @@ fn main() -> BuildResult<()> {
 
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("data/encodings/encodings.json")?)?;
+    let enabled = |feature: &str| std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_some();
+    let read = |name: &str| -> BuildResult<Vec<Vec<u8>>> {
+        let sha = manifest["rankFiles"][name]["sha256"]
+            .as_str()
+            .ok_or(format!("no sha256 for {name} in encodings.json"))?;
+        read_ranks(
+            Path::new(&format!("data/encodings/{name}.tiktoken.gz")),
+            sha,
+        )
+    };
+    // cl100k shares 85% of its tokens with o200k: where both are compiled in,
+    // cl100k's table refers to o200k's tokens instead of repeating them.
+    let o200k = if enabled("ENC_O200K") {
+        Some(read("o200k_base")?)
+    } else {
+        None
+    };
     for (name, feature) in [
         ("r50k_base", "ENC_R50K"),
         ("p50k_base", "ENC_P50K"),
@@ -33,26 +50,31 @@ fn main() -> BuildResult<()> {
         ("o200k_base", "ENC_O200K"),
     ] {
         let path = out.join(format!("{name}.ranks"));
-        if std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_none() {
+        if !enabled(feature) {
             // Still create the file so that include_bytes! paths stay valid;
             // the code that reads it is compiled out with the feature.
             std::fs::write(&path, [])?;
             continue;
         }
-        let sha = manifest["rankFiles"][name]["sha256"]
-            .as_str()
-            .ok_or(format!("no sha256 for {name} in encodings.json"))?;
-        write_ranks(
-            Path::new(&format!("data/encodings/{name}.tiktoken.gz")),
-            sha,
-            &path,
-        )?;
+        let tokens = if name == "o200k_base" {
+            o200k.clone().unwrap_or_default()
+        } else {
+            read(name)?
+        };
+        let base = if name == "cl100k_base" {
+            o200k.as_deref()
+        } else {
+            None
+        };
+        write_ranks(&tokens, base, &path)?;
     }
     write_unicode_classes(&out.join("unicode_classes.rs"))?;
     Ok(())
 }
 
-fn write_ranks(src: &Path, sha256: &str, dst: &Path) -> BuildResult<()> {
+/// The tokens of an upstream rank file by rank (empty where a special token
+/// sits), after checking the file against tiktoken's sha256.
+fn read_ranks(src: &Path, sha256: &str) -> BuildResult<Vec<Vec<u8>>> {
     let mut text = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(src)?).read_to_string(&mut text)?;
     let digest = sha2::Sha256::digest(text.as_bytes());
@@ -72,15 +94,6 @@ fn write_ranks(src: &Path, sha256: &str, dst: &Path) -> BuildResult<()> {
     // Ranks are contiguous except where a special token sits (p50k's 50256):
     // such a hole is written as a zero-length token, which never matches.
     let count = tokens.last().map_or(0, |(r, _)| *r as usize + 1);
-    let mut by_rank: Vec<&[u8]> = vec![&[]; count];
-    for (rank, bytes) in &tokens {
-        if bytes.is_empty() || bytes.len() > 255 {
-            return Err(
-                format!("{}: token {rank} has length {}", src.display(), bytes.len()).into(),
-            );
-        }
-        by_rank[*rank as usize] = bytes;
-    }
     if count - tokens.len() > 16 {
         return Err(format!(
             "{}: {} holes in the ranks",
@@ -89,6 +102,29 @@ fn write_ranks(src: &Path, sha256: &str, dst: &Path) -> BuildResult<()> {
         )
         .into());
     }
+    let mut by_rank: Vec<Vec<u8>> = vec![Vec::new(); count];
+    for (rank, bytes) in tokens {
+        if bytes.is_empty() || bytes.len() > 255 {
+            return Err(
+                format!("{}: token {rank} has length {}", src.display(), bytes.len()).into(),
+            );
+        }
+        by_rank[rank as usize] = bytes;
+    }
+    Ok(by_rank)
+}
+
+/// Writes `[u32 count][u8 base][left ranks][right ranks][literal bytes]`,
+/// base 1 when tokens refer to o200k's table.
+fn write_ranks(by_rank: &[Vec<u8>], base: Option<&[Vec<u8>]>, dst: &Path) -> BuildResult<()> {
+    let count = by_rank.len();
+    let base_index: HashMap<&[u8], u32> = base
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.len() > 1)
+        .map(|(r, b)| (b.as_slice(), r as u32))
+        .collect();
     // Each token of two bytes or more is the concatenation of two tokens of
     // lower rank: store those two ranks instead of the bytes. Rank order
     // makes the bytes nearly incompressible; the pairs compress a quarter
@@ -97,7 +133,7 @@ fn write_ranks(src: &Path, sha256: &str, dst: &Path) -> BuildResult<()> {
         .iter()
         .enumerate()
         .filter(|(_, b)| !b.is_empty())
-        .map(|(r, b)| (*b, r as u32))
+        .map(|(r, b)| (b.as_slice(), r as u32))
         .collect();
     let (mut left, mut right, mut literal) = (Vec::new(), Vec::new(), Vec::new());
     for (rank, bytes) in by_rank.iter().enumerate() {
@@ -105,6 +141,9 @@ fn write_ranks(src: &Path, sha256: &str, dst: &Path) -> BuildResult<()> {
         let (a, b) = match bytes.len() {
             0 => (PAIR_HOLE, 0),
             1 => (PAIR_BYTE, u32::from(bytes[0])),
+            _ if base_index.contains_key(bytes.as_slice()) => {
+                (PAIR_REF | base_index[bytes.as_slice()], 0)
+            }
             n => {
                 // Of the possible splits, the one with the lowest right-hand
                 // rank compresses best (measured).
@@ -126,6 +165,7 @@ fn write_ranks(src: &Path, sha256: &str, dst: &Path) -> BuildResult<()> {
     }
     let mut blob = Vec::with_capacity(4 + count * 6 + literal.len());
     blob.extend_from_slice(&u32::try_from(count)?.to_le_bytes());
+    blob.push(u8::from(base.is_some()));
     for column in [&left, &right] {
         // Planar: all low bytes, then middle, then high; it compresses better.
         for shift in [0, 8, 16] {
@@ -154,6 +194,8 @@ const BLOCK: usize = 128;
 const PAIR_BYTE: u32 = 0xFF_FFFF;
 const PAIR_HOLE: u32 = 0xFF_FFFE;
 const PAIR_LITERAL: u32 = 0xFF_FFFD;
+/// Or'ed with a rank of the base table (o200k): the token is that token.
+const PAIR_REF: u32 = 0x80_0000;
 
 fn write_unicode_classes(dst: &Path) -> BuildResult<()> {
     // Class 0 is "anything else" (punctuation, symbols, controls, unassigned).

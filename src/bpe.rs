@@ -57,13 +57,24 @@ impl Ranks {
     /// a hole (a rank that is a special token), a literal, or the
     /// concatenation of two lower ranks. Returns `None` if it is malformed,
     /// which only a broken build can cause.
-    pub fn from_blob(blob: &'static [u8]) -> Option<Ranks> {
+    /// A table whose header names a base table refers to tokens of `base`
+    /// (cl100k to o200k), which is then loaded first.
+    pub fn from_blob(
+        blob: &'static [u8],
+        base: impl FnOnce() -> Option<&'static Ranks>,
+    ) -> Option<Ranks> {
         const BYTE: u32 = 0xFF_FFFF;
         const HOLE: u32 = 0xFF_FFFE;
         const LITERAL: u32 = 0xFF_FFFD;
+        const REF: u32 = 0x80_0000;
         let count = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?) as usize;
+        let base = if *blob.get(4)? == 1 {
+            Some(base()?)
+        } else {
+            None
+        };
         let column = |c: usize| -> Option<(&[u8], &[u8], &[u8])> {
-            let at = 4 + c * 3 * count;
+            let at = 5 + c * 3 * count;
             Some((
                 blob.get(at..at + count)?,
                 blob.get(at + count..at + 2 * count)?,
@@ -72,7 +83,7 @@ impl Ranks {
         };
         let (l0, l1, l2) = column(0)?;
         let (r0, r1, r2) = column(1)?;
-        let mut literal = blob.get(4 + 6 * count..)?;
+        let mut literal = blob.get(5 + 6 * count..)?;
         let mut bytes: Vec<u8> = Vec::with_capacity(count * 7);
         let mut offsets: Vec<u32> = Vec::with_capacity(count + 1);
         offsets.push(0);
@@ -90,6 +101,7 @@ impl Ranks {
                     bytes.extend_from_slice(token);
                     literal = rest;
                 }
+                _ if left & REF != 0 => bytes.extend_from_slice(base?.ordinary(left & !REF)?),
                 _ => {
                     for part in [left, right] {
                         if part as usize >= i {

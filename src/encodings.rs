@@ -170,7 +170,7 @@ impl RankTable {
         static CELLS: [OnceLock<Option<Ranks>>; 4] = [const { OnceLock::new() }; 4];
         CELLS
             .get(self as usize)?
-            .get_or_init(|| Ranks::from_blob(self.blob()?))
+            .get_or_init(|| Ranks::from_blob(self.blob()?, || RankTable::O200k.ranks()))
             .as_ref()
     }
 }
