@@ -1,0 +1,97 @@
+// The benchmark's inputs, built from tests/golden/corpus/ so that they are the
+// same texts the parity tests check. Everything is deterministic (seeded).
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const corpus = fileURLToPath(new URL("../../tests/golden/corpus/", import.meta.url));
+
+/** Corpus group -> files (relative to tests/golden/corpus/). */
+export const GROUPS = {
+  prose: ["english/prose.txt", "english/public_domain.txt"],
+  code: ["code/javascript.txt", "code/json.txt", "code/python.txt", "code/rust.txt", "code/shell.txt"],
+  multilingual: [
+    "cyrillic/russian_ukrainian_serbian.txt",
+    "greek/greek.txt",
+    "rtl/arabic.txt",
+    "rtl/hebrew.txt",
+    "indic_thai/devanagari.txt",
+    "indic_thai/thai_lao_khmer.txt",
+    "vietnamese/vietnamese_nfc.txt",
+    "vietnamese/vietnamese_nfd.txt",
+    "vietnamese/vietnamese_partially_decomposed.txt",
+  ],
+  cjk: ["cjk/chinese.txt", "cjk/japanese.txt", "cjk/korean.txt"],
+  markup: ["code/html.txt", "english/markdown_and_typography.txt"],
+};
+
+export const MB = 1_000_000;
+export const utf8Bytes = (s) => Buffer.byteLength(s, "utf8");
+
+/** The group's files joined by blank lines (one copy). */
+export function groupBase(group) {
+  return GROUPS[group].map((f) => readFileSync(corpus + f, "utf8").trimEnd()).join("\n\n") + "\n\n";
+}
+
+/** Whole copies of `base` until the UTF-8 size reaches `bytes` (so ~1 MB, never a cut piece). */
+export function repeatTo(base, bytes) {
+  return base.repeat(Math.max(1, Math.ceil(bytes / utf8Bytes(base))));
+}
+
+/** The group repeated to ~`bytes` of UTF-8 (default 1 MB). */
+export function groupText(group, bytes = MB) {
+  return repeatTo(groupBase(group), bytes);
+}
+
+/** A small seeded PRNG (mulberry32). */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `n` short strings of 20-300 code points, cut at random code-point offsets
+ * from every group (mixed languages), seeded.
+ */
+export function shortStrings(n = 10_000, seed = 8) {
+  const rand = rng(seed);
+  const pools = Object.keys(GROUPS).map((g) => Array.from(groupBase(g)));
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const pool = pools[Math.floor(rand() * pools.length)];
+    const len = 20 + Math.floor(rand() * 281);
+    const start = Math.floor(rand() * (pool.length - len));
+    out.push(pool.slice(start, start + len).join(""));
+  }
+  return out;
+}
+
+/**
+ * The worst cases, `chars` long (ASCII, so chars == bytes). `variant` gives a
+ * different text of the same kind and length (another character, another
+ * seed), so that a contender's cache of pieces never serves a repeat.
+ */
+export function worstCase(kind, chars = MB, variant = 0) {
+  if (kind === "repeated 'a'") return "abcdefghijklmnopqrstuvwxyz"[variant % 26].repeat(chars);
+  if (kind === "whitespace") return " ".repeat(chars - variant); // one length per variant
+  if (kind === "random base64") {
+    const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const rand = rng(64 + variant);
+    let s = "";
+    for (let i = 0; i < chars; i++) s += abc[Math.floor(rand() * 64)];
+    return s;
+  }
+  throw new Error(`unknown worst case ${kind}`);
+}
+export const WORST_CASES = ["repeated 'a'", "whitespace", "random base64"];
+
+/** Prose cut to exactly `chars` ASCII-ish characters, for ratios at a peer's size. */
+export function proseOf(chars) {
+  const s = repeatTo(groupBase("prose"), chars * 2).slice(0, chars);
+  return /[\ud800-\udbff]$/.test(s) ? s.slice(0, -1) : s;
+}

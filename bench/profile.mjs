@@ -1,0 +1,201 @@
+// Where tokenmeter's time goes (for whoever optimises the core): not part of
+// run.sh's table. `node bench/profile.mjs [--cpu-prof]` after bench/run.sh
+// has installed the packages. o200k_base throughout. Prints Markdown.
+//   A. per-call overhead: tiny strings, countTokens vs Tokenizer.count
+//   B. per group: piece statistics (pieces, share of bytes in pieces longer
+//      than tokenmeter's 256-byte cache limit, distinct pieces), tokenmeter
+//      in one call vs in 1 KB calls, the UTF-16 -> UTF-8 copy alone, and both
+//      tokenmeter and gpt-tokenizer on a no-repeat variant (letters shuffled
+//      within each word, per copy: no piece repeats, so no cache helps) and
+//      gpt-tokenizer with its merge cache off
+//   C. the long-piece path: one repeated character / spaces at growing lengths
+//   D. cold start, split: read + compile the .wasm, instantiate, first count,
+//      second count (a fresh process each, median of 7)
+//   E. (--cpu-prof) a V8 CPU profile of Tokenizer.count on the weakest
+//      groups: self time in wasm, in JS glue, in GC
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { GROUPS, MB, groupBase, groupText, rng, utf8Bytes } from "./lib/corpus.mjs";
+import { median, time } from "./lib/measure.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const tm = await import("tokenmeter");
+const gpt = await import("gpt-tokenizer/encoding/o200k_base");
+const { O200K_TOKEN_SPLIT_REGEX } = await import(`${here}node_modules/gpt-tokenizer/esm/encodingParams/constants.js`);
+const tok = new tm.Tokenizer({ encoding: "o200k_base" });
+const row = (c) => `| ${c.join(" | ")} |`;
+const table = (h, rows) => [row(h), row(h.map(() => "---")), ...rows.map(row)].join("\n");
+const f1 = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const out = [];
+
+/** Median ms of `fn` over `n` runs (after one warm-up). */
+function bench(fn, n = 5) {
+  fn();
+  const t = [];
+  for (let i = 0; i < n; i++) t.push(time(fn)[0]);
+  return median(t);
+}
+
+// ---- A. call overhead ------------------------------------------------------------
+{
+  const strings = { "'hi'": "hi", "20 chars": "The quick brown fox.", "200 chars": groupBase("prose").slice(0, 200) };
+  const rows = [];
+  for (const [name, s] of Object.entries(strings)) {
+    const N = 200_000 / Math.max(1, Math.ceil(s.length / 20));
+    const per = (f) => (bench(() => { for (let i = 0; i < N; i++) f(s); }, 5) * 1e6) / N;
+    const opts = { encoding: "o200k_base" };
+    rows.push([name, f1(per((t) => tm.countTokens(t))), f1(per((t) => tm.countTokens(t, opts))), f1(per((t) => tok.count(t))), f1(per((t) => gpt.countTokens(t)))]);
+  }
+  out.push("### A. Per-call cost (ns per call, o200k_base, warm)", "");
+  out.push(table(["string", "countTokens(t)", "countTokens(t, { encoding })", "Tokenizer.count(t)", "gpt-tokenizer countTokens(t)"], rows), "");
+}
+
+// ---- B. per group --------------------------------------------------------------
+function shuffled(base, seed) {
+  const rand = rng(seed);
+  return base.replace(/\p{L}[\p{L}\p{M}]*/gu, (w) => {
+    const a = Array.from(w);
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    return a.join("");
+  });
+}
+{
+  const rows = [];
+  const rowsU = [];
+  for (const group of Object.keys(GROUPS)) {
+    const base = groupBase(group);
+    const text = groupText(group);
+    const bytes = utf8Bytes(text);
+    const pieces = base.match(O200K_TOKEN_SPLIT_REGEX);
+    const pb = pieces.map(utf8Bytes);
+    const long = pb.filter((b) => b > 256).reduce((a, b) => a + b, 0) / pb.reduce((a, b) => a + b, 0);
+    const mid = pb.filter((b) => b > 96 && b <= 256).reduce((a, b) => a + b, 0) / pb.reduce((a, b) => a + b, 0);
+    const distinct = new Set(pieces).size;
+    const one = bench(() => tok.count(text));
+    const chunks = [];
+    for (let i = 0; i < text.length; i += 1000) chunks.push(text.slice(i, i + 1000));
+    const chunked = bench(() => { for (const c of chunks) tok.count(c); });
+    const buf = new Uint8Array(bytes + 16);
+    const enc = new TextEncoder();
+    const copy = bench(() => enc.encodeInto(text, buf), 9);
+    const gptMs = bench(() => gpt.countTokens(text));
+    gpt.setMergeCacheSize(0);
+    const gptNoCache = bench(() => gpt.countTokens(text), 3);
+    gpt.setMergeCacheSize(100_000);
+    rows.push([group, `${pieces.length} / ${distinct}`, `${Math.round(utf8Bytes(base) / pieces.length)} B`, `${(mid * 100).toFixed(0)}%`, `${(long * 100).toFixed(0)}%`,
+      f1(bytes / MB / (one / 1000)), f1(bytes / MB / (chunked / 1000)), `${f1(copy)} ms (${((copy / one) * 100).toFixed(1)}%)`,
+      f1(bytes / MB / (gptMs / 1000)), f1(bytes / MB / (gptNoCache / 1000))]);
+    // No-repeat variant: every copy shuffled with its own seed.
+    let u = "";
+    for (let k = 0; utf8Bytes(u) < MB; k++) u += shuffled(base, k + 1);
+    const ub = utf8Bytes(u);
+    const [tmU] = time(() => tok.count(u)); // first pass: nothing cached
+    gpt.clearMergeCache();
+    const [gptU] = time(() => gpt.countTokens(u));
+    const n1 = tok.count(u);
+    const n2 = gpt.countTokens(u);
+    if (n1 !== n2) console.error(`!!! MISMATCH no-repeat ${group}: tokenmeter ${n1}, gpt-tokenizer ${n2}`);
+    rowsU.push([group, f1(ub / MB / (tmU / 1000)), f1(ub / MB / (gptU / 1000)), `${f1(gptU / tmU)}×`]);
+  }
+  out.push("### B. Per group (o200k_base; MB/s unless stated; the repeated 1 MB texts of the benchmark)", "");
+  out.push(table(["group", "pieces / distinct (one copy)", "mean piece", "bytes in pieces of 97-256 B (scan merge, cached)", "bytes in pieces > 256 B (heap merge, never cached)",
+    "tokenmeter, one call", "tokenmeter, 1 KB calls", "UTF-16 → UTF-8 copy of the text (share of one call)", "gpt-tokenizer", "gpt-tokenizer, merge cache off"], rows), "");
+  out.push("No-repeat variant (letters shuffled within each word, a new shuffle per copy, ~1 MB; first pass, so no cache has seen a piece):", "");
+  out.push(table(["group", "tokenmeter Tokenizer.count", "gpt-tokenizer", "tokenmeter ÷ gpt-tokenizer"], rowsU), "");
+}
+
+// ---- C. long pieces ------------------------------------------------------------
+{
+  const rows = [];
+  for (const [name, mk] of [["'a' × n", (n, v) => "abcdefghij"[v].repeat(n)], ["' ' × n", (n, v) => " ".repeat(n - v)], ["'ab' × n/2", (n, v) => "ab".repeat(n / 2 - v)]]) {
+    const cells = [name];
+    for (const n of [100, 1000, 10_000, 100_000, 1_000_000]) {
+      const reps = Math.max(1, Math.floor(200_000 / n));
+      const t = [];
+      for (let v = 0; v < 3; v++) {
+        const inputs = Array.from({ length: reps }, (_, k) => mk(n, (v * reps + k) % 10));
+        t.push(time(() => { for (const s of inputs) tok.count(s); })[0] / reps);
+      }
+      cells.push(f1((median(t) * 1e6) / n));
+    }
+    rows.push(cells);
+  }
+  const prose = groupText("prose");
+  const proseNs = (bench(() => tok.count(prose)) * 1e6) / utf8Bytes(prose);
+  out.push(`### C. The long-piece path (ns per byte; prose: ${f1(proseNs)} ns/byte)`, "");
+  out.push(table(["input", "100", "1,000", "10,000", "100,000", "1,000,000"], rows), "");
+}
+
+// ---- D. cold start split -------------------------------------------------------
+{
+  const wasm = `${here}node_modules/tokenmeter/dist/default/tokenmeter_bg.wasm`;
+  const glue = `${here}node_modules/tokenmeter/dist/default/tokenmeter.js`;
+  const script = `
+    const t0 = performance.now();
+    const { readFileSync } = await import("node:fs");
+    const bytes = readFileSync(${JSON.stringify(wasm)});
+    const t1 = performance.now();
+    const mod = new WebAssembly.Module(bytes);
+    const t2 = performance.now();
+    const g = await import(${JSON.stringify(glue)});
+    g.initSync({ module: mod });
+    const t3 = performance.now();
+    g.countTokens("hello world");
+    const t4 = performance.now();
+    g.countTokens("the second count, another sentence");
+    const t5 = performance.now();
+    g.countTokens("and cl100k", { encoding: "cl100k_base" });
+    const t6 = performance.now();
+    console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, process.memoryUsage().rss / 2 ** 20]));`;
+  const runs = [];
+  for (let i = 0; i < 7; i++) runs.push(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" })));
+  const m = (k) => f1(median(runs.map((r) => r[k])));
+  out.push("### D. Cold start, split (default entry, ms, median of 7 fresh processes)", "");
+  out.push(table(["read .wasm", "compile (WebAssembly.Module)", "glue import + instantiate", "first countTokens (o200k)", "second count", "first cl100k count", "RSS after (MB)"],
+    [[m(0), m(1), m(2), m(3), m(4), m(5), m(6)]]), "");
+}
+
+// ---- E. CPU profile --------------------------------------------------------------
+if (process.argv.includes("--cpu-prof")) {
+  const dir = `${here}profiles/`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const rows = [];
+  for (const group of ["cjk", "multilingual", "prose"]) {
+    const script = `
+      import { Tokenizer } from "tokenmeter";
+      import { groupText } from "${here}lib/corpus.mjs";
+      const text = groupText(${JSON.stringify(group)});
+      const tok = new Tokenizer({ encoding: "o200k_base" });
+      for (let i = 0; i < 30; i++) tok.count(text);`;
+    execFileSync(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${group}.cpuprofile`, "--input-type=module", "-e", script], { cwd: here });
+    const prof = JSON.parse(readFileSync(`${dir}${group}.cpuprofile`, "utf8"));
+    const self = new Map(prof.nodes.map((n) => [n.id, 0]));
+    const dt = prof.timeDeltas;
+    prof.samples.forEach((id, i) => self.set(id, self.get(id) + (dt[i] || 0)));
+    const cat = {};
+    const wasmFns = {};
+    for (const n of prof.nodes) {
+      const cf = n.callFrame;
+      let k;
+      if (cf.url.startsWith("wasm://") || /^\$?(wasm-function|func)/.test(cf.functionName)) k = "wasm";
+      else if (cf.functionName === "(garbage collector)") k = "GC";
+      else if (cf.functionName === "(program)" || cf.functionName === "(idle)" || cf.functionName === "(root)") k = "program/idle";
+      else if (cf.url.includes("tokenmeter")) k = "tokenmeter JS glue";
+      else k = "other JS (corpus setup, module loading)";
+      cat[k] = (cat[k] || 0) + self.get(n.id);
+      if (k === "wasm") wasmFns[cf.functionName] = (wasmFns[cf.functionName] || 0) + self.get(n.id);
+    }
+    const total = Object.values(cat).reduce((a, b) => a + b, 0);
+    const top = Object.entries(wasmFns).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([f, t]) => `${f} ${((t / total) * 100).toFixed(0)}%`).join(", ");
+    rows.push([group, ...["wasm", "tokenmeter JS glue", "GC", "other JS (corpus setup, module loading)", "program/idle"].map((k) => `${(((cat[k] || 0) / total) * 100).toFixed(1)}%`), top]);
+  }
+  out.push("### E. V8 CPU profile of 30 × Tokenizer.count(1 MB) (self time; bench/profiles/*.cpuprofile)", "");
+  out.push(table(["group", "wasm", "tokenmeter JS glue", "GC", "other JS", "program/idle", "top wasm functions (no name section in the shipped .wasm)"], rows), "");
+}
+
+console.log(out.join("\n"));
