@@ -10,7 +10,7 @@ import { groupBase } from "./lib/corpus.mjs";
 import { log, save } from "./lib/measure.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 7);
 const dir = `${here}.browser/`;
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });

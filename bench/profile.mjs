@@ -3,16 +3,24 @@
 // has installed the packages. o200k_base throughout. Prints Markdown.
 //   A. per-call overhead: tiny strings, countTokens vs Tokenizer.count
 //   B. per group: piece statistics (pieces, share of bytes in pieces longer
-//      than tokenmeter's 256-byte cache limit, distinct pieces), tokenmeter
+//      than tokenmeter's 256-byte cache limit, distinct pieces, how many
+//      miss tokenmeter's direct-mapped piece cache in steady state), tokenmeter
 //      in one call vs in 1 KB calls, the UTF-16 -> UTF-8 copy alone, and both
 //      tokenmeter and gpt-tokenizer on a no-repeat variant (letters shuffled
 //      within each word, per copy: no piece repeats, so no cache helps) and
 //      gpt-tokenizer with its merge cache off
 //   C. the long-piece path: one repeated character / spaces at growing lengths
+//      (1,000 bytes and more: past the cache)
 //   D. cold start, split: read + compile the .wasm, instantiate, first count,
-//      second count (a fresh process each, median of 7)
+//      second count, for the default and the o200k entry (a fresh process
+//      each, median of 7)
 //   E. (--cpu-prof) a V8 CPU profile of Tokenizer.count on the weakest
-//      groups: self time in wasm, in JS glue, in GC
+//      groups: self time in wasm, in JS glue, in GC, and the top wasm
+//      functions. The shipped .wasm has no name section, so they show as
+//      wasm-function[N]; TM_NODE_ENTRY=/path/to/dist/default/node.js profiles
+//      a build that keeps names (wasm-bindgen as scripts/build.sh runs it,
+//      CARGO_PROFILE_RELEASE_STRIP=none, and wasm-opt -O3 -g without
+//      --strip-debug).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -28,6 +36,9 @@ const row = (c) => `| ${c.join(" | ")} |`;
 const table = (h, rows) => [row(h), row(h.map(() => "---")), ...rows.map(row)].join("\n");
 const f1 = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const out = [];
+// `node profile.mjs B D` runs only those sections; --cpu-prof adds E.
+const picked = process.argv.slice(2).filter((a) => /^[A-E]$/.test(a));
+const want = (k) => (k === "E" ? process.argv.includes("--cpu-prof") || picked.includes("E") : picked.length === 0 || picked.includes(k));
 
 /** Median ms of `fn` over `n` runs (after one warm-up). */
 function bench(fn, n = 5) {
@@ -38,7 +49,7 @@ function bench(fn, n = 5) {
 }
 
 // ---- A. call overhead ------------------------------------------------------------
-{
+if (want("A")) {
   const strings = { "'hi'": "hi", "20 chars": "The quick brown fox.", "200 chars": groupBase("prose").slice(0, 200) };
   const rows = [];
   for (const [name, s] of Object.entries(strings)) {
@@ -49,9 +60,61 @@ function bench(fn, n = 5) {
   }
   out.push("### A. Per-call cost (ns per call, o200k_base, warm)", "");
   out.push(table(["string", "countTokens(t)", "countTokens(t, { encoding })", "Tokenizer.count(t)", "gpt-tokenizer countTokens(t)"], rows), "");
+  // The benchmark's short strings, split by the group they were cut from.
+  const rand = rng(8);
+  const rowsS = [];
+  for (const group of Object.keys(GROUPS)) {
+    const pool = Array.from(groupBase(group));
+    const strings = Array.from({ length: 2000 }, () => {
+      const len = 20 + Math.floor(rand() * 281);
+      const start = Math.floor(rand() * (pool.length - len));
+      return pool.slice(start, start + len).join("");
+    });
+    const rate = (f) => 2000 / (bench(() => { for (const t of strings) f(t); }, 7) / 1000);
+    const a = rate((t) => tm.countTokens(t));
+    const b = rate((t) => gpt.countTokens(t));
+    rowsS.push([group, Math.round(a).toLocaleString("en"), Math.round(b).toLocaleString("en"), `${f1(a / b)}×`]);
+  }
+  out.push("Short strings (20-300 code points) by the group they are cut from, strings/s:", "");
+  out.push(table(["group", "tokenmeter countTokens", "gpt-tokenizer", "ratio"], rowsS), "");
 }
 
 // ---- B. per group --------------------------------------------------------------
+// tokenmeter's piece-count cache (src/bpe.rs): 4,096 slots, direct-mapped by
+// the top 12 bits of its hash, pieces up to 256 bytes. Simulated over copies
+// of the group's text: the share of multi-token pieces that miss in the
+// steady state (each miss is a full merge).
+const M64 = (1n << 64n) - 1n;
+const K64 = 0x9e3779b97f4a7c15n;
+function tmHash(b) {
+  let h = BigInt(b.length);
+  for (let i = 0; i < b.length; i += 8) {
+    let w = 0n;
+    for (let j = 7; j >= 0; j--) w = (w << 8n) | BigInt(i + j < b.length ? b[i + j] : 0);
+    h = ((((h << 23n) | (h >> 41n)) & M64) ^ w) * K64 & M64;
+  }
+  return h;
+}
+function cacheMisses(pieces) {
+  const enc = new TextEncoder();
+  const slots = new Map();
+  let merged = 0;
+  let misses = 0;
+  for (let copy = 0; copy < 3; copy++) {
+    merged = 0;
+    misses = 0;
+    for (const p of pieces) {
+      const b = enc.encode(p);
+      if (b.length === 1 || gpt.encode(p).length === 1) continue; // a single token: no merge
+      merged++;
+      if (b.length > 256) { misses++; continue; }
+      const slot = Number(tmHash(b) >> 52n);
+      if (slots.get(slot) !== p) { misses++; slots.set(slot, p); }
+    }
+  }
+  return [misses, merged];
+}
+
 function shuffled(base, seed) {
   const rand = rng(seed);
   return base.replace(/\p{L}[\p{L}\p{M}]*/gu, (w) => {
@@ -63,7 +126,7 @@ function shuffled(base, seed) {
     return a.join("");
   });
 }
-{
+if (want("B")) {
   const rows = [];
   const rowsU = [];
   for (const group of Object.keys(GROUPS)) {
@@ -75,6 +138,7 @@ function shuffled(base, seed) {
     const long = pb.filter((b) => b > 256).reduce((a, b) => a + b, 0) / pb.reduce((a, b) => a + b, 0);
     const mid = pb.filter((b) => b > 96 && b <= 256).reduce((a, b) => a + b, 0) / pb.reduce((a, b) => a + b, 0);
     const distinct = new Set(pieces).size;
+    const [misses, merged] = cacheMisses(pieces);
     const one = bench(() => tok.count(text));
     const chunks = [];
     for (let i = 0; i < text.length; i += 1000) chunks.push(text.slice(i, i + 1000));
@@ -82,11 +146,12 @@ function shuffled(base, seed) {
     const buf = new Uint8Array(bytes + 16);
     const enc = new TextEncoder();
     const copy = bench(() => enc.encodeInto(text, buf), 9);
+    gpt.clearMergeCache(); // a full cache (100,000 pieces) evicts on every miss
     const gptMs = bench(() => gpt.countTokens(text));
     gpt.setMergeCacheSize(0);
     const gptNoCache = bench(() => gpt.countTokens(text), 3);
     gpt.setMergeCacheSize(100_000);
-    rows.push([group, `${pieces.length} / ${distinct}`, `${Math.round(utf8Bytes(base) / pieces.length)} B`, `${(mid * 100).toFixed(0)}%`, `${(long * 100).toFixed(0)}%`,
+    rows.push([group, `${pieces.length} / ${distinct}`, `${Math.round(utf8Bytes(base) / pieces.length)} B`, `${(mid * 100).toFixed(0)}%`, `${(long * 100).toFixed(0)}%`, `${misses} of ${merged} (${((misses / merged) * 100).toFixed(0)}%)`,
       f1(bytes / MB / (one / 1000)), f1(bytes / MB / (chunked / 1000)), `${f1(copy)} ms (${((copy / one) * 100).toFixed(1)}%)`,
       f1(bytes / MB / (gptMs / 1000)), f1(bytes / MB / (gptNoCache / 1000))]);
     // No-repeat variant: every copy shuffled with its own seed.
@@ -102,18 +167,19 @@ function shuffled(base, seed) {
     rowsU.push([group, f1(ub / MB / (tmU / 1000)), f1(ub / MB / (gptU / 1000)), `${f1(gptU / tmU)}×`]);
   }
   out.push("### B. Per group (o200k_base; MB/s unless stated; the repeated 1 MB texts of the benchmark)", "");
-  out.push(table(["group", "pieces / distinct (one copy)", "mean piece", "bytes in pieces of 97-256 B (scan merge, cached)", "bytes in pieces > 256 B (heap merge, never cached)",
+  out.push(table(["group", "pieces / distinct (one copy)", "mean piece", "bytes in pieces of 97-256 B (scan merge, cached)", "bytes in pieces > 256 B (heap merge, never cached)", "multi-token pieces missing tokenmeter's cache per copy, steady state (simulated)",
     "tokenmeter, one call", "tokenmeter, 1 KB calls", "UTF-16 → UTF-8 copy of the text (share of one call)", "gpt-tokenizer", "gpt-tokenizer, merge cache off"], rows), "");
   out.push("No-repeat variant (letters shuffled within each word, a new shuffle per copy, ~1 MB; first pass, so no cache has seen a piece):", "");
   out.push(table(["group", "tokenmeter Tokenizer.count", "gpt-tokenizer", "tokenmeter ÷ gpt-tokenizer"], rowsU), "");
 }
 
 // ---- C. long pieces ------------------------------------------------------------
-{
+if (want("C")) {
   const rows = [];
   for (const [name, mk] of [["'a' × n", (n, v) => "abcdefghij"[v].repeat(n)], ["' ' × n", (n, v) => " ".repeat(n - v)], ["'ab' × n/2", (n, v) => "ab".repeat(n / 2 - v)]]) {
     const cells = [name];
-    for (const n of [100, 1000, 10_000, 100_000, 1_000_000]) {
+    // Above 256 bytes a piece is never cached, so repeats cost the same.
+    for (const n of [1000, 10_000, 100_000, 1_000_000]) {
       const reps = Math.max(1, Math.floor(200_000 / n));
       const t = [];
       for (let v = 0; v < 3; v++) {
@@ -127,47 +193,50 @@ function shuffled(base, seed) {
   const prose = groupText("prose");
   const proseNs = (bench(() => tok.count(prose)) * 1e6) / utf8Bytes(prose);
   out.push(`### C. The long-piece path (ns per byte; prose: ${f1(proseNs)} ns/byte)`, "");
-  out.push(table(["input", "100", "1,000", "10,000", "100,000", "1,000,000"], rows), "");
+  out.push(table(["input", "1,000", "10,000", "100,000", "1,000,000"], rows), "");
 }
 
 // ---- D. cold start split -------------------------------------------------------
-{
-  const wasm = `${here}node_modules/tokenmeter/dist/default/tokenmeter_bg.wasm`;
-  const glue = `${here}node_modules/tokenmeter/dist/default/tokenmeter.js`;
-  const script = `
-    const t0 = performance.now();
-    const { readFileSync } = await import("node:fs");
-    const bytes = readFileSync(${JSON.stringify(wasm)});
-    const t1 = performance.now();
-    const mod = new WebAssembly.Module(bytes);
-    const t2 = performance.now();
-    const g = await import(${JSON.stringify(glue)});
-    g.initSync({ module: mod });
-    const t3 = performance.now();
-    g.countTokens("hello world");
-    const t4 = performance.now();
-    g.countTokens("the second count, another sentence");
-    const t5 = performance.now();
-    g.countTokens("and cl100k", { encoding: "cl100k_base" });
-    const t6 = performance.now();
-    console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, process.memoryUsage().rss / 2 ** 20]));`;
-  const runs = [];
-  for (let i = 0; i < 7; i++) runs.push(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" })));
-  const m = (k) => f1(median(runs.map((r) => r[k])));
-  out.push("### D. Cold start, split (default entry, ms, median of 7 fresh processes)", "");
-  out.push(table(["read .wasm", "compile (WebAssembly.Module)", "glue import + instantiate", "first countTokens (o200k)", "second count", "first cl100k count", "RSS after (MB)"],
-    [[m(0), m(1), m(2), m(3), m(4), m(5), m(6)]]), "");
+if (want("D")) {
+  const rows = [];
+  for (const flavour of ["default", "o200k"]) {
+    const wasm = `${here}node_modules/tokenmeter/dist/${flavour}/tokenmeter_bg.wasm`;
+    const glue = `${here}node_modules/tokenmeter/dist/${flavour}/tokenmeter.js`;
+    const script = `
+      const t0 = performance.now();
+      const { readFileSync } = await import("node:fs");
+      const bytes = readFileSync(${JSON.stringify(wasm)});
+      const t1 = performance.now();
+      const mod = new WebAssembly.Module(bytes);
+      const t2 = performance.now();
+      const g = await import(${JSON.stringify(glue)});
+      g.initSync({ module: mod });
+      const t3 = performance.now();
+      g.countTokens("hello world");
+      const t4 = performance.now();
+      g.countTokens("the second count, another sentence");
+      const t5 = performance.now();
+      let t6 = t5;
+      if (g.bundledEncodings().includes("cl100k_base")) { g.countTokens("and cl100k", { encoding: "cl100k_base" }); t6 = performance.now(); }
+      console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, process.memoryUsage().rss / 2 ** 20]));`;
+    const runs = [];
+    for (let i = 0; i < 7; i++) runs.push(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" })));
+    const m = (k) => f1(median(runs.map((r) => r[k])));
+    rows.push([flavour, m(0), m(1), m(2), m(3), m(4), flavour === "default" ? m(5) : "-", m(6)]);
+  }
+  out.push("### D. Cold start, split (ms, median of 7 fresh processes each)", "");
+  out.push(table(["entry", "read .wasm", "compile (WebAssembly.Module)", "glue import + instantiate", "first countTokens (o200k)", "second count", "first cl100k count", "RSS after (MB)"], rows), "");
 }
 
 // ---- E. CPU profile --------------------------------------------------------------
-if (process.argv.includes("--cpu-prof")) {
+if (want("E")) {
   const dir = `${here}profiles/`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const rows = [];
   for (const group of ["cjk", "multilingual", "prose"]) {
     const script = `
-      import { Tokenizer } from "tokenmeter";
+      import { Tokenizer } from ${JSON.stringify(process.env.TM_NODE_ENTRY || "tokenmeter")};
       import { groupText } from "${here}lib/corpus.mjs";
       const text = groupText(${JSON.stringify(group)});
       const tok = new Tokenizer({ encoding: "o200k_base" });
@@ -188,14 +257,16 @@ if (process.argv.includes("--cpu-prof")) {
       else if (cf.url.includes("tokenmeter")) k = "tokenmeter JS glue";
       else k = "other JS (corpus setup, module loading)";
       cat[k] = (cat[k] || 0) + self.get(n.id);
-      if (k === "wasm") wasmFns[cf.functionName] = (wasmFns[cf.functionName] || 0) + self.get(n.id);
+      const name = cf.functionName.replace(/\[[0-9a-f]{16}\]/g, ""); // crate hashes
+      if (k === "wasm") wasmFns[name] = (wasmFns[name] || 0) + self.get(n.id);
     }
     const total = Object.values(cat).reduce((a, b) => a + b, 0);
-    const top = Object.entries(wasmFns).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([f, t]) => `${f} ${((t / total) * 100).toFixed(0)}%`).join(", ");
+    const top = Object.entries(wasmFns).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([f, t]) => `${f.replace(/^\$/, "")} ${((t / total) * 100).toFixed(0)}%`).join(", ");
     rows.push([group, ...["wasm", "tokenmeter JS glue", "GC", "other JS (corpus setup, module loading)", "program/idle"].map((k) => `${(((cat[k] || 0) / total) * 100).toFixed(1)}%`), top]);
   }
   out.push("### E. V8 CPU profile of 30 × Tokenizer.count(1 MB) (self time; bench/profiles/*.cpuprofile)", "");
-  out.push(table(["group", "wasm", "tokenmeter JS glue", "GC", "other JS", "program/idle", "top wasm functions (no name section in the shipped .wasm)"], rows), "");
+  out.push(table(["group", "wasm", "tokenmeter JS glue", "GC", "other JS", "program/idle", `top wasm functions${process.env.TM_NODE_ENTRY ? ` (${process.env.TM_NODE_ENTRY})` : " (no name section in the shipped .wasm)"}`], rows), "");
 }
 
 console.log(out.join("\n"));
+

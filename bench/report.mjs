@@ -44,12 +44,19 @@ const cpuModel = (read("/proc/cpuinfo").match(/model name\s*:\s*(.*)/) || [])[1]
 const nproc = execFileSync("nproc", { encoding: "utf8" }).trim();
 const tmPkg = JSON.parse(read(`${here}node_modules/tokenmeter/package.json`) || "{}");
 const wasmSha = (p) => (existsSync(p) ? createHash("sha256").update(readFileSync(p)).digest("hex").slice(0, 12) : "?");
+function gitHead() {
+  try {
+    return execFileSync("git", ["-C", here, "log", "-1", "--format=commit %h, %cd", "--date=format:%Y-%m-%d %H:%M"], { encoding: "utf8" }).trim();
+  } catch {
+    return "?";
+  }
+}
 const ver = (n) => JSON.parse(read(`${here}node_modules/${n}/package.json`) || "{}").version || "?";
 const machine = [
   `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`,
   `- Machine: ${nproc} cores (\`nproc\`), ${cpuModel}, ${Math.round(Number(read("/proc/meminfo").match(/MemTotal:\s*(\d+)/)?.[1] || 0) / 2 ** 20)} GB RAM; Node ${process.version}`,
   `- Load average (1 min) at start: ${process.env.BENCH_LOAD_START || "?"}, at the end: ${loadavg()[0].toFixed(2)} (other work on the machine makes absolute numbers move; the ratios come from interleaved runs)`,
-  `- tokenmeter ${tmPkg.version || "?"} (default wasm sha256 ${wasmSha(`${here}node_modules/tokenmeter/dist/default/tokenmeter_bg.wasm`)}, from ${process.env.BENCH_TGZ || "target/npm/tokenmeter.tgz"}); gpt-tokenizer ${ver("gpt-tokenizer")}, js-tiktoken ${ver("js-tiktoken")}, tiktoken ${ver("tiktoken")}`,
+  `- tokenmeter ${tmPkg.version || "?"} from ${process.env.BENCH_TGZ || "target/npm/tokenmeter.tgz"} (.wasm sha256: default ${wasmSha(`${here}node_modules/tokenmeter/dist/default/tokenmeter_bg.wasm`)}, o200k ${wasmSha(`${here}node_modules/tokenmeter/dist/o200k/tokenmeter_bg.wasm`)}; repository at ${gitHead()}); gpt-tokenizer ${ver("gpt-tokenizer")}, js-tiktoken ${ver("js-tiktoken")}, tiktoken ${ver("tiktoken")}`,
 ];
 if (elapsed) machine.push(`- \`bench/run.sh\` took ${Math.floor(elapsed / 60)} min ${elapsed % 60} s`);
 
@@ -103,7 +110,7 @@ if (sh) {
 const st = loadResult("startup");
 if (st) {
   const c = st.cold;
-  const ids = ["tm.countTokens", "tm/o200k", ...PEERS, "node"];
+  const ids = ["tm.countTokens", ...(c["tm/o200k"] ? ["tm/o200k"] : []), ...PEERS, "node"];
   const bestT = Math.min(...PEERS.map((p) => c[p].importAndCountMs));
   const bestR = Math.min(...PEERS.map((p) => c[p].rssAfterMB));
   const t = c["tm.countTokens"].importAndCountMs;
@@ -115,7 +122,7 @@ if (st) {
     ["RSS after the first count", ...ids.map((id) => `${num(c[id].rssAfterMB)} MB`), x(bestR / r), `≤ 60 MB ${ok(r <= 60)}`],
   ]));
   out.push("", `"node alone" imports nothing: Node's own start-up and RSS (${num(c.node.rssAfterMB)} MB) are part of every other column. "vs best peer": above 1× means tokenmeter is better.`, "");
-  goals.push(["Cold start (import + first count) ≤ 20 ms", `${ms(t)} (tokenmeter/o200k ${ms(c["tm/o200k"].importAndCountMs)}; best peer ${ms(bestT)})`, t <= 20]);
+  goals.push(["Cold start (import + first count) ≤ 20 ms", `${ms(t)} (${c["tm/o200k"] ? `tokenmeter/o200k ${ms(c["tm/o200k"].importAndCountMs)}; ` : ""}best peer ${ms(bestT)})`, t <= 20]);
   goals.push(["RSS after the first count ≤ 60 MB", `${num(r)} MB (Node alone ${num(c.node.rssAfterMB)} MB; best peer ${num(bestR)} MB)`, r <= 60]);
 }
 
@@ -177,7 +184,7 @@ const sz = loadResult("size");
 if (sz) {
   const ids = ["tokenmeter", ...PEERS];
   const budget = { o200k: 0.8e6, "o200k + cl100k": 1.3e6 };
-  const rows = Object.entries(sz.sizes).map(([set, r]) => {
+  const rows = Object.entries(sz.sizes).filter(([, r]) => r.tokenmeter).map(([set, r]) => {
     const best = Math.min(...PEERS.map((p) => r[p].gzip));
     const t = r.tokenmeter.gzip;
     goals.push([`gzip -9 size, ${set === "o200k" ? "o200k-only entry ≤ 0.8 MB" : "default entry (o200k + cl100k) ≤ 1.3 MB"}`, `${mb(t)} (best peer ${mb(best)})`, t <= budget[set]]);
@@ -185,8 +192,8 @@ if (sz) {
   });
   out.push("## 7. What ships, gzip -9 (each file compressed alone, summed)", "");
   out.push(table(["encodings", "tokenmeter", ...PEERS.map((p) => LABEL[p]), "tokenmeter vs best peer", "goal"], rows));
-  const wasm = sz.sizes.o200k.tokenmeter.files.find((f) => f.file.endsWith(".wasm"));
-  out.push("", `tokenmeter: every .js and .wasm under dist/o200k/ (the o200k entry) and dist/default/ (the default entry); its o200k .wasm alone is ${mb(wasm.gzip)}. gpt-tokenizer: the ESM module graph of \`gpt-tokenizer/encoding/<enc>\`; js-tiktoken: \`js-tiktoken/lite\` + \`js-tiktoken/ranks/<enc>\` (+ base64-js); tiktoken: its JS and its .wasm, which carries every encoding. Graphs from esbuild's metafile, browser conditions.`, "");
+  const wasm = sz.sizes.o200k.tokenmeter?.files.find((f) => f.file.endsWith(".wasm"));
+  out.push("", `tokenmeter: every .js and .wasm under dist/o200k/ (the o200k entry) and dist/default/ (the default entry)${wasm ? `; its o200k .wasm alone is ${mb(wasm.gzip)}` : "; this build has no dist/o200k/"}. gpt-tokenizer: the ESM module graph of \`gpt-tokenizer/encoding/<enc>\`; js-tiktoken: \`js-tiktoken/lite\` + \`js-tiktoken/ranks/<enc>\` (+ base64-js); tiktoken: its JS and its .wasm, which carries every encoding. Graphs from esbuild's metafile, browser conditions.`, "");
 }
 
 // ---- 8. Chromium and workerd --------------------------------------------------------

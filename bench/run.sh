@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tokenmeter against the npm tokenizers (issue 8), in one command:
 #   bench/run.sh                  every section
-#   bench/run.sh throughput size  only these (throughput short limit worst startup size browser workerd)
+#   bench/run.sh throughput size  only these (throughput short limit worst startup size browser
+#                                 workerd); prints the table, leaves bench/RESULTS.md as it was
 # Installs the peers (exact versions in bench/package.json) and the packed
 # tokenmeter, runs the sections one after another, prints the Markdown report
 # and writes it to bench/RESULTS.md.
@@ -9,7 +10,7 @@
 # tokenmeter comes from target/npm/tokenmeter.tgz, packed here from pkg/ when
 # the tarball is missing or older than pkg/ (`make bench` builds pkg/ first).
 # TOKENMETER_TGZ=/path/to/tokenmeter.tgz benchmarks that tarball instead.
-# Knobs (environment): BENCH_ROUNDS (5), BENCH_COLD_RUNS (10), BENCH_CAP_MS
+# Knobs (environment): BENCH_ROUNDS (7), BENCH_COLD_RUNS (10), BENCH_CAP_MS
 # (400), BENCH_SHORT_CAP_MS (1200), BENCH_WORST_CAP_S (60), BENCH_WORST_SKIP_S (20).
 set -euo pipefail
 bench="$(cd "$(dirname "$0")" && pwd)"
@@ -18,7 +19,9 @@ start=$(date +%s)
 export BENCH_LOAD_START="$(cut -d' ' -f1 /proc/loadavg)"
 
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(throughput worst startup size browser workerd)
+write=""
+# Only a run of every section rewrites bench/RESULTS.md.
+[ ${#sections[@]} -gt 0 ] && write="--no-write" || sections=(throughput worst startup size browser workerd)
 say() { echo "bench: $*" >&2; }
 
 # ---- the tarball ---------------------------------------------------------------
@@ -77,5 +80,5 @@ for s in "${sections[@]}"; do
   say "$s took $(($(date +%s) - t0)) s"
 done
 
-node report.mjs --elapsed "$(($(date +%s) - start))"
-say "wrote bench/RESULTS.md ($(($(date +%s) - start)) s in all)"
+node report.mjs --elapsed "$(($(date +%s) - start))" $write
+if [ -z "$write" ]; then say "wrote bench/RESULTS.md ($(($(date +%s) - start)) s in all)"; else say "done ($(($(date +%s) - start)) s); bench/RESULTS.md left as it was"; fi

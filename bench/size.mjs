@@ -4,7 +4,7 @@
 //   the peers    the module graph of their entry points (esbuild's metafile,
 //                browser conditions), plus the .wasm they load
 import { execFileSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -16,6 +16,7 @@ const pkgDir = (name) => join(here, "node_modules", name);
 const gz = (file) => execFileSync("gzip", ["-9", "-n", "-c", file], { maxBuffer: 1 << 30 }).length;
 
 function walk(dir) {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
     return statSync(p).isDirectory() ? walk(p) : [p];
@@ -58,6 +59,10 @@ const sizes = {};
 for (const [set, byId] of Object.entries(sets)) {
   sizes[set] = {};
   for (const [id, files] of Object.entries(byId)) {
+    if (files.length === 0) {
+      console.error(`   (this tokenmeter build has no files for ${set}: skipped)`);
+      continue;
+    }
     const per = files.map((f) => ({ file: relative(here, f), raw: statSync(f).size, gzip: gz(f) }));
     sizes[set][id] = {
       gzip: per.reduce((a, x) => a + x.gzip, 0),

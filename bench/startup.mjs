@@ -2,13 +2,17 @@
 // (lib/cold.mjs) that imports one contender and counts one sentence with
 // o200k_base; the contenders take turns, RUNS runs each, medians reported.
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { log, median, roundRobin, save } from "./lib/measure.mjs";
 
 const RUNS = Number(process.env.BENCH_COLD_RUNS || 10);
 const child = fileURLToPath(new URL("./lib/cold.mjs", import.meta.url));
 // "node": a process that imports nothing (Node's own start-up and RSS).
-const ids = ["node", "tm.countTokens", "tm/o200k", "gpt-tokenizer", "js-tiktoken", "tiktoken"];
+// tokenmeter/o200k only where the installed build has that entry point.
+const hasO200k = existsSync(fileURLToPath(new URL("./node_modules/tokenmeter/dist/o200k/node.js", import.meta.url)));
+if (!hasO200k) console.error("   (this tokenmeter build has no dist/o200k/: tokenmeter/o200k skipped)");
+const ids = ["node", "tm.countTokens", ...(hasO200k ? ["tm/o200k"] : []), "gpt-tokenizer", "js-tiktoken", "tiktoken"];
 
 const runs = Object.fromEntries(ids.map((id) => [id, []]));
 const wall = roundRobin(ids, RUNS, (id) => {

@@ -8,7 +8,7 @@ import { CONTENDERS, ENCODINGS, PEERS, load } from "./lib/contenders.mjs";
 import { GROUPS, MB, groupBase, groupText, repeatTo, shortStrings, utf8Bytes } from "./lib/corpus.mjs";
 import { log, median, roundRobin, save, time } from "./lib/measure.mjs";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 7);
 // A contender whose pass over 1 MB would take longer than this (estimated from
 // one copy of the group's text) is timed on a prefix of whole copies sized to
 // take about this long; its throughput on these texts does not depend on length.

@@ -11,7 +11,7 @@ import { groupBase } from "./lib/corpus.mjs";
 import { log, save } from "./lib/measure.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 7);
 const out = `${here}.worker-build/`;
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
