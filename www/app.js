@@ -1,33 +1,236 @@
-// The calculator: every number comes from the tokenmeter package.
-import * as tm from "./vendor/tokenmeter/dist/default/browser.js";
+// The calculator page. It reads the form, sends it to the counting worker
+// (count-worker.js, the only code that calls tokenmeter) and draws the
+// replies; a reply to anything but the newest request is dropped.
+import { $ } from "./views/dom.js";
+import { fromFragment, readForm, toFragment, writeForm } from "./state.js";
+import { bindSearch, editedPrices, modelById, setCatalogue, showModel } from "./views/picker.js";
+import { renderSummary } from "./views/cost.js";
+import { hideTokens, renderTokens } from "./views/tokens.js";
+import { chart, clearComparison, comparisonPending, renderComparison } from "./views/compare.js";
+import { renderCompression, setCompressAvailable } from "./views/compress.js";
+import { renderTrim } from "./views/trim.js";
 
-const $ = (id) => document.getElementById(id);
-const usd = (x) => `$${x < 0.01 ? x.toPrecision(3) : x.toFixed(4)}`;
+// ---- The worker and its replies ------------------------------------------------
 
-for (const m of tm.listModels().filter((m) => m.kind !== "embedding")) {
-  const option = document.createElement("option");
-  option.value = m.id;
-  option.textContent = `${m.name} (${m.provider})`;
-  $("model").append(option);
+const worker = new Worker(new URL("./count-worker.js", import.meta.url), { type: "module" });
+const newest = {}; // kind -> seq of the newest request
+function ask(kind, body) {
+  newest[kind] = (newest[kind] ?? 0) + 1;
+  worker.postMessage({ kind, seq: newest[kind], ...body });
 }
-$("model").value = "gpt-4o";
-$("catalogue").textContent = "Prices: " + tm.listProviders().map((p) => `${p.name} as of ${p.asOf}`).join(" · ");
+worker.onmessage = ({ data }) => {
+  if (data.kind === "fatal") $("status").textContent = data.message;
+  else if (data.seq === newest[data.kind]) handlers[data.kind](data);
+};
+worker.onerror = (e) => {
+  $("status").textContent = `The counting worker failed: ${e.message || "see the browser console"}.`;
+};
 
-function update() {
-  const model = $("model").value;
+const defaults = { ...readForm(), model: "gpt-4o" };
+let { state, prices } = fromFragment(location.hash, defaults);
+let pendingPrices = prices;
+let compressAvailable = false;
+
+const handlers = {
+  prices(reply) {
+    if (!reply.error) prices = pendingPrices;
+    setCatalogue(reply.models, reply.providers, prices);
+    showProviders(reply.providers);
+    compressAvailable = reply.compress;
+    showMode();
+    recalculate();
+    if (reply.error) $("price-error").textContent = reply.error.message; // after showModel() cleared it
+  },
+  update(reply) {
+    if (reply.phase === "summary") {
+      $("status").textContent = "";
+      renderSummary(reply, state);
+      if (reply.error) clearComparison("");
+      if (reply.error || !state.showTokens) hideTokens();
+    } else if (reply.phase === "tokens") {
+      if (reply.error) hideTokens(reply.error.message);
+      else renderTokens(reply.value, modelById(state.model));
+    } else if (reply.phase === "compare") {
+      if (reply.done) renderComparison(reply, state.model);
+      else comparisonPending(reply.rows.length, reply.total);
+    }
+  },
+  trim(reply) {
+    renderTrim(reply, state.trimWindow);
+  },
+  compress(reply) {
+    renderCompression(reply, replacePrompt);
+  },
+};
+
+// ---- Inputs --------------------------------------------------------------------
+
+function recalculate() {
+  state = readForm();
+  saveToUrl();
+  $("status").textContent = "Counting…";
+  comparisonPending();
+  ask("update", { state });
+  retrim(state);
+}
+
+function retrim(s = readForm()) {
+  state = s;
+  ask("trim", { chat: s.trimChat, model: s.model, window: s.trimWindow, reserve: s.trimReserve, strategy: s.trimStrategy });
+}
+
+// Past this many characters, a burst of keys is read and sent once, when it pauses:
+// copying a megabyte to the worker on every key would slow the typing itself.
+const LONG_TEXT = 50_000;
+const PAUSE_MS = 150;
+let inputTimer = 0;
+function soon(work) {
+  clearTimeout(inputTimer);
+  if (["system", "prompt", "chat", "trim-chat"].some((id) => $(id).textLength > LONG_TEXT)) {
+    $("status").textContent = "Counting…";
+    inputTimer = setTimeout(work, PAUSE_MS);
+  } else work();
+}
+
+document.querySelector("main").addEventListener("input", (e) => {
+  if (e.target.closest("#price-form") || e.target.id === "model-search") return;
+  if (e.target.name === "mode") showMode();
+  if (e.target.id === "model") showModel();
+  if (e.target.closest("#trim-section")) {
+    soon(() => {
+      retrim();
+      saveToUrl();
+    });
+  } else soon(recalculate);
+});
+
+bindSearch(recalculate);
+
+function showMode() {
+  const mode = readForm().mode;
+  $("system-field").hidden = mode !== "chat";
+  $("prompt-field").hidden = mode === "json";
+  $("chat-field").hidden = mode !== "json";
+  $("prompt-label").textContent = mode === "chat" ? "User message" : "Prompt";
+  $("compress-target-field").hidden = mode !== "chat";
+  setCompressAvailable(compressAvailable, mode);
+}
+
+// ---- The URL -------------------------------------------------------------------
+
+let saveTimer = 0;
+let written = location.hash;
+function saveToUrl() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    const { fragment, complete } = toFragment(readForm(), defaults, prices);
+    written = fragment ? `#${fragment}` : "";
+    history.replaceState(null, "", `${location.pathname}${location.search}${written}`);
+    $("share-status").textContent = complete ? "" : "The texts are too long for a link: it keeps the settings only.";
+  }, 200);
+}
+
+// A link opened in the same tab.
+window.addEventListener("hashchange", () => {
+  if (location.hash === written) return;
+  ({ state, prices } = fromFragment(location.hash, defaults));
+  writeForm(state);
+  pendingPrices = prices;
+  ask("prices", { overrides: prices });
+});
+
+$("share").addEventListener("click", async () => {
+  clearTimeout(saveTimer);
+  const { fragment } = toFragment(readForm(), defaults, prices);
+  history.replaceState(null, "", `${location.pathname}${location.search}${fragment ? `#${fragment}` : ""}`);
   try {
-    const info = tm.tokenizerInfo(model);
-    const tokens = tm.countTokens($("prompt").value, { model });
-    const approx = info.exact ? "" : "≈";
-    $("count").textContent = `${approx}${tokens.toLocaleString()} tokens`;
-    $("tokenizer").textContent = info.exact ? `(${info.encoding}, exact)` : `(estimate: ${info.method})`;
-    const outputTokens = Math.max(0, Math.floor(Number($("output").value) || 0));
-    const c = tm.estimateCost({ model, inputTokens: tokens, outputTokens });
-    $("cost").textContent = `${approx}${usd(c.total)} per call: input ${usd(c.input)}, output ${usd(c.output)}`;
-  } catch (e) {
-    $("cost").textContent = `${e.code}: ${e.message}`;
+    await navigator.clipboard.writeText(location.href);
+    $("share-status").textContent = "Link copied.";
+  } catch {
+    $("share-status").textContent = "Copy the link from the address bar.";
+  }
+});
+
+// ---- Prices, compression, trimming ---------------------------------------------
+
+$("price-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  pendingPrices = { ...prices, [$("model").value]: editedPrices() };
+  ask("prices", { overrides: pendingPrices });
+});
+$("edit-reset").addEventListener("click", () => {
+  const { [$("model").value]: _, ...rest } = prices;
+  pendingPrices = rest;
+  ask("prices", { overrides: pendingPrices });
+});
+
+function compressTarget() {
+  return readForm().mode === "chat" && $("compress-target").value === "system" ? $("system") : $("prompt");
+}
+$("compress-run").addEventListener("click", () => {
+  $("compress-results").textContent = "Compressing…";
+  ask("compress", { text: compressTarget().value, model: $("model").value });
+});
+function replacePrompt(text) {
+  const target = compressTarget();
+  target.value = text;
+  target.dispatchEvent(new Event("input", { bubbles: true }));
+  $("status").textContent = "The prompt now holds the compressed text.";
+  target.focus();
+}
+
+$("trim-from-prompt").addEventListener("click", () => {
+  const s = readForm();
+  const chat = s.mode === "json" ? s.chat
+    : JSON.stringify([...(s.mode === "chat" && s.system ? [{ role: "system", content: s.system }] : []), { role: "user", content: s.prompt }], null, 2);
+  $("trim-chat").value = chat;
+  $("trim-chat").dispatchEvent(new Event("input", { bubbles: true }));
+});
+
+// ---- Footer, theme, layout -----------------------------------------------------
+
+function showProviders(providers) {
+  const latest = providers.map((p) => p.asOf).sort().at(-1);
+  $("catalogue-date").textContent = `Prices from tokenmeter's catalogue, last updated ${latest}. Sources:`;
+  $("providers").replaceChildren(...providers.map((p) => {
+    const a = Object.assign(document.createElement("a"), { href: p.source, textContent: p.name, rel: "noopener noreferrer" });
+    const li = document.createElement("li");
+    li.append(a, ` (prices as of ${p.asOf})`);
+    return li;
+  }));
+}
+
+const THEMES = ["auto", "light", "dark"];
+function setTheme(theme) {
+  if (theme === "auto") delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+  $("theme").textContent = `Theme: ${theme}`;
+  try {
+    localStorage.setItem("tokenmeter-theme", theme);
+  } catch {
+    // Storage may be off; the theme then lasts for this visit.
   }
 }
+let storedTheme = "auto";
+try {
+  storedTheme = localStorage.getItem("tokenmeter-theme") ?? "auto";
+} catch {
+  // As above.
+}
+setTheme(THEMES.includes(storedTheme) ? storedTheme : "auto");
+$("theme").addEventListener("click", () => {
+  const current = document.documentElement.dataset.theme ?? "auto";
+  setTheme(THEMES[(THEMES.indexOf(current) + 1) % THEMES.length]);
+});
 
-for (const id of ["model", "prompt", "output"]) $(id).addEventListener("input", update);
-update();
+let resizeFrame = 0;
+new ResizeObserver(() => {
+  cancelAnimationFrame(resizeFrame);
+  resizeFrame = requestAnimationFrame(chart);
+}).observe($("chart"));
+
+// ---- Start: the session's prices (from the link), then the catalogue -----------
+
+writeForm(state);
+showMode();
+ask("prices", { overrides: prices });
