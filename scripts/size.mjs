@@ -1,31 +1,85 @@
-// Prints the gzip -9 size of what each entry point ships (its .wasm and JS)
-// and fails when one passes its budget. The Worker bundle must also stay under
-// Cloudflare's free-plan limit (3 MB compressed).
-import { readFileSync, readdirSync } from "node:fs";
+// Prints the gzip -9 size of what each entry point ships (its .wasm, the
+// wasm-bindgen glue and the runtime's entry module) and fails when one passes
+// its budget. The Worker bundle (what wrangler uploads: the bundled script and
+// the .wasm module) must also stay under Cloudflare's limit, 3 MB compressed.
+// Usage: node scripts/size.mjs   (after `make build`)
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
 
-// Bytes, gzip -9. The goals are 1.3 MB (default) and 0.8 MB (o200k); these
-// budgets hold the line at what is shipped today and only ever go down.
+// Bytes, gzip -9. The ceilings are 1.5 MB (default), 1.1 MB (o200k) and
+// 2.5 MB (all); the numbers below hold the line a little above what ships
+// today, and only ever go down.
 const BUDGETS = {
   default: 1_400_000,
   o200k: 1_050_000,
   all: 1_750_000,
 };
 const WORKER_LIMIT = 3_000_000;
+const RUNTIMES = ["node", "browser", "workerd"];
 
-const root = new URL("../pkg/dist/", import.meta.url);
+const dist = fileURLToPath(new URL("../pkg/dist/", import.meta.url));
+if (!existsSync(dist)) {
+  console.error("size: pkg/dist is missing; run `make build` first");
+  process.exit(1);
+}
+const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
+const mb = (n) => `${(n / 1e6).toFixed(3)} MB`;
+const kb = (n) => `${(n / 1e3).toFixed(1)} kB`;
+
+// esbuild is a root dev dependency (tools.sh installs it with binaryen).
+let build = null;
+try {
+  ({ build } = await import("esbuild"));
+} catch {
+  console.error("size: esbuild is missing; run `npm install` at the repo root");
+  process.exit(1);
+}
+
+async function workerBundle(flavour) {
+  // A Worker that uses the package, bundled as wrangler bundles it: esbuild
+  // with the workerd conditions, the .wasm left as a separate module.
+  const result = await build({
+    stdin: {
+      contents: `import { countTokens } from "./dist/${flavour}/workerd.js";
+        export default { fetch: async (r) => new Response(String(countTokens(await r.text()))) };`,
+      resolveDir: fileURLToPath(new URL("../pkg/", import.meta.url)),
+      sourcefile: "worker.js",
+    },
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "import"],
+    external: ["*.wasm"],
+    write: false,
+    logLevel: "error",
+  });
+  return gzipSync(result.outputFiles[0].contents, { level: 9 }).length + gz(`${dist}${flavour}/tokenmeter_bg.wasm`);
+}
+
 let failed = false;
 const rows = [];
 for (const [flavour, budget] of Object.entries(BUDGETS)) {
-  const dir = new URL(`${flavour}/`, root);
-  const files = readdirSync(dir).filter((f) => f === "tokenmeter_bg.wasm" || f === "tokenmeter.js" || f === "node.js");
-  const raw = files.reduce((n, f) => n + readFileSync(new URL(f, dir)).length, 0);
-  const gz = files.reduce((n, f) => n + gzipSync(readFileSync(new URL(f, dir)), { level: 9 }).length, 0);
-  const ok = gz <= budget && gz <= WORKER_LIMIT;
+  const dir = `${dist}${flavour}/`;
+  const wasm = gz(`${dir}tokenmeter_bg.wasm`);
+  // The wasm-bindgen glue: tokenmeter.js and its snippets/ (inline JS).
+  const glue = readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith(".js") && !RUNTIMES.includes(f.slice(0, -3)))
+    .reduce((n, f) => n + gz(`${dir}${f}`), 0);
+  // The largest of the three runtimes' entry points counts.
+  const entry = Math.max(...RUNTIMES.map((r) => gz(`${dir}${r}.js`)));
+  const total = wasm + glue + entry;
+  const worker = await workerBundle(flavour);
+  const ok = total <= budget && worker <= WORKER_LIMIT;
   failed ||= !ok;
-  rows.push(`| ${flavour} | ${(raw / 1e6).toFixed(2)} MB | ${(gz / 1e6).toFixed(3)} MB | ${(budget / 1e6).toFixed(2)} MB | ${ok ? "ok" : "OVER"} |`);
+  rows.push(`| ${flavour} | ${mb(wasm)} | ${kb(glue + entry)} | ${mb(total)} | ${mb(budget)} | ${mb(worker)} | ${ok ? "ok" : "OVER"} |`);
 }
-console.log("| entry point | raw | gzip -9 | budget | |\n|---|---|---|---|---|\n" + rows.join("\n"));
+console.log(
+  "gzip -9 sizes of what each entry point ships\n\n" +
+    "| entry point | wasm | JS | total | budget | Worker bundle (limit 3 MB) | |\n" +
+    "|---|---|---|---|---|---|---|\n" +
+    rows.join("\n"),
+);
 if (failed) {
   console.error("size: an entry point is over its budget");
   process.exit(1);
