@@ -1,11 +1,15 @@
 # The one entry point: CI runs `make test` (via .ci/run) and nothing else.
-.PHONY: build serve test test-rust test-js lint size bench clean
+# Each target installs what it needs (scripts/tools.sh; apt packages as root).
+.PHONY: build serve test test-rust test-js test-node test-workerd test-browser lint size bench clean
 
 PORT ?= 8080
+STEP := scripts/step.sh
 
+# Release wasm for the three entry points (default, o200k, all) -> pkg/.
 build:
 	scripts/build.sh
 
+# Build, then serve www/ (with pkg/ copied to www/vendor/tokenmeter/).
 serve: build
 	node scripts/serve.mjs $(PORT)
 
@@ -14,6 +18,7 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --features wasm -- -D warnings
 
+# Native tests; release because the parity tests are heavy.
 test-rust:
 	cargo test --release
 
@@ -21,13 +26,30 @@ test-rust:
 test-js: build
 	scripts/test-js.sh
 
-size: build
+# One JS layer alone, against the pkg/ already built (`make build` first).
+test-node:
+	scripts/test-js.sh node
+test-workerd:
+	scripts/test-js.sh workerd
+test-browser:
+	scripts/test-js.sh browser
+
+size:
 	node scripts/size.mjs
 
-test: lint test-rust test-js size
+# Everything, in order, each step timed (target/timings.txt).
+test:
+	@$(STEP) --reset
+	@$(STEP) lint $(MAKE) --no-print-directory lint
+	@$(STEP) test-rust $(MAKE) --no-print-directory test-rust
+	@$(STEP) build $(MAKE) --no-print-directory build
+	@scripts/test-js.sh
+	@$(STEP) size $(MAKE) --no-print-directory size
+	@$(STEP) --report
 
+# The comparison with the other npm tokenizers (bench/README.md).
 bench: build
 	bench/run.sh
 
 clean:
-	rm -rf pkg target/wasm tests/js/node_modules tests/artifacts
+	rm -rf pkg target/wasm target/npm tests/js/node_modules tests/artifacts www/vendor

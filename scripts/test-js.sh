@@ -1,19 +1,56 @@
 #!/usr/bin/env bash
-# Packs pkg/ with npm, installs the tarball by its name into tests/js/, and runs
-# the JS tests: Node, workerd (Miniflare) and headless Chromium.
+# The JS tests, against the package as a user gets it: packs pkg/ with npm,
+# installs the tarball by its name into tests/js/, and runs node:test there,
+# one layer at a time:
+#   node     every tests/js/*.test.mjs but the ones below (Node, by name)
+#   workerd  the files that import miniflare (Workers run in real workerd)
+#   browser  the files that import playwright-core (headless Chromium)
+# Usage: scripts/test-js.sh [node|workerd|browser ...]   (default: all three)
+# Expects pkg/ (make build); `make test-js` builds it first.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-[ -d node_modules/miniflare ] && [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent
-if [ ! -x /usr/bin/chromium ]; then
-  echo "test-js: installing Debian's chromium for the browser tests"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; else sudo apt-get install -y chromium; fi
+layers=("$@")
+[ ${#layers[@]} -gt 0 ] || layers=(node workerd browser)
+[ -f pkg/package.json ] || { echo "test-js: pkg/ is missing; run \`make build\` first" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else echo "test-js: run as root: $*" >&2; exit 1; fi; }
+
+# The tooling's npm dependencies (esbuild, miniflare, playwright-core, binaryen).
+if [ ! -d node_modules/miniflare ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/esbuild ]; then
+  npm install --no-audit --no-fund --silent
 fi
+# Debian's Chromium for the browser layer (a test tool's own browser download
+# cannot work here; never `npx playwright install`).
+if [[ " ${layers[*]} " == *" browser "* ]] && [ ! -x /usr/bin/chromium ]; then
+  echo "test-js: installing Debian's chromium for the browser tests"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+
+# The tarball, installed fresh by its name, as a user would get it.
 mkdir -p target/npm
-rm -f target/npm/tokenmeter-*.tgz
+rm -f target/npm/tokenmeter-*.tgz target/npm/tokenmeter.tgz
 (cd pkg && npm pack --silent --pack-destination ../target/npm >/dev/null)
 cp target/npm/tokenmeter-*.tgz target/npm/tokenmeter.tgz
-# A fresh install of the tarball, as a user would get it.
 rm -rf tests/js/node_modules tests/js/package-lock.json
 (cd tests/js && npm install --no-audit --no-fund --silent --no-package-lock)
-node --test --test-concurrency=1 tests/js/
+echo "test-js: installed $(node -p 'const m = require("./tests/js/node_modules/tokenmeter/package.json"); m.name + "@" + m.version') from target/npm/tokenmeter.tgz"
+
+failed=()
+for layer in "${layers[@]}"; do
+  case "$layer" in node | workerd | browser) ;; *) echo "test-js: unknown layer $layer (node, workerd, browser)" >&2; exit 2 ;; esac
+  files=()
+  for f in tests/js/*.test.mjs; do
+    if grep -q 'from "miniflare"' "$f"; then kind=workerd
+    elif grep -q 'from "playwright-core"' "$f"; then kind=browser
+    else kind=node; fi
+    if [ "$kind" = "$layer" ]; then files+=("$f"); fi
+  done
+  [ ${#files[@]} -gt 0 ] || { echo "test-js: no test files for $layer" >&2; failed+=("$layer"); continue; }
+  scripts/step.sh "js-$layer" node --test --test-concurrency=1 "${files[@]}" || failed+=("$layer")
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "test-js: failed: ${failed[*]}" >&2
+  exit 1
+fi
