@@ -1,0 +1,397 @@
+// The calculator page (www/), served as `make serve` serves it (pkg/ copied to
+// www/vendor/tokenmeter/), in headless Chromium. Every figure the page shows
+// is checked against the package itself, run here in Node. Screenshots (light,
+// dark, phone width) go to tests/artifacts/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import * as tm from "tokenmeter";
+import { startStaticServer } from "../../scripts/static-server.mjs";
+import { int, usd } from "../../www/views/dom.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const artifacts = `${root}tests/artifacts`;
+let server, browser, page, base;
+const problems = []; // page errors and CSP reports, from every page
+
+before(async () => {
+  assert.ok(existsSync(`${root}pkg/package.json`), "build the package first");
+  rmSync(`${root}www/vendor/tokenmeter`, { recursive: true, force: true });
+  cpSync(`${root}pkg`, `${root}www/vendor/tokenmeter`, { recursive: true });
+  mkdirSync(artifacts, { recursive: true });
+  server = await startStaticServer(`${root}www`, 0);
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  page = await open();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A fresh page at `fragment`, once its first comparison is drawn. */
+async function open(fragment = "", viewport = { width: 1280, height: 1000 }) {
+  const p = await browser.newPage({ viewport });
+  p.on("pageerror", (e) => problems.push(e.message));
+  p.on("console", (m) => {
+    if (m.type() === "error") problems.push(m.text());
+  });
+  await p.goto(base + fragment);
+  await settled(p);
+  return p;
+}
+
+/** Waits until the newest request's count and comparison are drawn. */
+async function settled(p = page) {
+  await p.waitForFunction(() => document.getElementById("status").textContent === ""
+    && /^\d+ models/.test(document.getElementById("compare-status").textContent), null, { timeout: 20_000 });
+}
+
+const text = (selector, p = page) => p.textContent(selector);
+const chatModels = () => tm.listModels().filter((m) => m.kind !== "embedding").map((m) => m.id);
+
+test("typing shows tiktoken's count, and the cost of one call", async () => {
+  const typed = "Tokenization is why “tokenization” costs what it costs. 日本語も数えます 😀";
+  await page.fill("#prompt", "");
+  await page.locator("#prompt").pressSequentially(typed);
+  await page.fill("#output", "250");
+  await settled();
+  const n = tm.countTokens(typed, { model: "gpt-4o" });
+  assert.equal(await text("#count"), `${n} tokens`);
+  assert.match(await text("#tokenizer"), /o200k_base, exact/);
+  const cost = tm.estimateCost({ model: "gpt-4o", inputTokens: n, outputTokens: 250 });
+  assert.ok((await text("#cost")).startsWith(`${usd(cost.total)} per call`), await text("#cost"));
+  assert.equal(await text("#breakdown tr.total td"), usd(cost.total));
+});
+
+test("switching the model changes the count and the cost", async () => {
+  const prompt = "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n# 🦀 ünïcödé";
+  await page.fill("#prompt", prompt);
+  await page.fill("#output", "400");
+  // The search box picks the first match.
+  await page.fill("#model-search", "sonnet 4.5");
+  await settled();
+  assert.equal(await page.inputValue("#model"), "claude-sonnet-4-5");
+  let n = tm.countTokens(prompt, { model: "claude-sonnet-4-5" });
+  assert.equal(await text("#count"), `≈${n} tokens`);
+  assert.match(await text("#tokenizer"), /estimate/);
+  let cost = tm.estimateCost({ model: "claude-sonnet-4-5", inputTokens: n, outputTokens: 400 });
+  assert.ok((await text("#cost")).startsWith(`≈${usd(cost.total)} per call`), await text("#cost"));
+
+  await page.fill("#model-search", "");
+  await page.selectOption("#model", "gpt-4");
+  await settled();
+  n = tm.countTokens(prompt, { model: "gpt-4" });
+  assert.notEqual(n, tm.countTokens(prompt, { model: "gpt-4o" }), "the texts differ between cl100k and o200k");
+  assert.equal(await text("#count"), `${n} tokens`);
+  assert.match(await text("#tokenizer"), /cl100k_base, exact/);
+
+  // Cached prefix, 1 h writes and batch: the breakdown of a first and a repeated call.
+  await page.selectOption("#model", "claude-sonnet-4");
+  await page.fill("#cached", "10");
+  await page.selectOption("#ttl", "1h");
+  await page.check("#batch");
+  await settled();
+  n = tm.countTokens(prompt, { model: "claude-sonnet-4" });
+  const call = { model: "claude-sonnet-4", inputTokens: n, outputTokens: 400, cacheWriteTtl: "1h", batch: true };
+  const first = tm.estimateCost({ ...call, cacheWriteTokens: 10 });
+  const repeat = tm.estimateCost({ ...call, cachedInputTokens: 10 });
+  const cells = await page.$$eval("#breakdown tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.deepEqual(cells, [
+    ["Input", `≈${usd(first.input)}`, `≈${usd(repeat.input)}`],
+    ["Cached input", `≈${usd(first.cachedInput)}`, `≈${usd(repeat.cachedInput)}`],
+    ["Cache writes", `≈${usd(first.cacheWrite)}`, `≈${usd(repeat.cacheWrite)}`],
+    ["Output", `≈${usd(first.output)}`, `≈${usd(repeat.output)}`],
+    ["Total", `≈${usd(first.total)}`, `≈${usd(repeat.total)}`],
+  ]);
+
+  // A whole chat, and a system prompt with a user message, count as chats.
+  const messages = [{ role: "system", content: "Be brief." }, { role: "user", content: prompt }];
+  await page.fill("#cached", "0");
+  await page.check("input[name=mode][value=json]");
+  await page.fill("#chat", JSON.stringify(messages));
+  await settled();
+  assert.equal(await text("#count"), `≈${tm.countChatTokens(messages, { model: "claude-sonnet-4" })} tokens`);
+  await page.check("input[name=mode][value=chat]");
+  await page.fill("#system", "Be brief.");
+  await settled();
+  assert.equal(await text("#count"), `≈${tm.countChatTokens(messages, { model: "claude-sonnet-4" })} tokens`);
+  await page.check("input[name=mode][value=json]");
+  await page.fill("#chat", "[{\"role\": \"user\", ");
+  await page.waitForFunction(() => document.getElementById("count").textContent === "—");
+  assert.match(await text("#cost"), /not valid JSON/);
+});
+
+test("the month, and the comparison table: complete, right and sorted", async () => {
+  page = await open("#prompt=Summarise+this+contract+in+three+bullet+points.&output=300&users=1000&perUser=5&hitRate=20");
+  const workload = {
+    model: "gpt-4o", text: "Summarise this contract in three bullet points.", outputTokens: 300, dailyUsers: 1000,
+    messagesPerUser: 5, appCacheHitRate: 0.2, cachedPrefixTokens: 0, cacheWriteTtl: "5m", batchShare: 0,
+  };
+  const { text: prompt, ...settings } = workload;
+  const month = tm.projectCost({ ...settings, inputTokens: tm.countTokens(prompt, { model: "gpt-4o" }) });
+  const figures = await page.$$eval("#projection dd", (dds) => dds.map((d) => d.textContent));
+  assert.equal(figures[0], usd(month.total));
+  assert.equal(figures[1], usd(month.perUser));
+
+  const compared = tm.compareModels(workload, { models: chatModels() });
+  const rows = await page.$$eval("#compare tbody tr", (trs) => trs.map((tr) => ({ model: tr.dataset.model, cells: [...tr.cells].map((c) => c.textContent) })));
+  assert.deepEqual(rows.map((r) => r.model).sort(), chatModels().sort(), "one row per chat model");
+  const byModel = new Map(compared.models.map((p) => [p.model, p]));
+  for (const r of rows) {
+    const p = byModel.get(r.model);
+    const a = tm.getModel(r.model).tokenizer.exact ? "" : "≈";
+    assert.deepEqual(r.cells.slice(1), [`${a}${int(p.inputTokens)}`, `${a}${usd(p.perRequest)}`, `${a}${usd(p.perRequest * 1000)}`, `${a}${usd(p.total)}`, "Yes"], r.model);
+  }
+  const totals = rows.map((r) => byModel.get(r.model).total);
+  assert.deepEqual(totals, [...totals].sort((x, y) => x - y), "cheapest first");
+  assert.equal(await page.$$eval("#chart rect", (rs) => rs.length), rows.length);
+
+  // Sorting by another column, both ways.
+  await page.click("#compare th[data-key=tokens] button");
+  let tokens = await page.$$eval("#compare tbody tr", (trs) => trs.map((tr) => Number(tr.cells[1].textContent.replace(/[≈,]/g, ""))));
+  assert.deepEqual(tokens, [...tokens].sort((x, y) => x - y));
+  assert.equal(await page.getAttribute("#compare th[data-key=tokens]", "aria-sort"), "ascending");
+  await page.click("#compare th[data-key=tokens] button");
+  tokens = await page.$$eval("#compare tbody tr", (trs) => trs.map((tr) => Number(tr.cells[1].textContent.replace(/[≈,]/g, ""))));
+  assert.deepEqual(tokens, [...tokens].sort((x, y) => y - x));
+
+  // An output the small models cannot give: they are marked, with the package's reason, and last.
+  await page.click("#compare th[data-key=month] button");
+  await page.fill("#output", "20000");
+  await settled();
+  const skipped = tm.compareModels({ ...workload, outputTokens: 20000 }, { models: chatModels() }).skipped;
+  assert.ok(skipped.length > 0);
+  const marked = await page.$$eval("#compare tbody tr.misfit", (trs) => trs.map((tr) => [tr.dataset.model, tr.cells[1].textContent]));
+  assert.deepEqual(marked.sort(), skipped.map((s) => [s.model, s.reason]).sort());
+  const order = await page.$$eval("#compare tbody tr", (trs) => trs.map((tr) => tr.classList.contains("misfit")));
+  assert.deepEqual(order, [...order].sort((x, y) => x - y), "misfits last");
+  assert.match(await text("#fit"), /Does not fit: outputs 20000 tokens/);
+});
+
+test("the token view draws every character, split ones included", async () => {
+  const prompt = "😀 emoji, 日本語, naïve café — tokenization\n\tindented";
+  await page.fill("#output", "100");
+  await page.selectOption("#model", "gpt-4"); // cl100k splits the emoji and some kanji across tokens
+  await page.fill("#prompt", prompt);
+  await page.check("#show-tokens");
+  await page.waitForSelector("#tokens .tok");
+  await settled();
+  const spans = await page.$$eval("#tokens .tok", (s) => s.map((x) => [x.textContent, x.title]));
+  assert.equal(spans.map(([t]) => t).join(""), prompt);
+  const ids = spans.flatMap(([, title]) => title.replace(/\(.*\)/, "").match(/\d+/g).map(Number));
+  assert.deepEqual(ids, [...tm.encode(prompt, { model: "gpt-4" })]);
+  assert.ok(spans.some(([, title]) => title.includes("split across tokens")));
+  await page.uncheck("#show-tokens");
+});
+
+test("a 1 MB paste keeps typing responsive, and the count is right", async () => {
+  const big = "The quick brown fox jumps over the lazy dog. Ünïcödé 日本語 😀 1234567890\n".repeat(15_000);
+  assert.ok(big.length > 1_000_000);
+  await page.selectOption("#model", "gpt-4o");
+  await page.fill("#prompt", "");
+  await settled();
+  await page.focus("#prompt");
+  // A paste: the text lands in the box at once, with one input event.
+  await page.evaluate((text) => {
+    const box = document.getElementById("prompt");
+    box.value = text;
+    box.setSelectionRange(text.length, text.length);
+    box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
+  }, big);
+  await settled();
+  // Each key from its event to the next frame, measured in the page, and whether the worker was counting.
+  await page.evaluate(() => {
+    window.lags = [];
+    document.getElementById("prompt").addEventListener("keydown", (e) => {
+      const busy = document.getElementById("compare-status").textContent.startsWith("Counting");
+      requestAnimationFrame(() => window.lags.push({ ms: performance.now() - e.timeStamp, busy }));
+    });
+  });
+  const typeKeys = async (n) => {
+    for (let i = 0; i < n; i += 1) {
+      await page.keyboard.type("x");
+      await page.waitForTimeout(40);
+    }
+  };
+  await typeKeys(6); // a burst: the page sends the text when it pauses, so the worker is idle
+  await page.waitForFunction(() => document.getElementById("compare-status").textContent.startsWith("Counting"));
+  await page.waitForTimeout(100);
+  await typeKeys(8); // while the worker counts the megabyte for every model
+  const lags = await page.evaluate(() => window.lags);
+  const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  const idle = lags.slice(0, 6).filter((l) => !l.busy).map((l) => l.ms);
+  const busy = lags.slice(6).filter((l) => l.busy).map((l) => l.ms);
+  assert.equal(busy.length, 8, "every key of the second burst was pressed while the worker counted");
+  console.log(`keypress to next frame in a 1 MB box: idle worker ${idle.map((x) => x.toFixed(0)).join(", ")} ms; counting worker ${busy.map((x) => x.toFixed(0)).join(", ")} ms`);
+  // Counting on the page's thread would hold keys for seconds (the comparison counts 1 MB
+  // per model). The browser's own cost of editing a megabyte-long box is the floor (the
+  // idle figures, about 40 ms); a quiet machine stays under 100 ms while the worker counts,
+  // and the bound leaves room for a loaded two-core runner.
+  assert.ok(median(busy) < 150, `median ${median(busy).toFixed(0)} ms while counting, ${median(idle).toFixed(0)} ms idle`);
+  assert.ok(Math.max(...busy) < 500, `slowest key ${Math.max(...busy).toFixed(0)} ms`);
+  const t0 = Date.now();
+  await settled();
+  console.log(`1 MB: count and every model's comparison drawn ${Date.now() - t0} ms after the last key`);
+  assert.equal(await text("#count"), `${int(tm.countTokens(`${big}${"x".repeat(14)}`, { model: "gpt-4o" }))} tokens`);
+  await page.waitForFunction(() => /too long for a link/.test(document.getElementById("share-status").textContent));
+  await page.fill("#prompt", "short again");
+  await settled();
+});
+
+test("the URL holds the state, and a link round-trips", async () => {
+  await page.check("input[name=mode][value=chat]");
+  await page.fill("#system", "You are terse & exact. 100% #1?");
+  await page.fill("#prompt", "Ünïcödé + spaces, a=b&c=d #frag\nsecond line");
+  await page.selectOption("#model", "gemini-2.5-flash");
+  await page.fill("#output", "777");
+  await page.fill("#cached", "3");
+  await page.selectOption("#ttl", "1h");
+  await page.check("#batch");
+  await page.fill("#users", "250");
+  await page.fill("#per-user", "12");
+  await page.fill("#hit-rate", "15");
+  await page.fill("#trim-window", "90");
+  await settled();
+  await page.waitForFunction(() => location.hash.includes("trimWindow=90"));
+  const controls = ["#system", "#prompt", "#model", "#output", "#cached", "#ttl", "#users", "#per-user", "#hit-rate", "#trim-window"];
+  const values = async (p) => ({
+    ...Object.fromEntries(await Promise.all(controls.map(async (c) => [c, await p.inputValue(c)]))),
+    mode: await p.$eval("input[name=mode]:checked", (e) => e.value),
+    batch: await p.isChecked("#batch"),
+    count: await p.textContent("#count"),
+    cost: await p.textContent("#cost"),
+  });
+  const here = await values(page);
+  const copy = await open(new URL(page.url()).hash);
+  assert.deepEqual(await values(copy), here);
+  await copy.close();
+});
+
+test("the trimming panel shows what trimMessages keeps and drops", async () => {
+  page = await open();
+  const chat = await page.inputValue("#trim-chat");
+  for (const [window, reserve, strategy] of [[120, 30, "drop-oldest"], [100, 20, "drop-middle"], [60, 10, "drop-oldest"]]) {
+    await page.fill("#trim-window", String(window));
+    await page.fill("#trim-reserve", String(reserve));
+    await page.selectOption("#trim-strategy", strategy);
+    const messages = JSON.parse(chat);
+    const r = tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: window, reserveOutputTokens: reserve, strategy });
+    const expected = messages.map((_, i) => (r.dropped.includes(i) ? "dropped" : r.truncated.includes(i) ? "cut" : "kept"));
+    await page.waitForFunction(([e, tokens]) => {
+      const shown = [...document.querySelectorAll("#trim-result li")].map((li) => li.className);
+      return JSON.stringify(shown) === JSON.stringify(e) && document.querySelector(".trim-summary").textContent.includes(`: ${tokens} input tokens`);
+    }, [expected, int(r.inputTokens)]);
+    assert.match(await text(".trim-summary"), new RegExp(`Keeps ${messages.length - r.dropped.length} of ${messages.length} messages`));
+  }
+});
+
+test("the compression panel shows compressPrompt's savings, and replaces the prompt", async (t) => {
+  if (typeof tm.compressPrompt !== "function") {
+    assert.ok(await page.isDisabled("#compress-run"));
+    assert.match(await text("#compress-note"), /not in this build/);
+    t.skip("this build of the package has no compressPrompt");
+    return;
+  }
+  const prompt = "Please could you kindly make sure that you summarise the following text in order to make it shorter. "
+    + "It is very important that you do not add any information that is not in the text. Thank you very much!";
+  await page.fill("#prompt", prompt);
+  await settled();
+  await page.click("#compress-run");
+  await page.waitForSelector("#compress-results .level >> nth=2");
+  for (const level of ["lossless", "balanced", "aggressive"]) {
+    const r = tm.compressPrompt(prompt, { model: "gpt-4o", level });
+    const card = `#compress-results [data-level=${level}]`;
+    assert.match(await text(`${card} .saving`), new RegExp(`^${int(r.tokensBefore)} → ${int(r.tokensAfter)} tokens: saves ${int(r.savedTokens)} `));
+    if (r.savedTokens === 0) {
+      assert.match(await text(card), /Nothing to save at this level/);
+      assert.ok(await page.isDisabled(`${card} button`));
+      continue;
+    }
+    // The diff reads back as the text before (without insertions) and after (without deletions).
+    const [before, after] = await page.$eval(`${card} .diff`, (d) => {
+      const read = (skip) => [...d.childNodes].filter((n) => n.nodeName !== skip && !(n.classList?.contains("visually-hidden"))).map((n) => n.textContent).join("");
+      return [read("INS"), read("DEL")];
+    });
+    assert.equal(before, prompt);
+    assert.equal(after, r.text);
+  }
+  const balanced = tm.compressPrompt(prompt, { model: "gpt-4o", level: "balanced" });
+  if (balanced.savedTokens > 0) {
+    await page.click("#compress-results [data-level=balanced] button");
+    await settled();
+    assert.equal(await page.inputValue("#prompt"), balanced.text);
+    assert.equal(await text("#count"), `${balanced.tokensAfter} tokens`);
+  }
+});
+
+test("pasted markup is shown as text, never run", async () => {
+  const payload = "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>";
+  page = await open();
+  await page.check("#show-tokens");
+  await page.fill("#prompt", payload);
+  await page.check("input[name=mode][value=json]");
+  await page.fill("#chat", JSON.stringify([{ role: payload, content: payload }]));
+  await settled();
+  await page.fill("#chat", `[${payload}`); // invalid JSON: the error message quotes it
+  await page.fill("#trim-chat", JSON.stringify([{ role: "user", content: payload }, { role: payload, content: "x" }]));
+  await page.check("input[name=mode][value=text]");
+  await page.click("#price-editor summary");
+  await page.fill("#edit-name", payload);
+  await page.click("#edit-apply");
+  await settled();
+  await page.waitForFunction((p) => [...document.querySelectorAll("#model option")].some((o) => o.textContent.startsWith(p)), payload);
+  assert.ok((await text("#compare tbody")).includes(payload), "the edited name is in the table as text");
+  assert.ok((await text("#tokens")).includes(payload));
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.$$eval("img, script:not([src]), main script, footer script", (e) => e.length), 0);
+  // The edited name and prices travel in the link.
+  await page.waitForFunction(() => location.hash.includes("prices="));
+  const copy = await open(new URL(page.url()).hash);
+  assert.equal(await copy.$eval("#model", (s) => s.selectedOptions[0].textContent), `${payload} (edited)`);
+  assert.equal(await copy.evaluate(() => window.__xss), undefined);
+  await copy.close();
+  // Session prices change the cost; going back to the catalogue restores it.
+  await page.fill("#prompt", "price check");
+  await page.fill("#edit-input", "100");
+  await page.fill("#edit-output", "0");
+  await page.click("#edit-apply");
+  await page.waitForFunction(() => document.getElementById("cost").textContent.includes("output $0"));
+  await settled();
+  const n = tm.countTokens("price check", { model: "gpt-4o" });
+  assert.ok((await text("#cost")).startsWith(`${usd((n * 100) / 1e6)} per call`), await text("#cost"));
+  await page.fill("#edit-input", "-1");
+  await page.click("#edit-apply");
+  await page.waitForFunction(() => document.getElementById("price-error").textContent.includes("non-negative"));
+  await page.click("#edit-reset");
+  await settled();
+  await page.waitForFunction(() => !document.querySelector("#model").selectedOptions[0].textContent.includes("edited"));
+  const catalogue = tm.estimateCost({ model: "gpt-4o", inputTokens: n, outputTokens: 500 }).total;
+  assert.ok((await text("#cost")).startsWith(`${usd(catalogue)} per call`));
+});
+
+test("screenshots: light, dark, phone width", async () => {
+  const fragment = "#mode=chat&system=You+are+a+support+assistant+for+Acme.+Answer+from+the+documents.&prompt=How+do+I+reset+my+password%3F+I+tried+%C2%ABForgot+password%C2%BB+twice+%F0%9F%98%80&showTokens=1&cached=10";
+  const light = await open(fragment);
+  await light.emulateMedia({ colorScheme: "light" });
+  await light.screenshot({ path: `${artifacts}/www-light.png` });
+  await light.screenshot({ path: `${artifacts}/www-light-full.png`, fullPage: true });
+  const dark = await open(fragment);
+  await dark.emulateMedia({ colorScheme: "dark" });
+  await dark.screenshot({ path: `${artifacts}/www-dark.png` });
+  await dark.screenshot({ path: `${artifacts}/www-dark-full.png`, fullPage: true });
+  const phone = await open(fragment, { width: 390, height: 844 });
+  await phone.screenshot({ path: `${artifacts}/www-phone.png` });
+  await phone.screenshot({ path: `${artifacts}/www-phone-full.png`, fullPage: true });
+  // Nothing wider than the phone's screen but the scrolling table.
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(overflow <= 390, `the page is ${overflow}px wide at 390px`);
+  assert.deepEqual(problems, [], "no page errors, no CSP reports");
+});
