@@ -246,6 +246,31 @@ test("a 1 MB paste keeps typing responsive, and the count is right", async () =>
   await settled();
 });
 
+test("keyboard and screen reader: every control labelled, focus in reading order", async () => {
+  const unlabelled = await page.$$eval("input, select, textarea, button", (els) => els
+    .filter((e) => !(e.labels?.length > 0 || e.getAttribute("aria-label") || (e.tagName === "BUTTON" && e.textContent.trim())))
+    .map((e) => e.id || e.outerHTML.slice(0, 60)));
+  assert.deepEqual(unlabelled, []);
+  await page.check("input[name=mode][value=text]");
+  await page.focus("#theme");
+  const order = [];
+  for (let i = 0; i < 14; i += 1) {
+    order.push(await page.evaluate(() => {
+      const e = document.activeElement;
+      return e.id || (e.name ? `${e.name}:${e.value}` : e.tagName.toLowerCase());
+    }));
+    await page.keyboard.press("Tab");
+  }
+  assert.deepEqual(order, ["theme", "share", "mode:text", "prompt", "model-search", "model", "summary",
+    "output", "cached", "ttl", "batch", "show-tokens", "users", "per-user"]);
+  // The table sorts from the keyboard.
+  await page.focus("#compare th[data-key=name] button");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.getAttribute("#compare th[data-key=name]", "aria-sort"), "ascending");
+  assert.equal(await page.evaluate(() => document.activeElement.closest("th").dataset.key), "name");
+  await page.click("#compare th[data-key=month] button");
+});
+
 test("the URL holds the state, and a link round-trips", async () => {
   await page.check("input[name=mode][value=chat]");
   await page.fill("#system", "You are terse & exact. 100% #1?");
@@ -377,6 +402,38 @@ test("pasted markup is shown as text, never run", async () => {
   assert.ok((await text("#cost")).startsWith(`${usd(catalogue)} per call`));
 });
 
+/** Text whose contrast with its background is under 4.5:1 (WCAG AA), as "selector: ratio". */
+function lowContrast(p) {
+  return p.evaluate(() => {
+    const rgb = (c) => c.match(/[\d.]+/g).map(Number);
+    const lum = ([r, g, b]) => [r, g, b].map((v) => {
+      const x = v / 255;
+      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+    }).reduce((sum, x, i) => sum + x * [0.2126, 0.7152, 0.0722][i], 0);
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length < 4 || c[3] > 0) return c;
+      }
+      return [255, 255, 255];
+    };
+    const selectors = ["h1", "label", ".hint", "#count", "#tokenizer", "#cost", "#cost .parts", "summary", "#compress-run",
+      "#compare th button", "#compare .provider", "#compare tbody td", "footer", "footer a", ".badge.kept", ".badge.dropped",
+      ".tok", "#chart text", "textarea", "select"];
+    const low = [];
+    for (const selector of selectors) {
+      for (const el of [...document.querySelectorAll(selector)].slice(0, 3)) {
+        if (el.closest("[hidden]") || el.disabled) continue;
+        const fg = el instanceof SVGElement ? getComputedStyle(el).fill : getComputedStyle(el).color;
+        const [a, b] = [lum(rgb(fg)), lum(background(el))];
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        if (ratio < 4.5) low.push(`${selector}: ${ratio.toFixed(2)}`);
+      }
+    }
+    return low;
+  });
+}
+
 test("screenshots: light, dark, phone width", async () => {
   const fragment = "#mode=chat&system=You+are+a+support+assistant+for+Acme.+Answer+from+the+documents.&prompt=How+do+I+reset+my+password%3F+I+tried+%C2%ABForgot+password%C2%BB+twice+%F0%9F%98%80&showTokens=1&cached=10";
   const light = await open(fragment);
@@ -387,6 +444,15 @@ test("screenshots: light, dark, phone width", async () => {
   await dark.emulateMedia({ colorScheme: "dark" });
   await dark.screenshot({ path: `${artifacts}/www-dark.png` });
   await dark.screenshot({ path: `${artifacts}/www-dark-full.png`, fullPage: true });
+  assert.deepEqual(await lowContrast(light), [], "light theme contrast");
+  assert.deepEqual(await lowContrast(dark), [], "dark theme contrast");
+  // The theme button overrides the system's choice: auto, light, dark.
+  await light.click("#theme");
+  await light.click("#theme");
+  assert.equal(await light.textContent("#theme"), "Theme: dark");
+  assert.deepEqual(await lowContrast(light), [], "dark theme chosen on a light system");
+  assert.notEqual(await light.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(247, 247, 249)");
+  await light.click("#theme");
   const phone = await open(fragment, { width: 390, height: 844 });
   await phone.screenshot({ path: `${artifacts}/www-phone.png` });
   await phone.screenshot({ path: `${artifacts}/www-phone-full.png`, fullPage: true });
