@@ -58,6 +58,7 @@ const machine = [
   `- Load average (1 min) at start: ${process.env.BENCH_LOAD_START || "?"}, at the end: ${loadavg()[0].toFixed(2)} (other work on the machine makes absolute numbers move; the ratios come from interleaved runs)`,
   `- tokenmeter ${tmPkg.version || "?"} from ${process.env.BENCH_TGZ || "target/npm/tokenmeter.tgz"} (.wasm sha256: default ${wasmSha(`${here}node_modules/tokenmeter/dist/default/tokenmeter_bg.wasm`)}, o200k ${wasmSha(`${here}node_modules/tokenmeter/dist/o200k/tokenmeter_bg.wasm`)}; repository at ${gitHead()}); gpt-tokenizer ${ver("gpt-tokenizer")}, js-tiktoken ${ver("js-tiktoken")}, tiktoken ${ver("tiktoken")}`,
 ];
+if (process.env.BENCH_NOTE) machine.push(`- ${process.env.BENCH_NOTE}`);
 if (elapsed) machine.push(`- \`bench/run.sh\` took ${Math.floor(elapsed / 60)} min ${elapsed % 60} s`);
 
 // ---- 1. throughput -----------------------------------------------------------------

@@ -9,7 +9,8 @@
 #
 # tokenmeter comes from target/npm/tokenmeter.tgz, packed here from pkg/ when
 # the tarball is missing or older than pkg/ (`make bench` builds pkg/ first).
-# TOKENMETER_TGZ=/path/to/tokenmeter.tgz benchmarks that tarball instead.
+# TOKENMETER_TGZ=/path/to/tokenmeter.tgz benchmarks that tarball instead;
+# BENCH_NOTE="..." adds a line about it to the report.
 # Knobs (environment): BENCH_ROUNDS (7), BENCH_COLD_RUNS (10), BENCH_CAP_MS
 # (400), BENCH_SHORT_CAP_MS (1200), BENCH_WORST_CAP_S (60), BENCH_WORST_SKIP_S (20).
 set -euo pipefail
