@@ -233,9 +233,10 @@ test("a 1 MB paste keeps typing responsive, and the count is right", async () =>
   console.log(`keypress to next frame in a 1 MB box: idle worker ${idle.map((x) => x.toFixed(0)).join(", ")} ms; counting worker ${busy.map((x) => x.toFixed(0)).join(", ")} ms`);
   // Counting on the page's thread would hold keys for seconds (the comparison counts 1 MB
   // per model). The browser's own cost of editing a megabyte-long box is the floor (the
-  // idle figures, about 40 ms); a quiet machine stays under 100 ms while the worker counts,
-  // and the bound leaves room for a loaded two-core runner.
-  assert.ok(median(busy) < 150, `median ${median(busy).toFixed(0)} ms while counting, ${median(idle).toFixed(0)} ms idle`);
+  // idle figures: about 40 ms on a quiet machine, which stays under 100 ms while the
+  // worker counts); on a loaded runner the bound grows with that floor.
+  const bound = Math.max(100, 2 * median(idle));
+  assert.ok(median(busy) < bound, `median ${median(busy).toFixed(0)} ms while counting, ${median(idle).toFixed(0)} ms idle`);
   assert.ok(Math.max(...busy) < 500, `slowest key ${Math.max(...busy).toFixed(0)} ms`);
   const t0 = Date.now();
   await settled();

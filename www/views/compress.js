@@ -74,8 +74,8 @@ export function wordDiff(a, b) {
       push("=", xs[i]);
       i += 1;
       j += 1;
-    } else if (j < ys.length && (i === xs.length || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j])) push("+", ys[j++]);
-    else push("-", xs[i++]);
+    } else if (i < xs.length && (j === ys.length || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) push("-", xs[i++]);
+    else push("+", ys[j++]);
   }
   push("=", x.slice(x.length - end).join(""));
   return out.filter(([, text]) => text !== "");
