@@ -24,7 +24,7 @@ export function renderSummary(s, state) {
 }
 
 function renderCall(s, a) {
-  const calls = [["First call", s.first], ...(s.repeat ? [["With the prefix cached", s.repeat]] : [])];
+  const calls = [["First call", s.first], ...(s.repeat ? [["Next calls", s.repeat]] : [])];
   const error = calls.find(([, c]) => c.error)?.[1].error;
   $("call-error").textContent = error ? error.message : "";
   $("cost").className = "";
