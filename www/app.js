@@ -1,7 +1,7 @@
 // The calculator page. It reads the form, sends it to the counting worker
 // (count-worker.js, the only code that calls tokenmeter) and draws the
 // replies; a reply to anything but the newest request is dropped.
-import { $ } from "./views/dom.js";
+import { $, h } from "./views/dom.js";
 import { fromFragment, readForm, toFragment, writeForm } from "./state.js";
 import { bindSearch, editedPrices, modelById, setCatalogue, showModel } from "./views/picker.js";
 import { renderSummary } from "./views/cost.js";
@@ -27,8 +27,10 @@ worker.onerror = (e) => {
 };
 
 const defaults = { ...readForm(), model: "gpt-4o" };
-let { state, prices } = fromFragment(location.hash, defaults);
-let pendingPrices = prices;
+const link = fromFragment(location.hash, defaults);
+let prices = link.prices; // the session's price overrides in force: id -> { name, prices }
+let pendingPrices = prices; // the ones sent to the worker, in force once it accepts them
+let counted = link.state; // the inputs of the newest update request
 let compressAvailable = false;
 
 const handlers = {
@@ -44,19 +46,19 @@ const handlers = {
   update(reply) {
     if (reply.phase === "summary") {
       $("status").textContent = "";
-      renderSummary(reply, state);
+      renderSummary(reply, counted);
       if (reply.error) clearComparison("");
-      if (reply.error || !state.showTokens) hideTokens();
+      if (reply.error || !counted.showTokens) hideTokens();
     } else if (reply.phase === "tokens") {
       if (reply.error) hideTokens(reply.error.message);
-      else renderTokens(reply.value, modelById(state.model));
+      else renderTokens(reply.value, modelById(counted.model));
     } else if (reply.phase === "compare") {
-      if (reply.done) renderComparison(reply, state.model);
+      if (reply.done) renderComparison(reply, counted.model);
       else comparisonPending(reply.rows.length, reply.total);
     }
   },
   trim(reply) {
-    renderTrim(reply, state.trimWindow);
+    renderTrim(reply, reply.window);
   },
   compress(reply) {
     renderCompression(reply, replacePrompt);
@@ -66,16 +68,15 @@ const handlers = {
 // ---- Inputs --------------------------------------------------------------------
 
 function recalculate() {
-  state = readForm();
+  counted = readForm();
   saveToUrl();
   $("status").textContent = "Counting…";
   comparisonPending();
-  ask("update", { state });
-  retrim(state);
+  ask("update", { state: counted });
+  retrim(counted);
 }
 
 function retrim(s = readForm()) {
-  state = s;
   ask("trim", { chat: s.trimChat, model: s.model, window: s.trimWindow, reserve: s.trimReserve, strategy: s.trimStrategy });
 }
 
@@ -133,10 +134,10 @@ function saveToUrl() {
 // A link opened in the same tab.
 window.addEventListener("hashchange", () => {
   if (location.hash === written) return;
-  ({ state, prices } = fromFragment(location.hash, defaults));
-  writeForm(state);
-  pendingPrices = prices;
-  ask("prices", { overrides: prices });
+  const opened = fromFragment(location.hash, defaults);
+  writeForm(opened.state);
+  pendingPrices = opened.prices;
+  ask("prices", { overrides: pendingPrices });
 });
 
 $("share").addEventListener("click", async () => {
@@ -187,41 +188,15 @@ $("trim-from-prompt").addEventListener("click", () => {
   $("trim-chat").dispatchEvent(new Event("input", { bubbles: true }));
 });
 
-// ---- Footer, theme, layout -----------------------------------------------------
+// ---- Footer and chart size -------------------------------------------------------
 
 function showProviders(providers) {
   const latest = providers.map((p) => p.asOf).sort().at(-1);
   $("catalogue-date").textContent = `Prices from tokenmeter's catalogue, last updated ${latest}. Sources:`;
-  $("providers").replaceChildren(...providers.map((p) => {
-    const a = Object.assign(document.createElement("a"), { href: p.source, textContent: p.name, rel: "noopener noreferrer" });
-    const li = document.createElement("li");
-    li.append(a, ` (prices as of ${p.asOf})`);
-    return li;
-  }));
+  $("providers").replaceChildren(...providers.map((p) => h("li", null,
+    /^https:\/\//.test(p.source) ? h("a", { href: p.source, rel: "noopener noreferrer" }, p.name) : p.name,
+    ` (prices as of ${p.asOf})`)));
 }
-
-const THEMES = ["auto", "light", "dark"];
-function setTheme(theme) {
-  if (theme === "auto") delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = theme;
-  $("theme").textContent = `Theme: ${theme}`;
-  try {
-    localStorage.setItem("tokenmeter-theme", theme);
-  } catch {
-    // Storage may be off; the theme then lasts for this visit.
-  }
-}
-let storedTheme = "auto";
-try {
-  storedTheme = localStorage.getItem("tokenmeter-theme") ?? "auto";
-} catch {
-  // As above.
-}
-setTheme(THEMES.includes(storedTheme) ? storedTheme : "auto");
-$("theme").addEventListener("click", () => {
-  const current = document.documentElement.dataset.theme ?? "auto";
-  setTheme(THEMES[(THEMES.indexOf(current) + 1) % THEMES.length]);
-});
 
 let resizeFrame = 0;
 new ResizeObserver(() => {
@@ -231,6 +206,6 @@ new ResizeObserver(() => {
 
 // ---- Start: the session's prices (from the link), then the catalogue -----------
 
-writeForm(state);
+writeForm(link.state);
 showMode();
 ask("prices", { overrides: prices });

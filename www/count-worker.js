@@ -64,7 +64,7 @@ async function drain() {
     const [kind, request] = waiting.entries().next().value;
     waiting.delete(kind);
     if (kind === "update") await update(request);
-    else if (kind === "trim") reply(request, attempt(() => trim(request)));
+    else if (kind === "trim") reply(request, { window: request.window, ...attempt(() => trim(request)) });
     else if (kind === "compress") reply(request, attempt(() => compress(request)));
     await pause();
   }
