@@ -1,6 +1,6 @@
 // A small static file server (no dependencies) for the calculator page and
-// the browser tests. It sends the same headers a static host would, including
-// the page's Content-Security-Policy.
+// the browser tests. It sends the headers a static host would, and any the
+// caller adds (scripts/serve.mjs adds the page's Content-Security-Policy).
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
@@ -19,8 +19,12 @@ const TYPES = {
   ".webmanifest": "application/manifest+json",
 };
 
-/** Serves `dir` on 127.0.0.1:`port` (0: any free port). Resolves to the server. */
-export function startStaticServer(dir, port = 0) {
+/**
+ * Serves `dir` on 127.0.0.1:`port` (0: any free port), adding `headers` to
+ * every file it sends (e.g. a Content-Security-Policy, which then also governs
+ * the page's workers). Resolves to the server.
+ */
+export function startStaticServer(dir, port = 0, headers = {}) {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, "http://localhost");
@@ -35,6 +39,7 @@ export function startStaticServer(dir, port = 0) {
         "content-type": TYPES[extname(path)] ?? "application/octet-stream",
         "cache-control": "no-cache",
         "x-content-type-options": "nosniff",
+        ...headers,
       });
       res.end(body);
     } catch {
@@ -42,4 +47,10 @@ export function startStaticServer(dir, port = 0) {
     }
   });
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+}
+
+/** The policy of a page's `<meta http-equiv="Content-Security-Policy">`, or null. */
+export function metaCsp(html) {
+  const meta = html.match(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i);
+  return meta ? meta[1].replace(/\s+/g, " ").trim() : null;
 }

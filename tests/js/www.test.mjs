@@ -4,11 +4,11 @@
 // dark, phone width) go to tests/artifacts/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import * as tm from "tokenmeter";
-import { startStaticServer } from "../../scripts/static-server.mjs";
+import { metaCsp, startStaticServer } from "../../scripts/static-server.mjs";
 import { int, usd } from "../../www/views/dom.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -21,7 +21,11 @@ before(async () => {
   rmSync(`${root}www/vendor/tokenmeter`, { recursive: true, force: true });
   cpSync(`${root}pkg`, `${root}www/vendor/tokenmeter`, { recursive: true });
   mkdirSync(artifacts, { recursive: true });
-  server = await startStaticServer(`${root}www`, 0);
+  // Served with the page's own policy as a header as well, so that it also governs the
+  // worker that compiles the wasm ('wasm-unsafe-eval', scripts from 'self' only).
+  const csp = metaCsp(readFileSync(`${root}www/index.html`, "utf8"));
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  server = await startStaticServer(`${root}www`, 0, { "content-security-policy": csp });
   base = `http://127.0.0.1:${server.address().port}/`;
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -231,13 +235,14 @@ test("a 1 MB paste keeps typing responsive, and the count is right", async () =>
   const busy = lags.slice(6).filter((l) => l.busy).map((l) => l.ms);
   assert.equal(busy.length, 8, "every key of the second burst was pressed while the worker counted");
   console.log(`keypress to next frame in a 1 MB box: idle worker ${idle.map((x) => x.toFixed(0)).join(", ")} ms; counting worker ${busy.map((x) => x.toFixed(0)).join(", ")} ms`);
-  // Counting on the page's thread would hold keys for seconds (the comparison counts 1 MB
+  // Counting on the page's thread would hold keys for seconds (one update counts 1 MB once
   // per model). The browser's own cost of editing a megabyte-long box is the floor (the
-  // idle figures: about 40 ms on a quiet machine, which stays under 100 ms while the
-  // worker counts); on a loaded runner the bound grows with that floor.
-  const bound = Math.max(100, 2 * median(idle));
+  // idle figures, 35-50 ms on a quiet machine); while the worker counts, a quiet machine
+  // stays near 50-100 ms, and a two-core runner busy with other builds near twice that,
+  // as the worker and the page share the cores. The bound allows for the latter.
+  const bound = Math.max(150, 2.5 * median(idle));
   assert.ok(median(busy) < bound, `median ${median(busy).toFixed(0)} ms while counting, ${median(idle).toFixed(0)} ms idle`);
-  assert.ok(Math.max(...busy) < 500, `slowest key ${Math.max(...busy).toFixed(0)} ms`);
+  assert.ok(Math.max(...busy) < 600, `slowest key ${Math.max(...busy).toFixed(0)} ms`);
   const t0 = Date.now();
   await settled();
   console.log(`1 MB: count and every model's comparison drawn ${Date.now() - t0} ms after the last key`);
@@ -372,8 +377,8 @@ test("pasted markup is shown as text, never run", async () => {
   await page.click("#price-editor summary");
   await page.fill("#edit-name", payload);
   await page.click("#edit-apply");
-  await settled();
   await page.waitForFunction((p) => [...document.querySelectorAll("#model option")].some((o) => o.textContent.startsWith(p)), payload);
+  await settled(); // the prices' reply has started a new count with the new name
   assert.ok((await text("#compare tbody")).includes(payload), "the edited name is in the table as text");
   assert.ok((await text("#tokens")).includes(payload));
   assert.equal(await page.evaluate(() => window.__xss), undefined);
@@ -397,8 +402,8 @@ test("pasted markup is shown as text, never run", async () => {
   await page.click("#edit-apply");
   await page.waitForFunction(() => document.getElementById("price-error").textContent.includes("non-negative"));
   await page.click("#edit-reset");
-  await settled();
   await page.waitForFunction(() => !document.querySelector("#model").selectedOptions[0].textContent.includes("edited"));
+  await settled();
   const catalogue = tm.estimateCost({ model: "gpt-4o", inputTokens: n, outputTokens: 500 }).total;
   assert.ok((await text("#cost")).startsWith(`${usd(catalogue)} per call`));
 });
