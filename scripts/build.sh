@@ -20,11 +20,11 @@ flavours="${FLAVOURS:-default o200k all}"
 stage=pkg-build
 rm -rf "$stage"
 mkdir -p "$stage/dist" target/wasm
-for flavour in $flavours; do
-  echo "build: $flavour (${FEATURES[$flavour]})"
-  $WASM_CARGO --target-dir target/wasm --no-default-features --features "wasm,${FEATURES[$flavour]}"
-  cp target/wasm/wasm32-unknown-unknown/release/tokenmeter.wasm "target/wasm/tokenmeter-$flavour.wasm"
-  out="$stage/dist/$flavour"
+# wasm-bindgen and wasm-opt of one flavour; runs in the background while
+# cargo builds the next one (cargo's last step, LTO into one codegen unit, uses
+# one core; wasm-opt takes the other).
+finish() {
+  local flavour="$1" out="$stage/dist/$1"
   # --weak-refs: objects that own wasm memory (BudgetLedger, Tokenizer) are
   # also freed by the garbage collector.
   "$WASM_BINDGEN" --target web --weak-refs --out-dir "$out" --out-name tokenmeter "target/wasm/tokenmeter-$flavour.wasm"
@@ -41,6 +41,19 @@ for flavour in $flavours; do
     "$out/tokenmeter_bg.wasm" -o "$out/tokenmeter_bg.wasm"
   rm -f "$out/tokenmeter.d.ts" "$out/tokenmeter_bg.wasm.d.ts"
   cp js/node.js js/browser.js js/workerd.js "$out/"
+  echo "build: $flavour optimised"
+}
+
+pids=()
+for flavour in $flavours; do
+  echo "build: $flavour (${FEATURES[$flavour]})"
+  $WASM_CARGO --target-dir target/wasm --no-default-features --features "wasm,${FEATURES[$flavour]}"
+  cp target/wasm/wasm32-unknown-unknown/release/tokenmeter.wasm "target/wasm/tokenmeter-$flavour.wasm"
+  finish "$flavour" &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do
+  wait "$pid" || { echo "build: wasm-bindgen or wasm-opt failed" >&2; exit 1; }
 done
 
 version="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
