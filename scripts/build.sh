@@ -5,7 +5,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-eval "$(scripts/tools.sh)"
+settings="$(scripts/tools.sh)"  # fails the build when a tool cannot be installed
+eval "$settings"
 
 # flavour -> cargo features (the encodings it carries)
 declare -A FEATURES=(

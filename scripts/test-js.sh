@@ -14,7 +14,8 @@ layers=("$@")
 [ ${#layers[@]} -gt 0 ] || layers=(node workerd browser)
 [ -f pkg/package.json ] || { echo "test-js: pkg/ is missing; run \`make build\` first" >&2; exit 1; }
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else echo "test-js: run as root: $*" >&2; exit 1; fi; }
+# Debian packages are installed when running as root; otherwise it says what to install.
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else echo "test-js: run as root: $*" >&2; exit 1; fi; }
 
 # The tooling's npm dependencies (esbuild, miniflare, playwright-core, binaryen).
 if [ ! -d node_modules/miniflare ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/esbuild ]; then

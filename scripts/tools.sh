@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build needs, where it is missing, and prints the settings
-# the other scripts read (`eval "$(scripts/tools.sh)"`):
+# the other scripts read (`settings="$(scripts/tools.sh)"; eval "$settings"`,
+# so that a failed install stops them):
 #   WASM_CARGO  how to run cargo for wasm32 (rustup target, or Debian's
 #               rustc-web with -Zbuild-std where the rustup target cannot be
 #               installed)
@@ -9,7 +10,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools"
 log() { echo "tools: $*" >&2; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else log "need root for: $*"; exit 1; fi; }
+# Debian packages are installed when running as root; otherwise it says what to install.
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else log "run as root: $*"; exit 1; fi; }
 
 # 1. A Rust toolchain that targets wasm32-unknown-unknown.
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
@@ -18,7 +20,8 @@ else
   if ! /usr/bin/rustc --print target-list 2>/dev/null | grep -qx wasm32-unknown-unknown \
      || [ ! -d /usr/lib/rustlib/src/rust/library ]; then
     log "installing Debian's rustc-web and rust-web-src (the rustup wasm target is not installed)"
-    if [ ! -f /var/lib/apt/lists/lock ] || [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v lock)" ]; then as_root apt-get update -qq >&2; fi
+    # apt-get update once, where the package lists were never fetched.
+    ls /var/lib/apt/lists/ 2>/dev/null | grep -q '_Packages' || as_root apt-get update -qq >&2
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rustc-web rust-web-src >&2 \
       || { as_root apt-get update -qq >&2; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rustc-web rust-web-src >&2; }
   fi
