@@ -397,7 +397,11 @@ test("pasted markup is shown as text, never run", async () => {
   await page.waitForFunction(() => document.getElementById("cost").textContent.includes("output $0"));
   await settled();
   const n = tm.countTokens("price check", { model: "gpt-4o" });
-  assert.ok((await text("#cost")).startsWith(`${usd((n * 100) / 1e6)} per call`), await text("#cost"));
+  // Wait for the count of the new prompt at the new prices: "output $0" may
+  // already show while the previous prompt's reply is on screen.
+  const expected = `${usd((n * 100) / 1e6)} per call`;
+  await page.waitForFunction((e) => document.getElementById("cost").textContent.startsWith(e), expected, { timeout: 10_000 })
+    .catch(async () => assert.fail(`#cost is "${await text("#cost")}", expected "${expected}..."`));
   await page.fill("#edit-input", "-1");
   await page.click("#edit-apply");
   await page.waitForFunction(() => document.getElementById("price-error").textContent.includes("non-negative"));
