@@ -157,15 +157,21 @@ pub struct CompressedMessages<M> {
 /// corpus report; not a stable API.
 #[doc(hidden)]
 pub fn protected_spans(text: &str) -> Vec<String> {
-    let doc = segment::segment(text);
+    protected(text, &segment::segment(text))
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+fn protected<'t>(text: &'t str, doc: &segment::Doc) -> Vec<&'t str> {
     let mut out = Vec::new();
     for block in &doc.blocks {
         if block.kind == segment::Kind::Prose {
             for &(s, e) in &block.spans {
-                out.push(text.get(s..e).unwrap_or("").to_string());
+                out.push(text.get(s..e).unwrap_or(""));
             }
         } else {
-            out.push(text.get(block.start..block.end).unwrap_or("").to_string());
+            out.push(text.get(block.start..block.end).unwrap_or(""));
         }
     }
     out
@@ -343,8 +349,10 @@ impl Compressor {
             let mut changed = false;
             for (k, pass) in self.passes.iter().enumerate() {
                 let d = doc.get_or_insert_with(|| segment::segment(&current));
-                if let Some((next, next_tokens)) = self.run_pass(*pass, &current, d, tokens) {
-                    doc = None;
+                if let Some((next, next_tokens, next_doc)) =
+                    self.run_pass(*pass, &current, d, tokens)
+                {
+                    doc = Some(next_doc);
                     if let Some(s) = saved.get_mut(k) {
                         *s += self.tokenizer.scale(tokens) - self.tokenizer.scale(next_tokens);
                     }
@@ -382,14 +390,15 @@ impl Compressor {
         }
     }
 
-    /// One pass: the new text and its count, if it saves tokens.
+    /// One pass: the new text, its count and its segmentation, if it saves
+    /// tokens and protects exactly what `text` protects.
     fn run_pass(
         &self,
         pass: Pass,
         text: &str,
         doc: &segment::Doc,
         tokens: usize,
-    ) -> Option<(String, usize)> {
+    ) -> Option<(String, usize, segment::Doc)> {
         let mut groups = pass.run(text, doc);
         if groups.is_empty() {
             return None;
@@ -429,7 +438,21 @@ impl Compressor {
         }
         out.push_str(text.get(at..).unwrap_or(""));
         let next_tokens = self.count(&out);
-        (next_tokens < tokens).then_some((out, next_tokens))
+        if next_tokens >= tokens {
+            return None;
+        }
+        // Edits stay outside protected spans, but one next to a span can
+        // still change what the next round protects: removing the `*` in
+        // "`a*b`*`" joins two backticks, and the code span is no longer
+        // code. A pass is refused whole unless every span of `text` is
+        // still protected, in order (a replacement such as "i.e." may add
+        // spans).
+        let next_doc = segment::segment(&out);
+        let mut still = protected(&out, &next_doc).into_iter();
+        let kept_all = protected(text, doc)
+            .into_iter()
+            .all(|span| still.any(|s| s == span));
+        kept_all.then_some((out, next_tokens, next_doc))
     }
 }
 
@@ -460,6 +483,19 @@ mod tests {
         )
         .unwrap()
         .text
+    }
+
+    /// Found by the `compress` fuzz target: emphasis removal next to inline
+    /// code joined its closing backtick with the next one, and the code's
+    /// own `*` went in the next round.
+    #[test]
+    fn an_edit_never_unprotects_code() {
+        let text = "`*+@\t!*\u{FFFD}`*`*+@\t!*";
+        for level in Level::ALL {
+            let out = run(text, level);
+            assert!(out.contains("`*+@\t!*\u{FFFD}`"), "{level:?}: {out:?}");
+            assert_eq!(run(&out, level), out);
+        }
     }
 
     #[test]
