@@ -38,14 +38,20 @@ fn main() {
             ("中 x 333k", "中".repeat(333_333)),
         ];
         for (name, text) in &cases {
-            let s = Instant::now();
-            let n = t.count_ordinary(text);
+            // The fastest of five runs: the machine may be shared.
+            let mut best = f64::MAX;
+            let mut n = 0;
+            for _ in 0..5 {
+                let s = Instant::now();
+                n = t.count_ordinary(text);
+                best = best.min(s.elapsed().as_secs_f64() * 1e3);
+            }
             println!(
                 "{:>12} {:>16} {:>9} tokens {:>8.1} ms",
                 enc.name(),
                 name,
                 n,
-                s.elapsed().as_secs_f64() * 1e3
+                best
             );
         }
     }

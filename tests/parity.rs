@@ -61,8 +61,8 @@ fn random_unicode_matches_tiktoken_and_round_trips() {
 
 #[test]
 fn long_runs_match_tiktoken() {
-    // Long pieces take the heap merge path; these must equal the scan path's
-    // (tiktoken's) result.
+    // Long pieces take the bucket merge path; these must equal the scan
+    // path's (tiktoken's) result.
     for unit in [
         "a", " ", "\n", "1", "é", "中", "🙂", "\t", "ab", "Zx", "=+", "aé",
     ] {
@@ -81,6 +81,40 @@ fn long_runs_match_tiktoken() {
         .collect();
     for _ in 0..20 {
         let text: String = (0..2_000).map(|_| *rng.pick(&b64)).collect();
+        for e in Encoding::ALL {
+            check(e, &text);
+        }
+    }
+}
+
+#[test]
+fn long_random_pieces_match_tiktoken() {
+    // One piece each (no spaces, digits or punctuation), long enough for the
+    // bucket path, from alphabets where many different merges compete: words
+    // run together, small alphabets, CJK and accented Latin. These reach the
+    // case where a merge creates a pair that ranks below the one being merged.
+    let mut rng = Rng::new(10);
+    let words = [
+        "the", "tion", "ing", "and", "ation", "ment", "ness", "er", "re", "st", "token", "count",
+        "ize", "ly", "un", "pre", "ed", "s", "a", "e",
+    ];
+    let alphabets: [Vec<char>; 4] = [
+        "aeinrst".chars().collect(),
+        "ab".chars().collect(),
+        "的一是不了人我在有他这中大来上个".chars().collect(),
+        "éèàçôüaeou".chars().collect(),
+    ];
+    for round in 0..400 {
+        let len = 100 + rng.below(3_000);
+        let mut text = String::new();
+        while text.len() < len {
+            if round % 2 == 0 {
+                let word: &&str = rng.pick(&words);
+                text.push_str(word);
+            } else {
+                text.push(*rng.pick(&alphabets[round / 2 % alphabets.len()]));
+            }
+        }
         for e in Encoding::ALL {
             check(e, &text);
         }
