@@ -68,7 +68,10 @@ export interface TokenizerInfo {
 }
 export function tokenizerInfo(model: ModelId): TokenizerInfo;
 
-/** A tokenizer bound to one model or encoding: for hot paths. Call free() when done, or let GC free it. */
+/**
+ * A tokenizer bound to one model or encoding: for hot paths. Call free() when done, or let GC free it.
+ * After free() every member throws INVALID_ARGUMENT; a second free() does nothing.
+ */
 export class Tokenizer {
   constructor(options?: TokenOptions);
   readonly encoding: Encoding;
@@ -428,7 +431,10 @@ export interface SpendLine {
   outputTokens: number;
 }
 
-/** Per-key and global daily budgets by UTC day. Holds wasm memory: free() it, or let GC do it. */
+/**
+ * Per-key and global daily budgets by UTC day. Holds wasm memory: free() it, or let GC do it.
+ * After free() every method throws INVALID_ARGUMENT; a second free() does nothing.
+ */
 export class BudgetLedger {
   constructor(config?: LedgerConfig);
   /** Records a finished call (an estimateCost request or usageFromResponse's result). */

@@ -41,7 +41,7 @@ finish() {
     --strip-debug --strip-producers --strip-target-features \
     "$out/tokenmeter_bg.wasm" -o "$out/tokenmeter_bg.wasm"
   rm -f "$out/tokenmeter.d.ts" "$out/tokenmeter_bg.wasm.d.ts"
-  cp js/node.js js/browser.js js/workerd.js "$out/"
+  cp js/node.js js/browser.js js/workerd.js js/freed.js "$out/"
   echo "build: $flavour optimised"
 }
 

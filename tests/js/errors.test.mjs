@@ -101,16 +101,47 @@ test("every function, every argument, every bad value: a coded error or a result
   assert.equal({}.polluted, undefined, "no prototype pollution");
 });
 
+// 64 KiB of varied sentences (words, numbers, punctuation, accented, Cyrillic
+// and CJK words, an emoji, placeholders) ending in ".\n", from a fixed seed.
+function variedBlock() {
+  const words = ("the of and to in is that for it as was with be by on not this are or from at which but have an they " +
+    "token budget ledger window context model prompt request reply cost price cache batch tier stream 2025 42 3.14 1,000 " +
+    "naïve café résumé Straße über Привет мир 東京 データ 😀 <tag> {x} $var id_42 camelCase snake_case CONST").split(" ");
+  let seed = 12345;
+  const pick = (n) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  let text = "";
+  while (text.length < 65_536) {
+    let sentence = "Now";
+    for (let n = 3 + pick(14); n > 0; n--) sentence += (pick(9) ? " " : ", ") + words[pick(words.length)];
+    text += sentence + (pick(5) ? ". " : ".\n");
+  }
+  return text.slice(0, 65_533).trimEnd().padEnd(65_534, "z") + ".\n";
+}
+
+// The point is the size: 50 MB through every path that takes a string. Varied
+// text, because a run of one character is the BPE merge's worst case (50 MB
+// of "x" took 39 s in countTokens alone); that case is tested natively
+// (tests/parity.rs, examples/worst_case.rs).
 test("a 50 MB string is counted or refused, never a trap", () => {
-  const big = "x".repeat(50 * 1024 * 1024);
+  const block = variedBlock();
+  assert.equal(block.length, 64 * 1024);
+  const big = block.repeat(800);
+  assert.equal(big.length, 50 * 1024 * 1024);
+  // Blocks end in ".\n" and start with a word, so they tokenize apart.
+  const perBlock = tm.countTokens(block);
+  const results = [];
   for (const call of [() => tm.countTokens(big), () => tm.isWithinTokenLimit(big, 10), () => tm.truncateText(big, 3, {}),
     () => tm.countChatTokens([{ role: "user", content: big.slice(0, 5_000_000) }], { model: "gpt-4o" })]) {
     try {
       const r = call();
       assert.ok(r !== undefined);
+      results.push(r);
     } catch (e) {
       assert.equal(e.name, "TokenmeterError", e.message);
+      results.push(e.code);
     }
     stillWorks();
   }
+  assert.deepEqual(results.slice(0, 3), [800 * perBlock, false, "INVALID_ARGUMENT"]);
+  assert.ok(results[3] > 5_000_000 / 8, `countChatTokens of 5 MB: ${results[3]}`);
 });
