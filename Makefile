@@ -9,7 +9,8 @@ STEP := scripts/step.sh
 build:
 	scripts/build.sh
 
-# Build, then serve www/ (with pkg/ copied to www/vendor/tokenmeter/).
+# Build, then serve www/ (with pkg/ copied to www/vendor/tokenmeter/ and the
+# service worker's precache list in www/vendor/precache.js).
 serve: build
 	node scripts/serve.mjs $(PORT)
 

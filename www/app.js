@@ -1,6 +1,7 @@
 // The calculator page. It reads the form, sends it to the counting worker
 // (count-worker.js, the only code that calls tokenmeter) and draws the
-// replies; a reply to anything but the newest request is dropped.
+// replies; a reply to anything but the newest request is dropped. Once loaded,
+// it registers the service worker (sw.js) that keeps it working offline.
 import { $, h } from "./views/dom.js";
 import { fromFragment, readForm, toFragment, writeForm } from "./state.js";
 import { bindSearch, editedPrices, modelById, setCatalogue, showModel } from "./views/picker.js";
@@ -42,6 +43,7 @@ const handlers = {
     showMode();
     recalculate();
     if (reply.error) $("price-error").textContent = reply.error.message; // after showModel() cleared it
+    keepOffline();
   },
   update(reply) {
     if (reply.phase === "summary") {
@@ -203,6 +205,26 @@ new ResizeObserver(() => {
   cancelAnimationFrame(resizeFrame);
   resizeFrame = requestAnimationFrame(chart);
 }).observe($("chart"));
+
+// ---- Offline use ----------------------------------------------------------------
+
+// After the package has loaded and the first count is asked for (so that it
+// delays neither), a service worker keeps the page's files for offline use
+// (sw.js). Where there are none (an insecure origin, file://, storage off),
+// the page simply stays online-only.
+let offlineAsked = false;
+function keepOffline() {
+  if (offlineAsked) return;
+  offlineAsked = true;
+  if (!window.isSecureContext || !("serviceWorker" in navigator)) return;
+  const unavailable = (e) => console.warn(`tokenmeter: no offline use (${e.message})`);
+  try {
+    // updateViaCache "none": a new version is seen on the next visit, whatever the host's cache headers.
+    navigator.serviceWorker.register(new URL("sw.js", import.meta.url), { updateViaCache: "none" }).catch(unavailable);
+  } catch (e) {
+    unavailable(e); // the getter throws where storage is blocked
+  }
+}
 
 // ---- Start: the session's prices (from the link), then the catalogue -----------
 

@@ -3,11 +3,12 @@
 // model changes the count and the cost to the package's values.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import * as tm from "tokenmeter";
 import { startStaticServer } from "../../scripts/static-server.mjs";
+import { vendorPackage } from "../../scripts/vendor.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let server, browser, page;
@@ -15,8 +16,7 @@ const errors = [];
 
 before(async () => {
   assert.ok(existsSync(`${root}pkg/package.json`), "build the package first");
-  rmSync(`${root}www/vendor/tokenmeter`, { recursive: true, force: true });
-  cpSync(`${root}pkg`, `${root}www/vendor/tokenmeter`, { recursive: true });
+  vendorPackage(root); // as serve.mjs lays out www/vendor/
   server = await startStaticServer(`${root}www`, 0);
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",

@@ -4,11 +4,12 @@
 // dark, phone width) go to tests/artifacts/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import * as tm from "tokenmeter";
 import { metaCsp, startStaticServer } from "../../scripts/static-server.mjs";
+import { vendorPackage } from "../../scripts/vendor.mjs";
 import { int, usd } from "../../www/views/dom.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -18,8 +19,7 @@ const problems = []; // page errors and CSP reports, from every page
 
 before(async () => {
   assert.ok(existsSync(`${root}pkg/package.json`), "build the package first");
-  rmSync(`${root}www/vendor/tokenmeter`, { recursive: true, force: true });
-  cpSync(`${root}pkg`, `${root}www/vendor/tokenmeter`, { recursive: true });
+  vendorPackage(root); // as serve.mjs lays out www/vendor/
   mkdirSync(artifacts, { recursive: true });
   // Served with the page's own policy as a header as well, so that it also governs the
   // worker that compiles the wasm ('wasm-unsafe-eval', scripts from 'self' only).
