@@ -34,6 +34,11 @@ pub struct Ranks {
     shift: u32,
     /// The token of each single byte (`Rank::MAX` where a byte is none).
     byte_ranks: Vec<Rank>,
+    /// The token of each two-byte string, indexed by `first << 8 | second`
+    /// (`Rank::MAX` where there is none). Most lookups while merging are of
+    /// two bytes, and this 256 KiB table answers them without the cache
+    /// misses of the hash index (a quarter of the time on random base64).
+    pair_ranks: Vec<Rank>,
 }
 
 #[inline]
@@ -134,27 +139,36 @@ impl Ranks {
             offsets,
             index: vec![0; 1 << bits],
             shift: 64 - bits,
-            byte_ranks: Vec::new(),
+            byte_ranks: vec![Rank::MAX; 1 << 8],
+            pair_ranks: vec![Rank::MAX; 1 << 16],
         };
         let mask = ranks.index.len() - 1;
         for rank in 0..count as u32 {
             let token = ranks.token(rank)?;
-            if token.is_empty() {
-                continue; // a hole in the ranks
-            }
-            let mut slot = ranks.slot(token);
-            loop {
-                let cell = ranks.index.get_mut(slot)?;
-                if *cell == 0 {
-                    *cell = rank + 1;
-                    break;
+            let cell = match *token {
+                [] => continue, // a hole in the ranks
+                [b] => ranks.byte_ranks.get_mut(usize::from(b)),
+                [a, b] => ranks
+                    .pair_ranks
+                    .get_mut(usize::from(a) << 8 | usize::from(b)),
+                _ => {
+                    let mut slot = ranks.slot(token);
+                    loop {
+                        let cell = ranks.index.get_mut(slot)?;
+                        if *cell == 0 {
+                            *cell = rank + 1;
+                            break;
+                        }
+                        slot = (slot + 1) & mask;
+                    }
+                    continue;
                 }
-                slot = (slot + 1) & mask;
+            };
+            // The lowest rank wins, as in the hash index.
+            if let Some(cell) = cell {
+                *cell = (*cell).min(rank);
             }
         }
-        ranks.byte_ranks = (0..=u8::MAX)
-            .map(|b| ranks.rank(&[b]).unwrap_or(Rank::MAX))
-            .collect();
         Some(ranks)
     }
 
@@ -194,6 +208,19 @@ impl Ranks {
     /// The rank of exactly these bytes, if they are a token.
     #[inline]
     pub fn rank(&self, bytes: &[u8]) -> Option<Rank> {
+        let short = match *bytes {
+            [b] => Some(self.byte_rank(b)),
+            [a, b] => Some(
+                self.pair_ranks
+                    .get(usize::from(a) << 8 | usize::from(b))
+                    .copied()
+                    .unwrap_or(Rank::MAX),
+            ),
+            _ => None,
+        };
+        if let Some(rank) = short {
+            return (rank != Rank::MAX).then_some(rank);
+        }
         let mask = self.index.len() - 1;
         let mut slot = self.slot(bytes);
         loop {
