@@ -9,13 +9,11 @@ import { fileURLToPath } from "node:url";
 
 // Bytes, gzip -9. The ceilings are 1.5 MB (default), 1.1 MB (o200k) and
 // 2.5 MB (all); the numbers below hold the line a little above what ships
-// today. A raise needs a fix that is worth its bytes, written here:
-// 2026-11-28, o200k 1.050 -> 1.055 MB: the guard that keeps a freed object
-// from trapping the instance (js/freed.js, 0.9 kB) and the linear-time merge
-// of long pieces (bpe.rs's bucket queue, about 1 kB).
+// today, and only ever go down. They assume Debian's rustc-web 1.96 or the
+// rustup target (scripts/tools.sh); rustc 1.85 builds 23 KB larger.
 const BUDGETS = {
   default: 1_400_000,
-  o200k: 1_055_000,
+  o200k: 1_050_000,
   all: 1_750_000,
 };
 const WORKER_LIMIT = 3_000_000;
