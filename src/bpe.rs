@@ -29,9 +29,14 @@ pub struct Ranks {
     bytes: Vec<u8>,
     /// `offsets[r]..offsets[r + 1]` are the bytes of rank `r`.
     offsets: Vec<u32>,
-    /// Open addressing, linear probing; each slot holds `rank + 1`, 0 = empty.
+    /// Open addressing, linear probing, tokens of three bytes or more. A
+    /// cell holds `rank + 1` in its low bits (`rank_mask`) and a tag of the
+    /// hash in the others; 0 = empty. The tag rejects almost every wrong cell
+    /// without reading the token's bytes, which lets the table run at a load
+    /// of up to 0.8 (1 MiB for o200k instead of 2) without slower lookups.
     index: Vec<u32>,
     shift: u32,
+    rank_mask: u32,
     /// The token of each single byte (`Rank::MAX` where a byte is none).
     byte_ranks: Vec<Rank>,
     /// The token of each two-byte string, indexed by `first << 8 | second`
@@ -132,13 +137,24 @@ impl Ranks {
     /// empty token is a hole) by an open-addressing hash table.
     fn index(bytes: Vec<u8>, offsets: Vec<u32>) -> Option<Ranks> {
         let count = offsets.len().checked_sub(1)?;
-        // Load factor below 0.5 keeps probe chains short.
-        let bits = (count * 2).next_power_of_two().trailing_zeros().max(4);
+        let long = offsets
+            .windows(2)
+            .filter(|w| matches!(*w, [a, b] if b - a > 2))
+            .count();
+        let bits = (long * 5 / 4 + 1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        // Cells keep `rank + 1` below the tag.
+        let rank_bits = u32::BITS - u32::try_from(count + 1).ok()?.leading_zeros();
         let mut ranks = Ranks {
             bytes,
             offsets,
             index: vec![0; 1 << bits],
             shift: 64 - bits,
+            rank_mask: u32::MAX
+                .checked_shr(u32::BITS - rank_bits)
+                .unwrap_or(u32::MAX),
             byte_ranks: vec![Rank::MAX; 1 << 8],
             pair_ranks: vec![Rank::MAX; 1 << 16],
         };
@@ -152,11 +168,11 @@ impl Ranks {
                     .pair_ranks
                     .get_mut(usize::from(a) << 8 | usize::from(b)),
                 _ => {
-                    let mut slot = ranks.slot(token);
+                    let (mut slot, tag) = ranks.slot(token);
                     loop {
                         let cell = ranks.index.get_mut(slot)?;
                         if *cell == 0 {
-                            *cell = rank + 1;
+                            *cell = tag | (rank + 1);
                             break;
                         }
                         slot = (slot + 1) & mask;
@@ -180,9 +196,11 @@ impl Ranks {
             .unwrap_or(Rank::MAX)
     }
 
+    /// The first cell to probe for `bytes`, and their tag.
     #[inline]
-    fn slot(&self, bytes: &[u8]) -> usize {
-        (hash(bytes).wrapping_mul(0xD6E8_FEB8_6659_FD93) >> self.shift) as usize
+    fn slot(&self, bytes: &[u8]) -> (usize, u32) {
+        let h = hash(bytes).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        ((h >> self.shift) as usize, h as u32 & !self.rank_mask)
     }
 
     /// Number of ordinary tokens.
@@ -222,14 +240,17 @@ impl Ranks {
             return (rank != Rank::MAX).then_some(rank);
         }
         let mask = self.index.len() - 1;
-        let mut slot = self.slot(bytes);
+        let (mut slot, tag) = self.slot(bytes);
         loop {
             let cell = *self.index.get(slot)?;
             if cell == 0 {
                 return None;
             }
-            if self.token(cell - 1) == Some(bytes) {
-                return Some(cell - 1);
+            if cell & !self.rank_mask == tag {
+                let rank = (cell & self.rank_mask) - 1;
+                if self.token(rank) == Some(bytes) {
+                    return Some(rank);
+                }
             }
             slot = (slot + 1) & mask;
         }
