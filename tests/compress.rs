@@ -376,12 +376,14 @@ fn every_phrase_entry_applies_keeps_capitals_and_saves_tokens() {
     assert!(table.len() >= 80, "{} entries", table.len());
     for e in table {
         let o = opts(e.level);
-        // Mid-sentence, between two ordinary words.
-        let input = format!("So you said {} we left early.", e.phrase);
+        // Mid-sentence, between two ordinary words (or after a word it
+        // is limited to).
+        let before = e.only_after.first().map_or("said", String::as_str);
+        let input = format!("So you {before} {} we left early.", e.phrase);
         let want = if e.kind == PhraseKind::Filler {
-            "So you said we left early.".to_string()
+            format!("So you {before} we left early.")
         } else {
-            format!("So you said {} we left early.", e.replacement)
+            format!("So you {before} {} we left early.", e.replacement)
         };
         let out = compress_prompt(&input, &o).unwrap();
         if e.start_only || e.whole_sentence {
@@ -533,6 +535,15 @@ fn fillers_take_their_commas_and_hand_over_the_capital() {
     assert_eq!(
         run("- please be brief\n- Please be kind", b),
         "- be brief\n- Be kind"
+    );
+    // After a verb, "kindly" says how: it stays.
+    assert_eq!(
+        run("Explain kindly that we cannot continue.", b),
+        "Explain kindly that we cannot continue."
+    );
+    assert_eq!(
+        run("We kindly ask you to be brief.", b),
+        "We ask you to be brief."
     );
     // A verb, not a filler.
     assert_eq!(

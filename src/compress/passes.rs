@@ -657,11 +657,17 @@ fn match_at(
                 .all(|c| c == ' ' || c == '\t')
                 && p.end < w0.start
         });
-        if let Some(p) = prev {
-            let pl = word_text(text, *p).to_lowercase();
-            if entry.not_after.contains(&pl) {
+        let prev_word = prev.map(|p| word_text(text, *p).to_lowercase());
+        if let Some(pl) = &prev_word {
+            if entry.not_after.contains(pl) {
                 continue;
             }
+        }
+        if !entry.only_after.is_empty()
+            && !is_start
+            && !prev_word.is_some_and(|pl| entry.only_after.contains(&pl))
+        {
+            continue;
         }
         let last = *words.get(i + k - 1)?;
         let next = words.get(i + k).filter(|n| {

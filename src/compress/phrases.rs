@@ -35,6 +35,10 @@ pub struct PhraseEntry {
     pub start_only: bool,
     /// Does not apply right after one of these words.
     pub not_after: Vec<String>,
+    /// When not empty: inside a sentence, applies only right after one of
+    /// these words (an adverb such as "kindly" is filler after "please" or a
+    /// pronoun, but says how after a verb: "explain kindly").
+    pub only_after: Vec<String>,
     /// Does not apply right before one of these words.
     pub not_before: Vec<String>,
     /// Applies only when a word follows on the same line.
@@ -54,6 +58,8 @@ struct RawEntry {
     start_only: bool,
     #[serde(default)]
     not_after: Vec<String>,
+    #[serde(default)]
+    only_after: Vec<String>,
     #[serde(default)]
     not_before: Vec<String>,
     #[serde(default)]
@@ -120,6 +126,7 @@ pub(crate) fn parse_file(json: &str) -> Result<Vec<PhraseEntry>, String> {
                 level,
                 start_only: e.start_only,
                 not_after: e.not_after,
+                only_after: e.only_after,
                 not_before: e.not_before,
                 before_word: e.before_word,
                 whole_sentence: e.whole_sentence,
