@@ -234,4 +234,17 @@ head.push("## Goals (issue 8)", "", table(["goal", "result", ""], goals.map(([g,
 head.push("Ratios \"vs best peer\" are tokenmeter's result against the best of gpt-tokenizer, js-tiktoken and tiktoken: above 1× tokenmeter is better (faster, smaller, quicker).", "");
 const md = [...head, ...out].join("\n");
 console.log(md);
-if (!process.argv.includes("--no-write")) writeFileSync(`${here}RESULTS.md`, `${md}\n`);
+if (!process.argv.includes("--no-write")) {
+  writeFileSync(`${here}RESULTS.md`, `${md}\n`);
+  // The README's Performance section shows the goals table of the latest
+  // run and the machine it ran on, between these markers.
+  const readme = `${here}../README.md`;
+  const [begin, end] = ["<!-- bench:begin -->", "<!-- bench:end -->"];
+  const text = readFileSync(readme, "utf8");
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from >= 0 && to > from) {
+    const section = [begin, "", ...machine, "", table(["goal", "result", ""], goals.map(([g, r, p]) => [g, r, ok(p)])), "", end];
+    writeFileSync(readme, text.slice(0, from) + section.join("\n") + text.slice(to + end.length));
+  }
+}
