@@ -2,7 +2,10 @@
 //! median and 90th-percentile saving per level (percent of o200k_base
 //! tokens), and a check that no protected span changed.
 //!
-//! cargo run --release --example compress_report
+//! cargo run --release --example compress_report [-- --each] [-- --corpus FILE]
+//!
+//! `--corpus data/prompts/holdout.jsonl` measures the held-out set instead
+//! (prompts kept out of tuning the phrase tables).
 
 use tokenmeter::compress::{compress_prompt, protected_spans, CompressOptions, Level};
 
@@ -13,8 +16,17 @@ struct Prompt {
 }
 
 fn corpus() -> Vec<Prompt> {
-    include_str!("../data/prompts/corpus.jsonl")
-        .lines()
+    let args: Vec<String> = std::env::args().collect();
+    let path = args
+        .iter()
+        .position(|a| a == "--corpus")
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/data/prompts/corpus.jsonl").into()
+        });
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
         .filter(|l| !l.trim().is_empty())
         .filter_map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).ok()?;

@@ -542,8 +542,18 @@ fn fillers_take_their_commas_and_hand_over_the_capital() {
         "Explain kindly that we cannot continue."
     );
     assert_eq!(
-        run("We kindly ask you to be brief.", b),
-        "We ask you to be brief."
+        run("We kindly ask for your patience.", b),
+        "We ask for your patience."
+    );
+    // Inside a sentence, "we would like you to" may be a relative clause:
+    // removing it would change what the sentence asks.
+    assert_eq!(
+        run("Here are the rules that we would like you to follow.", b),
+        "Here are the rules that we would like you to follow."
+    );
+    assert_eq!(
+        run("The data is ready, so we would like you to check it.", b),
+        "The data is ready, so check it."
     );
     // A verb, not a filler.
     assert_eq!(
