@@ -9,7 +9,7 @@ export type { KnownModel, ModelId } from "./models.js";
 
 /** Every error tokenmeter throws has one of these codes. They are stable. */
 export type ErrorCode =
-  | "INVALID_ARGUMENT" // wrong type, out of range or malformed value
+  | "INVALID_ARGUMENT" // wrong type, out of range or malformed value; a text or JSON argument over 64 MiB of UTF-8
   | "UNKNOWN_MODEL" // not in the catalogue nor in tiktoken's map (the message lists near matches)
   | "UNKNOWN_ENCODING" // not one of tiktoken's encodings
   | "ENCODING_NOT_BUNDLED" // a real encoding this entry point does not carry (use tokenmeter/all)

@@ -324,7 +324,7 @@ fn laws_hold_on_random_phrase_soup() {
     for _ in 0..300 {
         let mut text = String::new();
         for _ in 0..rng.below(60) {
-            let e = rng.pick(&table);
+            let e = rng.pick(table);
             let item = match rng.below(4) {
                 0 => e.phrase.clone(),
                 1 => capitalize(&e.phrase),

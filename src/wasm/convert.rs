@@ -26,12 +26,45 @@ impl From<Error> for JsValue {
     }
 }
 
+/// The most UTF-8 one text or JSON argument may carry. A run with no break
+/// for the pre-tokenizer (one character repeated) takes about 20 bytes of
+/// wasm memory per byte while it is merged, and a wasm32 instance has 4 GiB
+/// in all; past it an allocation would fail and trap the instance (200 MB
+/// of spaces did).
+pub const MAX_INPUT_BYTES: usize = 64 << 20;
+
 /// A JS string argument. Lone surrogates arrive as U+FFFD, as tiktoken
 /// counts them.
 pub fn string(value: &JsValue, field: &str) -> Result<String, Error> {
-    value
-        .as_string()
-        .ok_or_else(|| Error::invalid(field, format!("must be a string, got {}", js_type(value))))
+    let Some(js) = value.dyn_ref::<js_sys::JsString>() else {
+        return Err(Error::invalid(
+            field,
+            format!("must be a string, got {}", js_type(value)),
+        ));
+    };
+    within_limit(js, field)?;
+    let text = String::from(js);
+    check_size(text.len(), field)?;
+    Ok(text)
+}
+
+/// Refuses a string before it is copied in when its UTF-16 length alone
+/// (never more than its UTF-8 length) is over the limit.
+fn within_limit(js: &js_sys::JsString, field: &str) -> Result<(), Error> {
+    check_size(js.length() as usize, field)
+}
+
+fn check_size(bytes: usize, field: &str) -> Result<(), Error> {
+    if bytes > MAX_INPUT_BYTES {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "is {bytes} bytes long, over the {MAX_INPUT_BYTES} bytes (64 MiB of UTF-8) \
+                 one call takes: split it"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A whole number from 0 to 2^53 - 1.
@@ -62,16 +95,21 @@ pub fn json(value: &JsValue, field: &str) -> Result<serde_json::Value, Error> {
     if value.is_undefined() {
         return Ok(serde_json::Value::Null);
     }
-    let text = stringify(value)
-        .map_err(|e| {
-            let why = e
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_default();
-            Error::invalid(field, format!("is not JSON-serialisable ({why})"))
-        })?
-        .as_string()
-        .unwrap_or_default();
+    let js = stringify(value).map_err(|e| {
+        let why = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        Error::invalid(field, format!("is not JSON-serialisable ({why})"))
+    })?;
+    let text = match js.dyn_ref::<js_sys::JsString>() {
+        Some(js) => {
+            within_limit(js, field)?;
+            String::from(js)
+        }
+        None => String::new(),
+    };
+    check_size(text.len(), field)?;
     let text = replace_lone_surrogate_escapes(&text);
     serde_json::from_str(&text)
         .map_err(|e| Error::invalid(field, format!("is not valid input: {e}")))

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{count, json, string, to_js, typed, JsResult};
+use super::convert::{count, json, string, to_js, typed, JsResult, MAX_INPUT_BYTES};
 use crate::chat;
 use crate::error::Error;
 use crate::tokens::{self, AllowedSpecial, Tokenizer};
@@ -149,7 +149,9 @@ fn within_limit(
     let mut size = u32::try_from(limit.saturating_mul(8))
         .unwrap_or(u32::MAX)
         .max(1 << 16);
-    while size < len {
+    // Past a third of the input limit a prefix could pass it in UTF-8:
+    // the whole text then goes to `string`, which refuses what is too long.
+    while size < len && size as usize <= MAX_INPUT_BYTES / 3 {
         // Never end a prefix between the halves of a surrogate pair.
         let end = if (55296.0..56320.0).contains(&js.char_code_at(size - 1)) {
             size - 1

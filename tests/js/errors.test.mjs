@@ -145,3 +145,24 @@ test("a 50 MB string is counted or refused, never a trap", () => {
   assert.deepEqual(results.slice(0, 3), [800 * perBlock, false, "INVALID_ARGUMENT"]);
   assert.ok(results[3] > 5_000_000 / 8, `countChatTokens of 5 MB: ${results[3]}`);
 });
+
+// One run with no break costs about 20 bytes of wasm memory per byte while it
+// merges: 200 MB of spaces trapped the instance (out of its 4 GiB) before
+// inputs were capped at 64 MiB of UTF-8.
+test("past 64 MiB of UTF-8 a text is refused by name, before it can exhaust wasm memory", () => {
+  const cases = [
+    [() => tm.countTokens(" ".repeat(200e6)), "text"],
+    [() => tm.encode("中".repeat(30 * 1024 * 1024)), "text"], // 30 Mi chars, 90 MiB of UTF-8
+    [() => tm.countChatTokens([{ role: "user", content: " ".repeat(70e6) }], { model: "gpt-4o" }), "messages"],
+    [() => new tm.Tokenizer({ encoding: "cl100k_base" }).count("x".repeat(65 * 1024 * 1024)), "text"],
+  ];
+  for (const [call, field] of cases) {
+    assert.throws(call, (e) => e.name === "TokenmeterError" && e.code === "INVALID_ARGUMENT" && e.field === field && /64 MiB/.test(e.message));
+    stillWorks();
+  }
+  // Just under the limit still counts, even as one run of a repeated character.
+  assert.equal(tm.countTokens(" ".repeat(64 * 1024 * 1024)), 524288);
+  // An early answer needs no more than a prefix, whatever the length.
+  assert.equal(tm.isWithinTokenLimit("word ".repeat(40e6), 10), false);
+  stillWorks();
+});
