@@ -42,16 +42,17 @@ pub fn string(value: &JsValue, field: &str) -> Result<String, Error> {
             format!("must be a string, got {}", js_type(value)),
         ));
     };
-    within_limit(js, field)?;
+    bounded(js, field)
+}
+
+/// A JS string copied in, refused past [`MAX_INPUT_BYTES`]: by its UTF-16
+/// length (never more than its UTF-8 length) before the copy, by its UTF-8
+/// length after.
+fn bounded(js: &js_sys::JsString, field: &str) -> Result<String, Error> {
+    check_size(js.length() as usize, field)?;
     let text = String::from(js);
     check_size(text.len(), field)?;
     Ok(text)
-}
-
-/// Refuses a string before it is copied in when its UTF-16 length alone
-/// (never more than its UTF-8 length) is over the limit.
-fn within_limit(js: &js_sys::JsString, field: &str) -> Result<(), Error> {
-    check_size(js.length() as usize, field)
 }
 
 fn check_size(bytes: usize, field: &str) -> Result<(), Error> {
@@ -103,13 +104,9 @@ pub fn json(value: &JsValue, field: &str) -> Result<serde_json::Value, Error> {
         Error::invalid(field, format!("is not JSON-serialisable ({why})"))
     })?;
     let text = match js.dyn_ref::<js_sys::JsString>() {
-        Some(js) => {
-            within_limit(js, field)?;
-            String::from(js)
-        }
+        Some(js) => bounded(js, field)?,
         None => String::new(),
     };
-    check_size(text.len(), field)?;
     let text = replace_lone_surrogate_escapes(&text);
     serde_json::from_str(&text)
         .map_err(|e| Error::invalid(field, format!("is not valid input: {e}")))
