@@ -123,14 +123,70 @@ pub fn typed<T: DeserializeOwned>(value: &JsValue, field: &str) -> Result<T, Err
     serde_json::from_value(v).map_err(|e| Error::invalid(field, e.to_string()))
 }
 
-// A static module function rather than `new Function`, which Workers forbid.
+/// The values of a plain object whose own keys are all among `keys` (comma
+/// separated) and whose values are all short non-empty strings, `null` or
+/// `undefined`, in the order of `keys` (`None` where absent or null); `None`
+/// for anything else. Options objects come with every call, and this reads
+/// one with a single call into JS and a single string back, instead of
+/// `JSON.stringify` and a JSON parse. Whatever it declines, the caller reads
+/// with [`typed`], which gives the same values or names the error.
+pub fn string_fields<const N: usize>(
+    value: &JsValue,
+    keys: &'static str,
+) -> Option<[Option<String>; N]> {
+    thread_local! {
+        /// The key lists as JS arrays, made once: passing a Rust string to JS
+        /// decodes it on every call.
+        static KEYS: std::cell::RefCell<Vec<(&'static str, JsValue)>> = const {
+            std::cell::RefCell::new(Vec::new())
+        };
+    }
+    let names = KEYS.with_borrow_mut(|known| {
+        if let Some((_, names)) = known.iter().find(|(k, _)| std::ptr::eq(*k, keys)) {
+            return names.clone();
+        }
+        let names: JsValue = keys
+            .split(',')
+            .map(JsValue::from_str)
+            .collect::<js_sys::Array>()
+            .into();
+        known.push((keys, names.clone()));
+        names
+    });
+    let joined = plain_string_fields(value, &names)?;
+    let mut parts = joined.split('\0');
+    let mut out = [const { None }; N];
+    for slot in out.iter_mut() {
+        *slot = parts.next().filter(|p| !p.is_empty()).map(str::to_string);
+    }
+    Some(out)
+}
+
+// Static module functions rather than `new Function`, which Workers forbid.
 #[wasm_bindgen(inline_js = r#"
 export function stringify(value) {
   return JSON.stringify(value, (k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+}
+export function plainStringFields(value, keys) {
+  try {
+    if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    const out = keys.map(() => "");
+    for (const key of Object.keys(value)) {
+      const i = keys.indexOf(key), v = value[key];
+      if (v == null && i >= 0) continue;
+      if (i < 0 || typeof v !== "string" || v === "" || v.length > 256 || v.includes("\0")) return undefined;
+      out[i] = v;
+    }
+    return out.join("\0");
+  } catch {
+    return undefined; // a throwing getter or proxy: the JSON path reports it
+  }
 }"#)]
 extern "C" {
     #[wasm_bindgen(catch)]
     fn stringify(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = plainStringFields)]
+    fn plain_string_fields(value: &JsValue, keys: &JsValue) -> Option<String>;
 }
 
 /// `JSON.stringify` writes a lone surrogate as `\udXXX`, which serde_json

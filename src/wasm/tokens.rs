@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{count, json, string, to_js, typed, JsResult, MAX_INPUT_BYTES};
+use super::convert::{count, json, string, string_fields, to_js, typed, JsResult, MAX_INPUT_BYTES};
 use crate::chat;
 use crate::error::Error;
 use crate::tokens::{self, AllowedSpecial, Tokenizer};
@@ -31,7 +31,14 @@ fn options(opts: &JsValue) -> Result<(Tokenizer, AllowedSpecial), Error> {
     if opts.is_undefined() || opts.is_null() {
         return Ok((Tokenizer::resolve(None, None)?, AllowedSpecial::None));
     }
-    let o: TokenOptions = typed(opts, "options")?;
+    let o: TokenOptions = match string_fields(opts, "model,encoding,allowedSpecial") {
+        Some([model, encoding, allowed]) => TokenOptions {
+            model,
+            encoding,
+            allowed_special: allowed.map(AllowedSpecialJs::Keyword),
+        },
+        None => typed(opts, "options")?,
+    };
     let tokenizer = Tokenizer::resolve(o.model.as_deref(), o.encoding.as_deref())?;
     let allowed = match o.allowed_special {
         None => AllowedSpecial::None,

@@ -119,6 +119,34 @@ test("bad input gets a clear error with a stable code and the field", () => {
   expectError(() => tm.countChatTokens(cyclic, { model: "gpt-4o" }), "INVALID_ARGUMENT", "messages");
 });
 
+test("options objects read the same by the fast path and by the JSON path", () => {
+  // Plain objects of short strings take one call into JS; anything else goes
+  // through JSON. Both must give the same counts and the same errors.
+  const text = "<|endoftext|> 東京タワーの高さは333メートルです。";
+  const nullProto = Object.assign(Object.create(null), { model: "gpt-4" });
+  class Opts { constructor() { this.model = "gpt-4"; } }
+  const same = [
+    [{ model: "gpt-4" }, nullProto, new Opts(), { model: "gpt-4", encoding: undefined }, { model: "gpt-4", encoding: null }],
+    [{ encoding: "o200k_base" }, {}, { model: null }, undefined],
+    [{ encoding: "o200k_base", allowedSpecial: "all" }, { encoding: "o200k_base", allowedSpecial: ["<|endoftext|>"] }],
+  ];
+  for (const group of same) {
+    const counts = group.map((o) => tm.countTokens(text, o));
+    assert.ok(counts.every((c) => c === counts[0]), `${JSON.stringify(group)} -> ${counts}`);
+  }
+  assert.notEqual(tm.countTokens(text, { model: "gpt-4" }), tm.countTokens(text, {}));
+  assert.notEqual(tm.countTokens(text, { allowedSpecial: "all" }), tm.countTokens(text, {}));
+  expectError(() => tm.countTokens("x", { model: "" }), "UNKNOWN_MODEL", "model");
+  expectError(() => tm.countTokens("x", { model: "m".repeat(300) }), "UNKNOWN_MODEL", "model");
+  expectError(() => tm.countTokens("x", { model: "gpt-4o\0" }), "UNKNOWN_MODEL", "model");
+  expectError(() => tm.countTokens("x", { model: 4 }), "INVALID_ARGUMENT", "options");
+  expectError(() => tm.countTokens("x", { model: "gpt-4o", extra: "y" }), "INVALID_ARGUMENT", "options");
+  const throwing = { get model() { throw new Error("getter"); } };
+  expectError(() => tm.countTokens("x", throwing), "INVALID_ARGUMENT", "options");
+  const proxy = new Proxy({}, { getPrototypeOf() { throw new Error("trap"); } });
+  assert.equal(tm.countTokens("hello world", proxy), 2);
+});
+
 test("isWithinTokenLimit stops early and agrees with countTokens", () => {
   const text = "The quick brown fox jumps over the lazy dog. ".repeat(50);
   const n = tm.countTokens(text);
