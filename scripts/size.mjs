@@ -12,9 +12,9 @@ import { fileURLToPath } from "node:url";
 // today, and only ever go down. They assume Debian's rustc-web 1.96 or the
 // rustup target (scripts/tools.sh); rustc 1.85 builds 23 KB larger.
 const BUDGETS = {
-  default: 1_400_000,
-  o200k: 1_050_000,
-  all: 1_750_000,
+  default: 1_300_000, // issue 8's goal for the default entry
+  o200k: 1_040_000,
+  all: 1_650_000,
 };
 const WORKER_LIMIT = 3_000_000;
 const RUNTIMES = ["node", "browser", "workerd"];

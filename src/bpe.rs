@@ -112,17 +112,34 @@ impl Ranks {
         } else {
             None
         };
-        let column = |c: usize| -> Option<(&[u8], &[u8], &[u8])> {
-            let at = 5 + c * 3 * count;
-            Some((
-                blob.get(at..at + count)?,
-                blob.get(at + count..at + 2 * count)?,
-                blob.get(at + 2 * count..at + 3 * count)?,
-            ))
-        };
-        let (l0, l1, l2) = column(0)?;
-        let (r0, r1, r2) = column(1)?;
-        let mut literal = blob.get(5 + 6 * count..)?;
+        let left_at = 5;
+        let (l0, l1, l2) = (
+            blob.get(left_at..left_at + count)?,
+            blob.get(left_at + count..left_at + 2 * count)?,
+            blob.get(left_at + 2 * count..left_at + 3 * count)?,
+        );
+        let literal_at = left_at + 3 * count + 4;
+        let literal_len = u32::from_le_bytes(*blob.get(literal_at - 4..)?.first_chunk::<4>()?);
+        let (mut literal, mut right_stream) = blob
+            .get(literal_at..)?
+            .split_at_checked(literal_len as usize)?;
+        // One to three bytes each, high bits first; the first byte's top
+        // bits say how many follow (see build.rs).
+        let rights = std::iter::from_fn(move || {
+            let (&first, rest) = right_stream.split_first()?;
+            let (extra, high) = match first {
+                0..=0x7F => (0, first),
+                0x80..=0xBF => (1, first & 0x3F),
+                0xC0..=0xDF => (2, first & 0x1F),
+                _ => return None,
+            };
+            let (tail, rest) = rest.split_at_checked(extra)?;
+            right_stream = rest;
+            Some(
+                tail.iter()
+                    .fold(u32::from(high), |v, &b| v << 8 | u32::from(b)),
+            )
+        });
         // `bytes` runs `SLACK` bytes or more past `end`, so that a part of up
         // to 16 bytes is copied as one fixed-width load and store: a
         // `memmove` call per part was a third of the rebuild.
@@ -139,7 +156,7 @@ impl Ranks {
             };
             a.iter().zip(b).zip(c).map(value)
         };
-        let pairs = values(l0, l1, l2).zip(values(r0, r1, r2));
+        let pairs = values(l0, l1, l2).zip(rights);
         for (i, (left, right)) in pairs.enumerate() {
             let len = |r: u32| Some(offsets.get(r as usize + 1)? - offsets.get(r as usize)?);
             let token_len = match left {
@@ -187,6 +204,9 @@ impl Ranks {
             }
             end += token_len;
             offsets.push(u32::try_from(end).ok()?);
+        }
+        if offsets.len() != count + 1 {
+            return None; // the right ranks ran out early
         }
         bytes.truncate(end);
         Ranks::index(bytes, offsets)

@@ -269,3 +269,22 @@ pub fn openai_encoding_for_model(model: &str) -> Option<Encoding> {
 pub(crate) fn openai_model_names() -> impl Iterator<Item = &'static str> {
     manifest().model_to_encoding.keys().map(String::as_str)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rank table cut short anywhere is refused whole (`None`), never read
+    /// in part: a table with fewer tokens would count wrongly without a sign.
+    #[test]
+    fn a_truncated_rank_table_is_refused() {
+        let blob = RankTable::R50k.blob().expect("native builds carry r50k");
+        assert!(Ranks::from_blob(blob, || None).is_some());
+        let count = u32::from_le_bytes(*blob.first_chunk::<4>().unwrap()) as usize;
+        // In the header, the left ranks, the literals and the right ranks.
+        for cut in [3, 5, 5 + count, 5 + 3 * count + 2, blob.len() - 1000, blob.len() - 1] {
+            let short: &'static [u8] = Vec::leak(blob[..cut].to_vec());
+            assert!(Ranks::from_blob(short, || None).is_none(), "cut at {cut}");
+        }
+    }
+}
