@@ -282,7 +282,14 @@ mod tests {
         assert!(Ranks::from_blob(blob, || None).is_some());
         let count = u32::from_le_bytes(*blob.first_chunk::<4>().unwrap()) as usize;
         // In the header, the left ranks, the literals and the right ranks.
-        for cut in [3, 5, 5 + count, 5 + 3 * count + 2, blob.len() - 1000, blob.len() - 1] {
+        for cut in [
+            3,
+            5,
+            5 + count,
+            5 + 3 * count + 2,
+            blob.len() - 1000,
+            blob.len() - 1,
+        ] {
             let short: &'static [u8] = Vec::leak(blob[..cut].to_vec());
             assert!(Ranks::from_blob(short, || None).is_none(), "cut at {cut}");
         }
