@@ -361,6 +361,18 @@ impl Ranks {
         if piece.len() == 1 || self.rank(piece).is_some() {
             return 1;
         }
+        // Two or three bytes that are not one token: one merge at most (a
+        // second would make the whole piece), so the count is known without
+        // the cache or a merge. Random text (base64, identifiers) is mostly
+        // such pieces, and none of them repeat.
+        match *piece {
+            [_, _] => return 2,
+            [a, b, c] => {
+                let pair = |x, y| self.rank(&[x, y]).is_some();
+                return if pair(a, b) || pair(b, c) { 2 } else { 3 };
+            }
+            _ => {}
+        }
         if piece.len() > CACHED_PIECE_MAX {
             self.merge(piece, scratch);
             return scratch.bounds.len() - 1;
