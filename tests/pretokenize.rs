@@ -66,6 +66,26 @@ fn matches_the_regexes_on_random_unicode() {
     }
 }
 
+/// ASCII next to the non-ASCII chars that extend its runs: o200k reads ASCII
+/// from bytes alone and must hand over exactly where such a char could
+/// change the match.
+#[test]
+fn matches_the_regexes_where_ascii_meets_unicode() {
+    const CHARS: &[&str] = &[
+        "a", "z", "A", "Q", "0", "7", "+", "/", "'", "s", "ll", " ", "\t", "\n", "\r", "\x0b",
+        "\x1c", "é", "É", "ʰ", "中", "\u{301}", "²", "٣", "\u{a0}", "«", "ſ", "\u{85}",
+    ];
+    let patterns = patterns();
+    let mut rng = Rng::new(3);
+    for _ in 0..30_000 {
+        let n = rng.below(16);
+        let text: String = (0..n).map(|_| *rng.pick(CHARS)).collect();
+        for (p, re) in &patterns {
+            check(*p, re, &text);
+        }
+    }
+}
+
 #[test]
 fn matches_the_regexes_on_adversarial_text() {
     let patterns = patterns();
