@@ -37,6 +37,13 @@ pub struct Ranks {
     index: Vec<u32>,
     shift: u32,
     rank_mask: u32,
+    /// One bit per hash of the index's tokens, set where one lands: most
+    /// lookups while merging random text (nine in ten) are of bytes that are
+    /// no token, and one bit in this table (256 KiB for o200k, set for one
+    /// hash in eleven) turns most of them away before a probe sequence in
+    /// the index, which averages seven cells for a miss at its load.
+    filter: Vec<u64>,
+    filter_shift: u32,
     /// The token of each single byte (`Rank::MAX` where a byte is none).
     byte_ranks: Vec<Rank>,
     /// The token of each two-byte string, indexed by `first << 8 | second`
@@ -224,6 +231,10 @@ impl Ranks {
             .next_power_of_two()
             .trailing_zeros()
             .max(4);
+        // Eight filter bits per token, and the filter's bits come from just
+        // below the slot's in the hash.
+        let filter_bits = (long * 8).next_power_of_two().max(64).trailing_zeros();
+        let filter_shift = (64 - bits).checked_sub(filter_bits)?;
         // Cells keep `rank + 1` below the tag.
         let rank_bits = u32::BITS - u32::try_from(count + 1).ok()?.leading_zeros();
         let mut ranks = Ranks {
@@ -234,6 +245,8 @@ impl Ranks {
             rank_mask: u32::MAX
                 .checked_shr(u32::BITS - rank_bits)
                 .unwrap_or(u32::MAX),
+            filter: vec![0; 1 << (filter_bits - 6)],
+            filter_shift,
             byte_ranks: vec![Rank::MAX; 1 << 8],
             pair_ranks: vec![Rank::MAX; 1 << 16],
         };
@@ -247,7 +260,8 @@ impl Ranks {
                     .pair_ranks
                     .get_mut(usize::from(a) << 8 | usize::from(b)),
                 _ => {
-                    let (mut slot, tag) = ranks.slot(token);
+                    let (mut slot, tag, bit) = ranks.slot(token);
+                    *ranks.filter.get_mut(bit / 64)? |= 1 << (bit % 64);
                     loop {
                         let cell = ranks.index.get_mut(slot)?;
                         if *cell == 0 {
@@ -275,11 +289,19 @@ impl Ranks {
             .unwrap_or(Rank::MAX)
     }
 
-    /// The first cell to probe for `bytes`, and their tag.
+    /// The first cell to probe for `bytes`, their tag and their filter bit.
     #[inline]
-    fn slot(&self, bytes: &[u8]) -> (usize, u32) {
+    fn slot(&self, bytes: &[u8]) -> (usize, u32, usize) {
         let h = hash(bytes).wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        ((h >> self.shift) as usize, h as u32 & !self.rank_mask)
+        let bit = (h >> self.filter_shift) as usize & (self.filter.len() * 64 - 1);
+        ((h >> self.shift) as usize, h as u32 & !self.rank_mask, bit)
+    }
+
+    #[inline]
+    fn filter_has(&self, bit: usize) -> bool {
+        self.filter
+            .get(bit / 64)
+            .is_some_and(|word| word >> (bit % 64) & 1 != 0)
     }
 
     /// Number of ordinary tokens.
@@ -319,7 +341,10 @@ impl Ranks {
             return (rank != Rank::MAX).then_some(rank);
         }
         let mask = self.index.len() - 1;
-        let (mut slot, tag) = self.slot(bytes);
+        let (mut slot, tag, bit) = self.slot(bytes);
+        if !self.filter_has(bit) {
+            return None;
+        }
         loop {
             let cell = *self.index.get(slot)?;
             if cell == 0 {
