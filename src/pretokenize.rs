@@ -262,6 +262,9 @@ fn r50k_piece_end(scan: &Scan, i: usize) -> usize {
 }
 
 fn cl100k_piece_end(scan: &Scan, i: usize) -> usize {
+    if let Some(end) = cl100k_ascii_piece_end(scan, i) {
+        return end;
+    }
     let Some((c, k, next)) = scan.at(i) else {
         return i;
     };
@@ -360,67 +363,114 @@ fn o200k_piece_end(scan: &Scan, i: usize) -> usize {
     scan.spaces_before_word(i, end)
 }
 
-/// The o200k match at `i` from ASCII bytes alone, or `None` where a non-ASCII
-/// char could change it, or for whitespace and line breaks: the general path
-/// decides those. Random text (base64, hex, identifiers) is mostly short ASCII
-/// pieces, and decoding chars and backtracking over them took half of its
-/// counting time.
-#[inline]
-fn o200k_ascii_piece_end(scan: &Scan, i: usize) -> Option<usize> {
+/// ASCII classes read straight from the bytes, for the fast paths below:
+/// [`Bytes::END`] past the text, [`Bytes::WIDE`] at a byte of a non-ASCII
+/// char. Random text (base64, hex, identifiers) is mostly short ASCII pieces,
+/// and decoding chars and backtracking over them took half of its counting
+/// time. A fast path answers `None` where a non-ASCII char could change the
+/// match, and for whitespace and line breaks: the char path decides those.
+struct Bytes<'a>(&'a [u8]);
+
+impl Bytes<'_> {
     const END: u8 = 0xFE;
     const WIDE: u8 = 0xFF;
-    let bytes = scan.s.as_bytes();
-    let at = |j: usize| match bytes.get(j) {
-        None => END,
-        Some(&b) if b < 128 => ASCII.get(usize::from(b)).copied().unwrap_or(OTHER),
-        Some(_) => WIDE,
-    };
-    let run = |mut j: usize, k: u8| {
-        while at(j) == k {
+
+    #[inline]
+    fn at(&self, j: usize) -> u8 {
+        match self.0.get(j) {
+            None => Self::END,
+            Some(&b) if b < 128 => ASCII.get(usize::from(b)).copied().unwrap_or(OTHER),
+            Some(_) => Self::WIDE,
+        }
+    }
+
+    #[inline]
+    fn run(&self, mut j: usize, k: u8) -> usize {
+        while self.at(j) == k {
             j += 1;
         }
         j
-    };
+    }
+
+    /// `\p{N}{1,3}` at a digit.
+    #[inline]
+    fn digits(&self, i: usize) -> Option<usize> {
+        let mut end = i;
+        while end - i < 3 && self.at(end) == NUMBER {
+            end += 1;
+        }
+        (end - i == 3 || self.at(end) != Self::WIDE).then_some(end)
+    }
+
+    /// `` ?[^\s\p{L}\p{N}]+`` and a run of `trail` bytes, at a char that
+    /// is not a line break and that no letter follows.
+    #[inline]
+    fn punct(&self, i: usize, trail: &[u8]) -> Option<usize> {
+        let start = match (self.0.get(i), self.at(i), self.at(i + 1)) {
+            (_, OTHER, _) => i,
+            (Some(b' '), _, OTHER) => i + 1,
+            _ => return None,
+        };
+        let mut end = self.run(start, OTHER);
+        if self.at(end) == Self::WIDE {
+            return None;
+        }
+        while self.0.get(end).is_some_and(|b| trail.contains(b)) {
+            end += 1;
+        }
+        Some(end)
+    }
+
+    /// Whether the char at `i` may lead a word (`[^\r\n\p{L}\p{N}]?`).
+    #[inline]
+    fn leads_word(&self, i: usize) -> bool {
+        !matches!(self.at(i), UPPER | LOWER | NUMBER | Self::WIDE | Self::END)
+            && !matches!(self.0.get(i), Some(b'\r' | b'\n'))
+    }
+}
+
+/// The o200k match at `i` from ASCII bytes alone (see [`Bytes`]).
+#[inline]
+fn o200k_ascii_piece_end(scan: &Scan, i: usize) -> Option<usize> {
+    let b = Bytes(scan.s.as_bytes());
     // From a letter, both letter alternatives end after the upper-case run
     // and the lower-case run that follows it: an ASCII upper-case run holds
     // no char of W, so there is nothing for `U* W+` to back off to.
     let letters = |start: usize| {
-        let end = run(run(start, UPPER), LOWER);
-        (at(end) != WIDE).then(|| scan.contraction(end, true).unwrap_or(end))
+        let end = b.run(b.run(start, UPPER), LOWER);
+        (b.at(end) != Bytes::WIDE).then(|| scan.contraction(end, true).unwrap_or(end))
     };
-    let k = at(i);
-    match k {
+    match b.at(i) {
         UPPER | LOWER => letters(i),
-        NUMBER => {
-            let mut end = i;
-            while end - i < 3 && at(end) == NUMBER {
-                end += 1;
-            }
-            (end - i == 3 || at(end) != WIDE).then_some(end)
-        }
-        WIDE | END => None,
-        _ if matches!(bytes.get(i), Some(b'\r' | b'\n')) => None,
-        // Any other char may lead a word (`[^\r\n\p{L}\p{N}]?`); without
-        // a letter after it, `` ?[^\s\p{L}\p{N}]+[\r\n/]*``.
-        _ => match at(i + 1) {
+        NUMBER => b.digits(i),
+        _ if !b.leads_word(i) => None,
+        _ => match b.at(i + 1) {
             UPPER | LOWER => letters(i + 1),
-            next => {
-                let start = if k == OTHER {
-                    i
-                } else if bytes.get(i) == Some(&b' ') && next == OTHER {
-                    i + 1
-                } else {
-                    return None;
-                };
-                let mut end = run(start, OTHER);
-                if at(end) == WIDE {
-                    return None;
-                }
-                while matches!(bytes.get(end), Some(b'\r' | b'\n' | b'/')) {
-                    end += 1;
-                }
-                Some(end)
-            }
+            _ => b.punct(i, b"\r\n/"),
+        },
+    }
+}
+
+/// The cl100k match at `i` from ASCII bytes alone (see [`Bytes`]).
+#[inline]
+fn cl100k_ascii_piece_end(scan: &Scan, i: usize) -> Option<usize> {
+    let b = Bytes(scan.s.as_bytes());
+    // `\p{L}++`: the letters of either case, unless a non-ASCII one follows.
+    let letters = |mut end: usize| {
+        while matches!(b.at(end), UPPER | LOWER) {
+            end += 1;
+        }
+        (b.at(end) != Bytes::WIDE).then_some(end)
+    };
+    match b.at(i) {
+        // A contraction comes first in the pattern.
+        _ if b.0.get(i) == Some(&b'\'') => None,
+        UPPER | LOWER => letters(i),
+        NUMBER => b.digits(i),
+        _ if !b.leads_word(i) => None,
+        _ => match b.at(i + 1) {
+            UPPER | LOWER => letters(i + 1),
+            _ => b.punct(i, b"\r\n"),
         },
     }
 }
