@@ -526,6 +526,25 @@ impl Ranks {
         }
     }
 
+    /// Whether BPE's first merges over `piece` are known without running
+    /// them: in a run of one byte `c`, while "cc" ranks below "ccc" and
+    /// "cccc" (the only other pairs that can form meanwhile), the lowest pair
+    /// is always the leftmost unmerged "c" + "c", so tiktoken's loop turns
+    /// the run into "cc" "cc" ... (and one "c" if the length is odd) before
+    /// anything else. Starting from there halves the work on such runs
+    /// (spaces, separators, hostile input).
+    fn pairs_first(&self, piece: &[u8]) -> bool {
+        let Some(&c) = piece.first() else {
+            return false;
+        };
+        if piece.iter().any(|&b| b != c) {
+            return false;
+        }
+        let rank = |run: &[u8]| self.rank(run).unwrap_or(Rank::MAX);
+        let two = rank(&[c; 2]);
+        two != Rank::MAX && two < rank(&[c; 3]) && two < rank(&[c; 4])
+    }
+
     /// The same merges for long pieces, in O(n) buckets instead of a scan
     /// per merge. Parts are a linked list over byte positions. Pending pairs
     /// wait in one bucket per rank; the lowest rank's bucket is drained left
@@ -550,26 +569,45 @@ impl Ranks {
         if pair_cache.is_empty() {
             pair_cache.resize(1 << PAIR_CACHE_BITS, (u64::MAX, Rank::MAX));
         }
-        // next[i] / prev[i]: neighbouring part starts (n marks the end);
-        // tok[i]: the token of part i; pair[i]: the rank of part i merged
-        // with its successor, which is also how a queued pair is known to be
-        // current.
+        // next[i] / prev[i]: neighbouring part starts (n marks the end, DEAD
+        // a position inside a part); tok[i]: the token of part i; pair[i]:
+        // the rank of part i merged with its successor, which is also how a
+        // queued pair is known to be current.
+        let step = if self.pairs_first(piece) { 2 } else { 1 };
+        let is_start = |i: usize| i % step == 0;
         next.clear();
-        next.extend((1..=n).map(|i| i as u32));
+        next.extend((0..n).map(|i| {
+            if is_start(i) {
+                (i + step).min(n) as u32
+            } else {
+                DEAD
+            }
+        }));
         prev.clear();
-        prev.extend((0..n).map(|i| i.wrapping_sub(1) as u32));
+        prev.extend((0..n).map(|i| match i.checked_sub(step) {
+            Some(p) if is_start(i) => p as u32,
+            _ => DEAD,
+        }));
         tok.clear();
-        tok.extend(piece.iter().map(|&b| self.byte_rank(b)));
+        tok.extend((0..n).map(|i| match piece.get(i..(i + step).min(n)) {
+            Some(part) if is_start(i) => self.rank(part).unwrap_or(Rank::MAX),
+            _ => Rank::MAX,
+        }));
         pair.clear();
+        pair.resize(n, Rank::MAX);
         queue.clear();
-        for i in 0..n {
-            let rank = match (tok.get(i), tok.get(i + 1)) {
-                (Some(&l), Some(&r)) => {
-                    self.pair_rank_cached(pair_cache, (l, r), piece, (i as u32, i as u32 + 2))
+        for i in (0..n).step_by(step) {
+            let mid = (i + step).min(n);
+            let end = (mid + step).min(n);
+            let rank = match (tok.get(i), tok.get(mid)) {
+                (Some(&l), Some(&r)) if mid < n => {
+                    self.pair_rank_cached(pair_cache, (l, r), piece, (i as u32, end as u32))
                 }
                 _ => Rank::MAX,
             };
-            pair.push(rank);
+            if let Some(p) = pair.get_mut(i) {
+                *p = rank;
+            }
             queue.push(rank, i as u32);
         }
         let at = |v: &Vec<u32>, i: u32| v.get(i as usize).copied().unwrap_or(DEAD);
@@ -847,6 +885,62 @@ mod tests {
                 assert!(!same_bytes(&a, &b), "len {len}, difference at {at}");
             }
             assert!(!same_bytes(&a, &[a.as_slice(), b"x"].concat()));
+        }
+    }
+
+    /// Runs of every byte, in every real vocabulary, where the bucket path
+    /// may start from "cc" pairs: the same tokens as tiktoken's loop.
+    #[test]
+    fn bucket_path_on_runs_of_one_byte() {
+        for encoding in crate::Encoding::ALL {
+            let ranks = encoding.tables().unwrap().ranks;
+            for c in 0..=255u8 {
+                for n in [97, 98, 131, 256, 1001] {
+                    let piece = vec![c; n];
+                    let mut a = Scratch::default();
+                    let mut b = Scratch::default();
+                    ranks.merge_buckets(&piece, &mut a);
+                    ranks.merge_scan(&piece, &mut b);
+                    assert_eq!(a.bounds, b.bounds, "{encoding:?}: {c:#x} x {n}");
+                }
+            }
+        }
+    }
+
+    /// "aa" must not be merged first where a longer run ranks below it:
+    /// here "aaa" (1) wins over "aa" (2) as soon as an "aa" exists, and
+    /// below, "aaaa" does.
+    #[test]
+    fn runs_of_one_byte_where_a_longer_run_ranks_first() {
+        let ranks = table(&["a", "aaa", "aa"]);
+        assert!(!ranks.pairs_first(&[b'a'; 200]));
+        let run = "a".repeat(200);
+        assert_eq!(
+            tokens_of(&ranks, &run, true),
+            tokens_of(&ranks, &run, false)
+        );
+        // "aaaa" (2) ranks below "aa" (4): in "a" x 8 tiktoken's loop merges
+        // "aa" "aa" into "aaaa" before the third "aa" forms, and ends with
+        // seven "a" and one; "aa" pairs first would end with six and two.
+        let ranks = table(&["a", "aaaaaa", "aaaa", "aaaaaaa", "aa", "aaaaa", "aaa"]);
+        assert!(!ranks.pairs_first(&[b'a'; 200]));
+        for n in 2..140 {
+            let run = "a".repeat(n);
+            assert_eq!(
+                tokens_of(&ranks, &run, true),
+                tokens_of(&ranks, &run, false),
+                "{n}"
+            );
+        }
+        let ranks = table(&["a", "aa", "aaa", "aaaa"]);
+        assert!(ranks.pairs_first(&[b'a'; 200]));
+        for n in 97..140 {
+            let run = "a".repeat(n);
+            assert_eq!(
+                tokens_of(&ranks, &run, true),
+                tokens_of(&ranks, &run, false),
+                "{n}"
+            );
         }
     }
 
