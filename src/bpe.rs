@@ -396,6 +396,24 @@ impl Ranks {
                 let pair = |x, y| self.rank(&[x, y]).is_some();
                 return if pair(a, b) || pair(b, c) { 2 } else { 3 };
             }
+            // Four bytes: after the lowest pair merges, one more merge makes
+            // two tokens (a third would make the whole piece), so the count
+            // only asks whether any second merge exists.
+            [a, b, c, d] => {
+                let pair = |x, y| self.rank(&[x, y]).unwrap_or(Rank::MAX);
+                let is_token = |t: &[u8]| self.rank(t).is_some();
+                let (ab, bc, cd) = (pair(a, b), pair(b, c), pair(c, d));
+                let second = if ab.min(bc).min(cd) == Rank::MAX {
+                    return 4;
+                } else if ab <= bc && ab <= cd {
+                    cd != Rank::MAX || is_token(&[a, b, c])
+                } else if bc <= cd {
+                    is_token(&[a, b, c]) || is_token(&[b, c, d])
+                } else {
+                    ab != Rank::MAX || is_token(&[b, c, d])
+                };
+                return if second { 2 } else { 3 };
+            }
             _ => {}
         }
         if piece.len() > CACHED_PIECE_MAX {
@@ -982,6 +1000,32 @@ mod tests {
                 tokens_of(&ranks, &run, false),
                 "{n}"
             );
+        }
+    }
+
+    /// The short-piece rules of `count_piece` (two, three and four bytes)
+    /// against the merge itself, on strings of bytes that form many tokens.
+    #[test]
+    fn short_pieces_count_as_they_merge() {
+        let alphabet = b"aeinrst AZ09+/-_\n\xc3\xa9";
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for encoding in crate::Encoding::ALL {
+            let ranks = encoding.tables().unwrap().ranks;
+            let mut scratch = Scratch::default();
+            for _ in 0..20_000 {
+                let len = 2 + (seed % 3) as usize;
+                let piece: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        alphabet[(seed % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                let count = ranks.count_piece(&piece, &mut scratch);
+                ranks.merge_scan(&piece, &mut scratch);
+                assert_eq!(count, scratch.bounds.len() - 1, "{encoding:?}: {piece:?}");
+            }
         }
     }
 
