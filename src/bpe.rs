@@ -931,6 +931,18 @@ mod tests {
         scratch.bounds
     }
 
+    /// Runs of "a" of these lengths: the bucket path gives tiktoken's loop's tokens.
+    fn assert_runs_merge_as_the_loop(ranks: &Ranks, lengths: std::ops::Range<usize>) {
+        for n in lengths {
+            let run = "a".repeat(n);
+            assert_eq!(
+                tokens_of(ranks, &run, true),
+                tokens_of(ranks, &run, false),
+                "{n}"
+            );
+        }
+    }
+
     /// The overlapping loads must still see every byte: a difference at any
     /// position of any length up to past 16 is found, and equal bytes match.
     #[test]
@@ -973,34 +985,16 @@ mod tests {
     fn runs_of_one_byte_where_a_longer_run_ranks_first() {
         let ranks = table(&["a", "aaa", "aa"]);
         assert_eq!(ranks.paired_run(&[b'a'; 200]), Some((1, 200, vec![])));
-        let run = "a".repeat(200);
-        assert_eq!(
-            tokens_of(&ranks, &run, true),
-            tokens_of(&ranks, &run, false)
-        );
+        assert_runs_merge_as_the_loop(&ranks, 200..201);
         // "aaaa" (2) ranks below "aa" (4): in "a" x 8 tiktoken's loop merges
         // "aa" "aa" into "aaaa" before the third "aa" forms, and ends with
         // seven "a" and one; "aa" pairs first would end with six and two.
         let ranks = table(&["a", "aaaaaa", "aaaa", "aaaaaaa", "aa", "aaaaa", "aaa"]);
         assert_eq!(ranks.paired_run(&[b'a'; 200]), Some((1, 200, vec![])));
-        for n in 2..140 {
-            let run = "a".repeat(n);
-            assert_eq!(
-                tokens_of(&ranks, &run, true),
-                tokens_of(&ranks, &run, false),
-                "{n}"
-            );
-        }
+        assert_runs_merge_as_the_loop(&ranks, 2..140);
         let ranks = table(&["a", "aa", "aaa", "aaaa"]);
         assert_eq!(ranks.paired_run(&[b'a'; 201]), Some((2, 100, vec![1])));
-        for n in 97..140 {
-            let run = "a".repeat(n);
-            assert_eq!(
-                tokens_of(&ranks, &run, true),
-                tokens_of(&ranks, &run, false),
-                "{n}"
-            );
-        }
+        assert_runs_merge_as_the_loop(&ranks, 97..140);
     }
 
     /// The short-piece rules of `count_piece` (two, three and four bytes)

@@ -421,6 +421,27 @@ impl Bytes<'_> {
         Some(end)
     }
 
+    /// What the o200k and cl100k patterns share at an ASCII position: a
+    /// word (`letters` from its first letter), optionally led by one other
+    /// char; up to three digits; punctuation with a `trail`.
+    #[inline]
+    fn piece_end(
+        &self,
+        i: usize,
+        letters: impl Fn(usize) -> Option<usize>,
+        trail: &[u8],
+    ) -> Option<usize> {
+        match self.at(i) {
+            UPPER | LOWER => letters(i),
+            NUMBER => self.digits(i),
+            _ if !self.leads_word(i) => None,
+            _ => match self.at(i + 1) {
+                UPPER | LOWER => letters(i + 1),
+                _ => self.punct(i, trail),
+            },
+        }
+    }
+
     /// Whether the char at `i` may lead a word (`[^\r\n\p{L}\p{N}]?`).
     #[inline]
     fn leads_word(&self, i: usize) -> bool {
@@ -440,15 +461,7 @@ fn o200k_ascii_piece_end(scan: &Scan, i: usize) -> Option<usize> {
         let end = b.run(b.run(start, UPPER), LOWER);
         (b.at(end) != Bytes::WIDE).then(|| scan.contraction(end, true).unwrap_or(end))
     };
-    match b.at(i) {
-        UPPER | LOWER => letters(i),
-        NUMBER => b.digits(i),
-        _ if !b.leads_word(i) => None,
-        _ => match b.at(i + 1) {
-            UPPER | LOWER => letters(i + 1),
-            _ => b.punct(i, b"\r\n/"),
-        },
-    }
+    b.piece_end(i, letters, b"\r\n/")
 }
 
 /// The cl100k match at `i` from ASCII bytes alone (see [`Bytes`]).
@@ -462,17 +475,11 @@ fn cl100k_ascii_piece_end(scan: &Scan, i: usize) -> Option<usize> {
         }
         (b.at(end) != Bytes::WIDE).then_some(end)
     };
-    match b.at(i) {
-        // A contraction comes first in the pattern.
-        _ if b.0.get(i) == Some(&b'\'') => None,
-        UPPER | LOWER => letters(i),
-        NUMBER => b.digits(i),
-        _ if !b.leads_word(i) => None,
-        _ => match b.at(i + 1) {
-            UPPER | LOWER => letters(i + 1),
-            _ => b.punct(i, b"\r\n"),
-        },
+    // A contraction comes first in the pattern.
+    if b.0.get(i) == Some(&b'\'') {
+        return None;
     }
+    b.piece_end(i, letters, b"\r\n")
 }
 
 /// `U* W+` from `start`, as a backtracking engine matches it: the greedy `U*`
