@@ -90,6 +90,17 @@ export function worstCase(kind, chars = MB, variant = 0) {
 }
 export const WORST_CASES = ["repeated 'a'", "whitespace", "random base64"];
 
+/**
+ * `s` as one flat string. A string built by `+=` or `repeat` is a rope in V8,
+ * and the first call that reads it flattens it (7 ms for the 1 MB of random
+ * base64 here): timed, that would charge the benchmark's way of building its
+ * input to whichever call reads it first. Text from a request or a file is
+ * flat already.
+ */
+export function flat(s) {
+  return new TextDecoder().decode(new TextEncoder().encode(s));
+}
+
 /** Prose cut to exactly `chars` ASCII-ish characters, for ratios at a peer's size. */
 export function proseOf(chars) {
   const s = repeatTo(groupBase("prose"), chars * 2).slice(0, chars);
