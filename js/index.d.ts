@@ -15,7 +15,7 @@ export type ErrorCode =
   | "ENCODING_NOT_BUNDLED" // a real encoding this entry point does not carry (use tokenmeter/all)
   | "INVALID_TOKEN" // a token id outside the encoding's vocabulary
   | "CONTEXT_OVERFLOW" // the request cannot fit the model's window
-  | "BUDGET_EXCEEDED" // the spend would pass a budget
+  | "BUDGET_EXCEEDED" // a preflight problem and the Worker example's 429; no function throws it
   | "INVALID_CATALOGUE" // registerModels specs that do not validate; nothing was changed
   | "INVALID_LEDGER"; // BudgetLedger.fromJSON input that does not validate; nothing was loaded
 
