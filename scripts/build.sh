@@ -29,6 +29,9 @@ finish() {
   # --weak-refs: objects that own wasm memory (BudgetLedger, Tokenizer) are
   # also freed by the garbage collector.
   "$WASM_BINDGEN" --target web --weak-refs --out-dir "$out" --out-name tokenmeter "target/wasm/tokenmeter-$flavour.wasm"
+  # Strings go into wasm memory by TextEncoder.encodeInto, not a loop per
+  # character (the script says why).
+  node scripts/fast-strings.mjs "$out/tokenmeter.js"
   # wasm-opt: the features are those rustc's LLVM 22 enables for wasm32 by
   # default (listed, not --all-features, so that wasm-opt introduces no other).
   # -O3 without memory-packing: packing drops the zero runs of the rank tables
