@@ -228,12 +228,15 @@ test("a 1 MB paste keeps typing responsive, and the count is right", async () =>
   await typeKeys(6); // a burst: the page sends the text when it pauses, so the worker is idle
   await page.waitForFunction(() => document.getElementById("compare-status").textContent.startsWith("Counting"));
   await page.waitForTimeout(100);
-  await typeKeys(8); // while the worker counts the megabyte for every model
+  // While the worker counts the megabyte for every model, until it is done
+  // (a faster count leaves fewer keys to measure; five are enough).
+  const counting = () => page.evaluate(() => document.getElementById("compare-status").textContent.startsWith("Counting"));
+  for (let i = 0; i < 16 && (await counting()); i += 1) await typeKeys(1);
   const lags = await page.evaluate(() => window.lags);
   const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
   const idle = lags.slice(0, 6).filter((l) => !l.busy).map((l) => l.ms);
   const busy = lags.slice(6).filter((l) => l.busy).map((l) => l.ms);
-  assert.equal(busy.length, 8, "every key of the second burst was pressed while the worker counted");
+  assert.ok(busy.length >= 5, `only ${busy.length} keys were pressed while the worker counted`);
   console.log(`keypress to next frame in a 1 MB box: idle worker ${idle.map((x) => x.toFixed(0)).join(", ")} ms; counting worker ${busy.map((x) => x.toFixed(0)).join(", ")} ms`);
   // Counting on the page's thread would hold keys for seconds (one update counts 1 MB once
   // per model). The browser's own cost of editing a megabyte-long box is the floor (the
