@@ -145,7 +145,7 @@ fn protected_span(rng: &mut Rng) -> (String, String) {
     let n = rng.below(1000);
     let inline = |s: String| (s.clone(), s);
     let block = |s: String| (format!("\n{s}\n"), s);
-    match rng.below(19) {
+    match rng.below(21) {
         0 => inline(format!("`{}  {}`", word(rng), word(rng))),
         1 => block(format!(
             "```python\n  {}  \n\n\n{}\n```",
@@ -174,11 +174,37 @@ fn protected_span(rng: &mut Rng) -> (String, String) {
         15 => inline("{{ very_important }}".to_string()),
         16 => inline(format!("${{value{n}}}")),
         17 => inline(["<var>", "<user name>", "</b>"][n % 3].to_string()),
+        // Inline code glued to what is around it: brackets, emphasis, a word.
+        18 => {
+            let code = format!("`{}  {}`", word(rng), word(rng));
+            let (open, close) = pick_pair(rng);
+            (format!("{open}{code}{close}"), code)
+        }
+        // A fence opened at the end of a prose line.
+        19 => {
+            let fence = format!("```py\n  {}  \n\n{}\n```", word(rng), word(rng));
+            (format!("Run this: {fence}\n"), fence)
+        }
         _ => block(format!(
             "| please | the |\n|---|---|\n| {} | x |",
             word(rng)
         )),
     }
+}
+
+/// What may stand right before and after an inline span in Markdown prose.
+fn pick_pair(rng: &mut Rng) -> (&'static str, &'static str) {
+    let pairs = [
+        ("(", ")"),
+        ("**", "**"),
+        ("_", "_"),
+        ("~~", "~~"),
+        ("x", "y"),
+        ("", ","),
+        ("[", "]"),
+        ("\"", "\""),
+    ];
+    pairs[rng.below(pairs.len())]
 }
 
 /// Random prose with protected spans in it; returns the text and the spans
@@ -238,6 +264,38 @@ fn protected_spans_survive_with_normalize_quotes() {
         assert_spans_survive(&text, &spans, &once.text, Level::Aggressive);
         assert_eq!(compress_prompt(&once.text, &o).unwrap().text, once.text);
     }
+}
+
+/// Inline code right after a bracket, emphasis or a letter, and a fence
+/// opened after text on its line (each once changed at every level).
+#[test]
+fn code_next_to_punctuation_or_after_text_survives() {
+    let cases = [
+        ("Run (`cmd --flag  value`) now.", "`cmd --flag  value`"),
+        ("Use **`a  b`** now.", "`a  b`"),
+        ("See (`due to the fact that`) please.", "`due to the fact that`"),
+        ("Call x`in order to  y` twice.", "`in order to  y`"),
+        ("Say x\"in order to  y\" twice.", "\"in order to  y\""),
+        (
+            "Run this: ```\nx  =  1  # in order to win\n```\n",
+            "```\nx  =  1  # in order to win\n```",
+        ),
+        (
+            "Please note that this runs: ```python\ndef f():  # in order to win\n    pass\n```\nThanks.",
+            "```python\ndef f():  # in order to win\n    pass\n```",
+        ),
+    ];
+    for (text, code) in cases {
+        for level in Level::ALL {
+            let out = check_laws(text, level);
+            assert!(out.contains(code), "{level}: {text:?} -> {out:?}");
+        }
+    }
+    // A fence mentioned in prose, with no closing line below, is prose.
+    assert_eq!(
+        run("Output it in one ```sql block, in order to  parse it.", Level::Balanced),
+        "Output it in one ```sql block, to parse it."
+    );
 }
 
 #[test]

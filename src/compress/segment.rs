@@ -157,13 +157,50 @@ fn fence_open(line: &str) -> Option<(u8, usize)> {
 }
 
 fn fence_closes(line: &str, c: u8, len: usize) -> bool {
+    closing_run(line, c) >= len
+}
+
+/// The length of the run of `c` if the line is a bare fence (up to three
+/// spaces, the run, blanks), else 0.
+fn closing_run(line: &str, c: u8) -> usize {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
-        return false;
+        return 0;
     }
     let rest = line.get(indent..).unwrap_or("");
     let run = rest.bytes().take_while(|&b| b == c).count();
-    run >= len && rest.get(run..).is_some_and(is_blank)
+    if rest.get(run..).is_some_and(is_blank) {
+        run
+    } else {
+        0
+    }
+}
+
+/// A backtick fence opened after text on the same line ("Run this: ```py"),
+/// which Markdown does not recognise but a model reads as code: the line's
+/// last backtick run, three or more long, followed by at most one word, and
+/// not closing an inline span opened before it on the line. Returns the
+/// run's length.
+fn fence_opens_after_text(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let last = b.iter().rposition(|&x| x == b'`')?;
+    let run = b
+        .get(..=last)?
+        .iter()
+        .rev()
+        .take_while(|&&x| x == b'`')
+        .count();
+    let info = line.get(last + 1..)?.trim();
+    if run < 3 || info.contains(char::is_whitespace) {
+        return None;
+    }
+    let open_at = (last + 1).checked_sub(run)?;
+    let same_runs = b
+        .get(..open_at)?
+        .split(|&x| x != b'`')
+        .filter(|r| r.len() == run)
+        .count();
+    (same_runs % 2 == 0 && !is_blank(line.get(..open_at)?)).then_some(run)
 }
 
 /// For each line whose first non-blank character opens a bracket (`{` or
@@ -290,24 +327,42 @@ pub(crate) fn segment(text: &str) -> Doc {
     // Fenced code first: it hides everything inside it from the rest.
     let mut in_code = vec![false; lines.len()];
     let mut code_end = vec![None; lines.len()];
+    // The longest bare backtick fence at or below each line: a fence opened
+    // after text counts only if one below can close it, known without a scan.
+    let mut closer_below = vec![0; lines.len() + 1];
+    for j in (0..lines.len()).rev() {
+        let run = closing_run(line_str(j), b'`').max(closer_below.get(j + 1).copied().unwrap_or(0));
+        if let Some(slot) = closer_below.get_mut(j) {
+            *slot = run;
+        }
+    }
     let mut i = 0;
     while i < lines.len() {
-        if let Some((c, len)) = fence_open(line_str(i)) {
-            let mut j = i + 1;
-            while j < lines.len() && !fence_closes(line_str(j), c, len) {
-                j += 1;
-            }
-            let last = j.min(lines.len() - 1);
-            for flag in in_code.iter_mut().take(last + 1).skip(i) {
-                *flag = true;
-            }
-            if let Some(slot) = code_end.get_mut(i) {
-                *slot = Some(last);
-            }
-            i = last + 1;
-        } else {
-            i += 1;
+        let (first, fence) = match fence_open(line_str(i)) {
+            Some(fence) => (i, fence),
+            None => match fence_opens_after_text(line_str(i)) {
+                Some(len) if closer_below.get(i + 1).is_some_and(|&r| r >= len) => {
+                    (i + 1, (b'`', len))
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            },
+        };
+        let (c, len) = fence;
+        let mut j = i + 1;
+        while j < lines.len() && !fence_closes(line_str(j), c, len) {
+            j += 1;
         }
+        let last = j.min(lines.len() - 1);
+        for flag in in_code.iter_mut().take(last + 1).skip(first) {
+            *flag = true;
+        }
+        if let Some(slot) = code_end.get_mut(first) {
+            *slot = Some(last);
+        }
+        i = last + 1;
     }
     let json_end = bracket_blocks(text, &lines, &in_code);
 
@@ -556,6 +611,9 @@ const TRAILING_PUNCT: &[char] = &[
     '.', ',', ';', ':', '!', '?', ')', '"', '\'', '”', '’', '»', '*', '_',
 ];
 
+/// Marks that open a span of their own when they stand inside a word.
+const SPAN_OPENERS: &[char] = &['`', '"', '“', '„', '«'];
+
 /// Finds the protected spans of a prose block.
 fn inline_spans(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let s = slice(text, start, end);
@@ -605,7 +663,17 @@ fn inline_spans(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
                     }
                     no_backtick_close.insert(run);
                 }
-                i += run.max(1);
+                // An unclosed fence that ends its line: its info string is
+                // code too (segment() made the lines after it code).
+                let le = line_end(i);
+                let info = s.get(i + run..le).unwrap_or("").trim();
+                let end = if run >= 3 && !info.contains(char::is_whitespace) {
+                    le
+                } else {
+                    i + run.max(1)
+                };
+                protect(i, end, &mut spans);
+                i = end;
                 continue;
             }
             '"' | '“' | '„' | '«' | '‘' if !no_close.contains(&c) => {
@@ -683,10 +751,17 @@ fn inline_spans(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         }
         // A word starts here: check it once.
         if !c.is_whitespace() && prev.is_none_or(char::is_whitespace) {
+            // A word ends at a space, or where inline code or a quotation
+            // opens inside it: in "(`a  b`)" or "x\"a  b\"" the span must be
+            // found whole, not cut by a word that swallows its opening mark.
             let word_end = s
                 .get(i..)
-                .and_then(|r| r.find(char::is_whitespace))
-                .map_or(s.len(), |p| i + p);
+                .and_then(|r| {
+                    r.char_indices()
+                        .skip(1)
+                        .find(|&(_, c)| c.is_whitespace() || SPAN_OPENERS.contains(&c))
+                })
+                .map_or(s.len(), |(p, _)| i + p);
             if let Some((a, z)) = protected_word(s, i, word_end) {
                 if a > i {
                     // Leading punctuation (an opening quote or bracket) may
