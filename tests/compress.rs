@@ -819,10 +819,11 @@ fn messages_compress_text_content_only() {
     }
     assert_eq!(r.messages[1].name.as_deref(), Some("bob"));
     assert_eq!(r.messages[2], messages[2]);
+    // A tool result is data: passed through, outside the totals.
+    assert_eq!(r.messages[3], messages[3]);
     let texts = [
         "I want you to act as a travel guide. Please answer in order to help.",
         "Please note that I am in Paris.",
-        "in order to",
     ];
     assert_eq!(
         r.tokens_before,
@@ -835,6 +836,7 @@ fn messages_compress_text_content_only() {
     assert_eq!(j.tokens_after, r.tokens_after);
     assert_eq!(j.messages[1]["content"][1], value[1]["content"][1]);
     assert_eq!(j.messages[2], value[2]);
+    assert_eq!(j.messages[3], value[3]);
     assert_eq!(j.messages[1]["content"][0]["text"], "I am in Paris.");
     assert_eq!(j.messages[1]["name"], "bob");
 

@@ -205,7 +205,9 @@ pub fn compress_prompt(text: &str, opts: &CompressOptions) -> Result<Compressed>
 }
 
 /// Compresses the text content of chat messages (string content and text
-/// parts); roles, names, tool calls and images are left alone.
+/// parts); roles, names, tool calls and images are left alone, and so are
+/// tool results (role `tool` or `function`): they are data a function
+/// returned, which the model must read exactly as it was sent.
 pub fn compress_messages(
     messages: &[Message],
     opts: &CompressOptions,
@@ -217,6 +219,9 @@ pub fn compress_messages(
         .iter()
         .map(|m| {
             let mut m = m.clone();
+            if is_tool_result(&m.role) {
+                return m;
+            }
             match &mut m.content {
                 Content::None => {}
                 Content::Text(t) => *t = totals.add(compressor.compress(t)),
@@ -248,6 +253,9 @@ pub fn compress_messages_json(
     let mut out = messages.clone();
     if let Some(items) = out.as_array_mut() {
         for item in items {
+            if is_tool_result(item.get("role").and_then(Value::as_str).unwrap_or("")) {
+                continue;
+            }
             match item.get_mut("content") {
                 Some(Value::String(t)) => *t = totals.add(compressor.compress(t)),
                 Some(Value::Array(parts)) => {
@@ -266,6 +274,10 @@ pub fn compress_messages_json(
         }
     }
     Ok(totals.finish(out))
+}
+
+fn is_tool_result(role: &str) -> bool {
+    matches!(role, "tool" | "function")
 }
 
 struct Totals {

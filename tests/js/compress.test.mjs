@@ -34,8 +34,13 @@ test("compressMessages compresses text content and keeps everything else", () =>
       { type: "text", text: "Please note that I like cats." },
       { type: "image_url", image_url: { url: "https://example.com/a.png", detail: "low" } },
     ] },
+    { role: "assistant", content: null, tool_calls: [
+      { id: "c1", type: "function", function: { name: "f", arguments: "{}" } },
+    ] },
+    { role: "tool", tool_call_id: "c1", content: "Please note that   the tool said so." },
   ];
   const r = tm.compressMessages(messages, { model: "gpt-4o" });
+  assert.deepEqual(r.messages[3], messages[3], "a tool result is data, left as it is");
   assert.equal(r.messages[0].content, "Act as a poet. Be brief.");
   assert.equal(r.messages[1].content[0].text, "I like cats.");
   assert.deepEqual(r.messages[1].content[1], messages[1].content[1]);
