@@ -27,7 +27,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::tokens::Tokenizer;
+use crate::tokens::{AllowedSpecial, Tokenizer};
 
 /// One chat message. Unknown keys are ignored as the API ignores them, but
 /// the keys that count must have the right types.
@@ -369,8 +369,11 @@ pub fn count_chat_tokens(model: &str, messages: &[Message], tools: &[Tool]) -> R
         .ok_or_else(|| Error::invalid("messages", "count overflow"))
 }
 
-/// Like [`count_chat_tokens`], but `None` as soon as the count passes `limit`
-/// (the remaining messages are not tokenized).
+/// Like [`count_chat_tokens`], but `None` as soon as the count passes `limit`.
+/// Each message is counted against what is left of the limit, its texts with
+/// [`Tokenizer::count_within`], so one 10 MB message over a 1,000-token limit
+/// is tokenized only until it passes the limit, and the messages after it not
+/// at all. Within the limit the count is exactly [`count_chat_tokens`]'s.
 pub fn count_chat_within(
     model: &str,
     messages: &[Message],
@@ -379,50 +382,90 @@ pub fn count_chat_within(
 ) -> Result<Option<usize>> {
     let tokenizer = Tokenizer::for_model(model)?;
     let raw_limit = limit.saturating_mul(1000) / tokenizer.factor_per_mille().max(1) as usize;
-    let mut total: i64 = 3; // reply priming
-    total += count_tools(&tokenizer, tools) as i64;
+    // Reply priming and tools are small next to a long message: counted whole.
+    let mut total = 3usize.saturating_add(count_tools(&tokenizer, tools));
     for message in messages {
-        total += message_tokens(&tokenizer, model, message);
-        if total.max(0) as usize > raw_limit {
-            return Ok(None);
+        // Every message adds at least 2 tokens (3, or 4 and -1 for a name), so
+        // once the running total is past the limit the final one is too.
+        let left = raw_limit.checked_sub(total);
+        match left.and_then(|left| message_tokens_within(&tokenizer, model, message, left)) {
+            Some(n) => total = total.saturating_add(n),
+            None => return Ok(None),
         }
     }
-    let scaled = tokenizer.scale(total.max(0) as usize);
-    Ok((scaled <= limit).then_some(scaled))
+    let scaled = tokenizer.scale(total);
+    Ok((total <= raw_limit && scaled <= limit).then_some(scaled))
 }
 
 /// Tokens one message adds to a request (its share of the cookbook formula,
 /// without the reply priming). Unscaled.
 pub fn message_tokens(tokenizer: &Tokenizer, model: &str, message: &Message) -> i64 {
+    message_tokens_within(tokenizer, model, message, usize::MAX).map_or(i64::MAX, |n| n as i64)
+}
+
+/// [`message_tokens`] if it is at most `limit`, else `None`, found without
+/// tokenizing more of the message than the limit needs. The one negative
+/// term (gpt-3.5-turbo-0301's -1 per name) is allowed for from the start, so
+/// `None` is only returned when the message's count is surely over `limit`.
+fn message_tokens_within(
+    tokenizer: &Tokenizer,
+    model: &str,
+    message: &Message,
+    limit: usize,
+) -> Option<usize> {
     let (per_message, per_name) = message_overhead(model);
-    let count = |s: &str| tokenizer.count_unscaled(s) as i64;
-    let mut n = per_message + count(&message.role);
+    // The message's count is `positive - credit`, with `credit` known now.
+    let credit = match &message.name {
+        Some(_) if per_name < 0 => per_name.unsigned_abs() as usize,
+        _ => 0,
+    };
+    let cap = limit.saturating_add(credit);
+    // Counts before an estimate's factor: the exact tokenizer of the proxy.
+    let exact = Tokenizer::new(tokenizer.encoding()).ok()?;
+    let mut positive = per_message.max(0) as usize;
+    let add = |n: usize, positive: &mut usize| -> Option<()> {
+        *positive = positive.saturating_add(n);
+        (*positive <= cap).then_some(())
+    };
+    let text = |s: &str, positive: &mut usize| -> Option<()> {
+        let left = cap.checked_sub(*positive)?;
+        let n = exact.count_within(s, &AllowedSpecial::None, left)?;
+        add(n, positive)
+    };
+    text(&message.role, &mut positive)?;
     match &message.content {
         Content::None => {}
-        Content::Text(t) => n += count(t),
+        Content::Text(t) => text(t, &mut positive)?,
         Content::Parts(parts) => {
             for part in parts {
-                n += match part {
-                    Part::Text(t) => count(t),
+                match part {
+                    Part::Text(t) => text(t, &mut positive)?,
                     Part::Image {
                         detail,
                         width,
                         height,
-                    } => image_tokens(model, *detail, *width, *height) as i64,
-                };
+                    } => {
+                        let n = image_tokens(model, *detail, *width, *height);
+                        add(usize::try_from(n).unwrap_or(usize::MAX), &mut positive)?;
+                    }
+                }
             }
         }
     }
     if let Some(name) = &message.name {
-        n += count(name) + per_name;
+        text(name, &mut positive)?;
+        add(per_name.max(0) as usize, &mut positive)?;
     }
     if let Some(id) = &message.tool_call_id {
-        n += count(id);
+        text(id, &mut positive)?;
     }
     for call in &message.tool_calls {
-        n += 3 + count(&call.id) + count(&call.name) + count(&call.arguments);
+        add(3, &mut positive)?;
+        text(&call.id, &mut positive)?;
+        text(&call.name, &mut positive)?;
+        text(&call.arguments, &mut positive)?;
     }
-    n
+    Some(positive.saturating_sub(credit)).filter(|&n| n <= limit)
 }
 
 /// Tokens of the tool definitions (the notebook's `num_tokens_for_tools`

@@ -1,7 +1,12 @@
 //! Chat counting against the OpenAI cookbook's published figures.
 
 use serde_json::json;
-use tokenmeter::chat::{count_chat_tokens, image_tokens, parse_messages, parse_tools, Detail};
+mod common;
+
+use tokenmeter::chat::{
+    count_chat_tokens, count_chat_within, image_tokens, parse_messages, parse_tools, Content,
+    Detail, Message, Part, Tool, ToolCall,
+};
 
 fn cookbook_messages() -> serde_json::Value {
     json!([
@@ -146,4 +151,108 @@ fn tool_results_must_answer_an_earlier_call() {
     ]);
     let messages = parse_messages(&ok, "messages").unwrap();
     assert!(count_chat_tokens("gpt-4o", &messages, &[]).unwrap() > 20);
+}
+
+/// A random history: text and part contents, names, images, tool calls and
+/// their answers, so that every term of the formula comes up.
+fn random_history(rng: &mut common::Rng) -> Vec<Message> {
+    let mut messages = Vec::new();
+    let mut open_calls = Vec::new();
+    for i in 0..rng.below(12) {
+        let role = *rng.pick(&["system", "user", "assistant", "tool"]);
+        let parts = 1 + rng.below(40);
+        let mut m = Message::new(role, &common::random_text(rng, parts));
+        match rng.below(6) {
+            0 => m.content = Content::None,
+            1 => {
+                m.content = Content::Parts(vec![
+                    Part::Text(common::random_text(rng, 10)),
+                    Part::Image {
+                        detail: Detail::Auto,
+                        width: Some(1 + rng.below(3000) as u32),
+                        height: Some(1 + rng.below(3000) as u32),
+                    },
+                ])
+            }
+            _ => {}
+        }
+        if rng.below(4) == 0 {
+            m.name = Some(common::random_text(rng, 3));
+        }
+        if role == "assistant" && rng.below(2) == 0 {
+            let id = format!("call_{i}");
+            m.tool_calls.push(ToolCall {
+                id: id.clone(),
+                name: "lookup".into(),
+                arguments: format!("{{\"q\":{:?}}}", common::random_text(rng, 5)),
+            });
+            open_calls.push(id);
+        }
+        if role == "tool" {
+            if open_calls.is_empty() {
+                m.role = "user".into();
+            } else {
+                m.tool_call_id = Some(rng.pick(&open_calls).clone());
+            }
+        }
+        messages.push(m);
+    }
+    messages
+}
+
+#[test]
+fn count_chat_within_agrees_with_count_chat_tokens() {
+    let mut rng = common::Rng::new(20261129);
+    let tools = parse_tools(
+        &json!([{ "type": "function", "function": { "name": "lookup", "description": "Finds.",
+            "parameters": { "type": "object", "properties": { "q": { "type": "string" } } } } }]),
+        "tools",
+    )
+    .unwrap();
+    for round in 0..600 {
+        let messages = random_history(&mut rng);
+        let model = *rng.pick(&["gpt-4o", "gpt-4", "gpt-3.5-turbo-0301", "claude-sonnet-4"]);
+        let tools: &[Tool] = if round % 3 == 0 { &tools } else { &[] };
+        let full = count_chat_tokens(model, &messages, tools).unwrap();
+        let mut limits = vec![full, full + 1, full.saturating_sub(1), 0, 3, usize::MAX];
+        limits.extend((0..4).map(|_| rng.below(full + 2)));
+        for limit in limits {
+            let within = count_chat_within(model, &messages, tools, limit).unwrap();
+            let want = (full <= limit).then_some(full);
+            assert_eq!(
+                within, want,
+                "{model}, limit {limit}, full {full}: {messages:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn count_chat_within_stops_inside_a_long_message() {
+    // 10 MB in one message over a 1,000-token limit: the count stops after
+    // about 1,000 tokens instead of tokenizing all 2 million.
+    let big = "some words about the topic ".repeat(400_000);
+    let messages = vec![
+        Message::new("system", "be brief"),
+        Message::new("user", &big),
+    ];
+    let start = std::time::Instant::now();
+    let full = count_chat_tokens("gpt-4o", &messages, &[]).unwrap();
+    let whole = start.elapsed();
+    let start = std::time::Instant::now();
+    assert_eq!(
+        count_chat_within("gpt-4o", &messages, &[], 1000).unwrap(),
+        None
+    );
+    let early = start.elapsed();
+    assert!(full > 2_000_000);
+    // Measured: about 1,000 times faster; a tenth leaves room for a busy machine.
+    assert!(
+        early * 10 < whole,
+        "{early:?} vs {whole:?} for the whole count"
+    );
+    assert_eq!(
+        count_chat_within("gpt-4o", &messages, &[], full).unwrap(),
+        Some(full)
+    );
 }
