@@ -34,11 +34,15 @@ export const ready: Promise<void>;
 
 export type Encoding = "r50k_base" | "p50k_base" | "p50k_edit" | "cl100k_base" | "o200k_base" | "o200k_harmony";
 
-export interface TokenOptions {
+/** Which tokens to count in: a model's, an encoding's, or (neither) `o200k_base`. Both only if they agree. */
+export interface ModelOrEncoding {
   /** Count with this model's tokenizer (an estimate where it is not public). */
   model?: ModelId;
   /** Count with this encoding. Default `o200k_base` when no model is given. */
   encoding?: Encoding;
+}
+
+export interface TokenOptions extends ModelOrEncoding {
   /**
    * Special-token texts (`<|endoftext|>` ...) that become special tokens.
    * Default: none, so such text is ordinary text.
@@ -113,18 +117,30 @@ export interface Tool {
   function: { name: string; description?: string; parameters?: Record<string, unknown> };
 }
 
+/**
+ * Options for counting chat messages. The model is required: the per-message
+ * constants and the image rules are the model's, so there is no default.
+ */
+export interface ChatCountOptions {
+  model: ModelId;
+  tools?: Tool[];
+}
+
 /** Input tokens of an OpenAI-format chat request (cookbook formula; see README "Accuracy"). */
-export function countChatTokens(messages: ChatMessage[], options: { model: ModelId; tools?: Tool[] }): number;
+export function countChatTokens(messages: ChatMessage[], options: ChatCountOptions): number;
 
 /**
  * The count if it is at most `limit`, else `false`. Stops early: a 10 MB text
  * over a small limit is not tokenized (nor copied) whole.
  */
-export function isWithinTokenLimit(
-  input: string | ChatMessage[],
-  limit: number,
-  options?: TokenOptions & { tools?: Tool[] },
-): number | false;
+export function isWithinTokenLimit(input: string, limit: number, options?: TokenOptions): number | false;
+/**
+ * `countChatTokens(messages, options)` if it is at most `limit`, else `false`;
+ * takes exactly countChatTokens' options (a model is required). Stops early:
+ * each message is counted only until the limit is passed, and the messages
+ * after it not at all (the array itself is still read in whole).
+ */
+export function isWithinTokenLimit(input: ChatMessage[], limit: number, options: ChatCountOptions): number | false;
 
 // ---- Catalogue ------------------------------------------------------------
 
@@ -340,16 +356,19 @@ export interface Trimmed {
   fits: boolean;
 }
 export function trimMessages(messages: ChatMessage[], options: TrimOptions): Trimmed;
+/** Counts in `model` or `encoding` tokens, `o200k_base` when neither, as countTokens. */
 export function truncateText(
   text: string,
   maxTokens: number,
-  options?: TokenOptions & { keep?: "start" | "end" | "middle"; marker?: string },
+  options?: ModelOrEncoding & { keep?: "start" | "end" | "middle"; marker?: string },
 ): string;
+/** Counts in `model` or `encoding` tokens, `o200k_base` when neither, as countTokens. */
 export function selectChunks(
   chunks: string[],
-  options: TokenOptions & { budget: number; separator?: string; mode?: "in-order" | "skip-oversize" },
+  options: ModelOrEncoding & { budget: number; separator?: string; mode?: "in-order" | "skip-oversize" },
 ): { indices: number[]; tokens: number };
-export function splitByTokens(text: string, options: TokenOptions & { chunkTokens: number; overlapTokens?: number }): string[];
+/** Counts in `model` or `encoding` tokens, `o200k_base` when neither, as countTokens. */
+export function splitByTokens(text: string, options: ModelOrEncoding & { chunkTokens: number; overlapTokens?: number }): string[];
 
 // ---- Compression ----------------------------------------------------------
 

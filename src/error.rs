@@ -81,6 +81,24 @@ impl Error {
         Self::field(ErrorCode::InvalidArgument, field, message)
     }
 
+    /// The same error about another field, the message's prefix included:
+    /// for a caller that knows which of its own inputs the value came from
+    /// (the binding's `options.model` for the `model` the Rust API was given).
+    pub fn at_field(mut self, field: impl Into<String>) -> Self {
+        let field = field.into();
+        let rest = match &self.field {
+            Some(old) => self
+                .message
+                .strip_prefix(old.as_str())
+                .and_then(|r| r.strip_prefix(": "))
+                .unwrap_or(&self.message),
+            None => &self.message,
+        };
+        self.message = format!("{field}: {rest}");
+        self.field = Some(field);
+        self
+    }
+
     pub fn code(&self) -> ErrorCode {
         self.code
     }

@@ -64,7 +64,9 @@ impl Tokenizer {
     /// then the catalogue), an estimate for models whose tokenizer is not
     /// public. `UNKNOWN_MODEL`, with near matches, for anything else.
     pub fn for_model(model: &str) -> Result<Tokenizer> {
-        Self::from_info(&tokenizer_info(model)?)
+        // An encoding this build lacks is named after the model that asked
+        // for it: the caller passed a model, not an encoding.
+        Self::from_info(&tokenizer_info(model)?).map_err(|e| e.at_field("model"))
     }
 
     fn from_info(info: &TokenizerInfo) -> Result<Tokenizer> {
@@ -93,7 +95,7 @@ impl Tokenizer {
                         ),
                     ));
                 }
-                Tokenizer::from_info(&info)
+                Tokenizer::from_info(&info).map_err(|e| e.at_field("model"))
             }
             (Some(model), None) => Tokenizer::for_model(model),
             (None, Some(encoding)) => Tokenizer::new(encoding),

@@ -492,16 +492,27 @@ pub fn truncate_text(
     keep: Keep,
     marker: &str,
 ) -> Result<String> {
-    let tokenizer = Tokenizer::for_model(model)?;
-    let exact = Tokenizer::new(tokenizer.encoding())?;
-    Ok(truncate_raw(
-        &exact,
+    truncate_text_with(
         text,
-        raw_limit(&tokenizer, max_tokens),
+        max_tokens,
+        &Tokenizer::for_model(model)?,
         keep,
         marker,
-    )?
-    .text)
+    )
+}
+
+/// [`truncate_text`] in the tokens of any tokenizer (a model's, or an
+/// encoding's with no model), for callers that take either, as the
+/// JavaScript `truncateText` does.
+pub fn truncate_text_with(
+    text: &str,
+    max_tokens: u64,
+    tokenizer: &Tokenizer,
+    keep: Keep,
+    marker: &str,
+) -> Result<String> {
+    let exact = Tokenizer::new(tokenizer.encoding())?;
+    Ok(truncate_raw(&exact, text, raw_limit(tokenizer, max_tokens), keep, marker)?.text)
 }
 
 struct Cut {
@@ -666,7 +677,24 @@ pub fn select_chunks<S: AsRef<str>>(
     separator: &str,
     mode: PackMode,
 ) -> Result<Selection> {
-    let tokenizer = Tokenizer::for_model(model)?;
+    select_chunks_with(
+        chunks,
+        &Tokenizer::for_model(model)?,
+        budget,
+        separator,
+        mode,
+    )
+}
+
+/// [`select_chunks`] in the tokens of any tokenizer (a model's or an
+/// encoding's).
+pub fn select_chunks_with<S: AsRef<str>>(
+    chunks: &[S],
+    tokenizer: &Tokenizer,
+    budget: u64,
+    separator: &str,
+    mode: PackMode,
+) -> Result<Selection> {
     let limit = usize::try_from(budget).unwrap_or(usize::MAX);
     let mut joined = String::new();
     let mut selection = Selection::default();
@@ -712,7 +740,22 @@ pub fn split_by_tokens(
     chunk_tokens: u64,
     overlap_tokens: u64,
 ) -> Result<Vec<String>> {
-    let tokenizer = Tokenizer::for_model(model)?;
+    split_by_tokens_with(
+        text,
+        &Tokenizer::for_model(model)?,
+        chunk_tokens,
+        overlap_tokens,
+    )
+}
+
+/// [`split_by_tokens`] in the tokens of any tokenizer (a model's or an
+/// encoding's).
+pub fn split_by_tokens_with(
+    text: &str,
+    tokenizer: &Tokenizer,
+    chunk_tokens: u64,
+    overlap_tokens: u64,
+) -> Result<Vec<String>> {
     if chunk_tokens == 0 {
         return Err(Error::invalid("options.chunkTokens", "must be at least 1"));
     }
@@ -722,17 +765,17 @@ pub fn split_by_tokens(
             format!("{overlap_tokens} must be smaller than chunkTokens ({chunk_tokens})"),
         ));
     }
-    let room = raw_limit(&tokenizer, chunk_tokens);
+    let room = raw_limit(tokenizer, chunk_tokens);
     if room == 0 {
         return Err(Error::invalid(
             "options.chunkTokens",
             format!(
-                "{chunk_tokens} is too small for {model}, whose estimate counts one token as {}",
+                "{chunk_tokens} is too small for this model, whose estimate counts one token as {}",
                 tokenizer.scale(1)
             ),
         ));
     }
-    let overlap = raw_limit(&tokenizer, overlap_tokens).min(room - 1);
+    let overlap = raw_limit(tokenizer, overlap_tokens).min(room - 1);
     if text.is_empty() {
         return Ok(Vec::new());
     }

@@ -26,10 +26,25 @@ enum AllowedSpecialJs {
     List(Vec<String>),
 }
 
+/// The tokenizer of an options object's `model` and `encoding`, by the one
+/// rule every counting function follows ([`Tokenizer::resolve`]: the model,
+/// else the encoding, else o200k_base), with errors naming `options.model` or
+/// `options.encoding`. Options objects with more keys (truncateText's,
+/// selectChunks' ...) read these two and call this.
+pub(super) fn tokenizer(model: Option<&str>, encoding: Option<&str>) -> Result<Tokenizer, Error> {
+    Tokenizer::resolve(model, encoding).map_err(|e| match e.field_name() {
+        Some(f @ ("model" | "encoding")) => {
+            let f = format!("options.{f}");
+            e.at_field(f)
+        }
+        _ => e,
+    })
+}
+
 /// The tokenizer and special-token policy an options object asks for.
 fn options(opts: &JsValue) -> Result<(Tokenizer, AllowedSpecial), Error> {
     if opts.is_undefined() || opts.is_null() {
-        return Ok((Tokenizer::resolve(None, None)?, AllowedSpecial::None));
+        return Ok((tokenizer(None, None)?, AllowedSpecial::None));
     }
     let o: TokenOptions = match string_fields(opts, "model,encoding,allowedSpecial") {
         Some([model, encoding, allowed]) => TokenOptions {
@@ -39,7 +54,7 @@ fn options(opts: &JsValue) -> Result<(Tokenizer, AllowedSpecial), Error> {
         },
         None => typed(opts, "options")?,
     };
-    let tokenizer = Tokenizer::resolve(o.model.as_deref(), o.encoding.as_deref())?;
+    let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
     let allowed = match o.allowed_special {
         None => AllowedSpecial::None,
         Some(AllowedSpecialJs::Keyword(k)) if k == "all" => AllowedSpecial::All,

@@ -5,6 +5,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{count, json, string, to_js, typed, JsResult};
+use super::tokens::tokenizer;
 use crate::catalogue::token_count;
 use crate::chat::{self, type_name, Content, Part};
 use crate::error::Error;
@@ -159,6 +160,7 @@ fn set_texts(item: &mut Value, content: &Content) {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct TruncateOptionsJs {
     model: Option<String>,
+    encoding: Option<String>,
     keep: Option<KeepJs>,
     marker: Option<String>,
 }
@@ -174,12 +176,9 @@ pub fn truncate_text(text: JsValue, max_tokens: JsValue, opts: JsValue) -> JsRes
         Some(KeepJs::Middle) => Keep::Middle,
     };
     let marker = o.marker.as_deref().unwrap_or(trim::DEFAULT_MARKER);
-    Ok(trim::truncate_text(
-        &text,
-        max_tokens,
-        &required_model(o.model)?,
-        keep,
-        marker,
+    let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
+    Ok(trim::truncate_text_with(
+        &text, max_tokens, &tokenizer, keep, marker,
     )?)
 }
 
@@ -187,6 +186,7 @@ pub fn truncate_text(text: JsValue, max_tokens: JsValue, opts: JsValue) -> JsRes
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SelectOptionsJs {
     model: Option<String>,
+    encoding: Option<String>,
     budget: Option<Value>,
     separator: Option<String>,
     mode: Option<ModeJs>,
@@ -221,7 +221,7 @@ pub fn select_chunks(chunks: JsValue, opts: JsValue) -> JsResult<JsValue> {
         })
         .collect::<Result<Vec<&str>, Error>>()?;
     let o: SelectOptionsJs = typed(&opts, "options")?;
-    let model = required_model(o.model)?;
+    let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
     let budget = tokens(o.budget, "options.budget")?
         .ok_or_else(|| Error::invalid("options.budget", "is required"))?;
     let mode = match o.mode {
@@ -229,7 +229,7 @@ pub fn select_chunks(chunks: JsValue, opts: JsValue) -> JsResult<JsValue> {
         Some(ModeJs::SkipOversize) => PackMode::SkipOversize,
     };
     let separator = o.separator.as_deref().unwrap_or(trim::DEFAULT_SEPARATOR);
-    let s = trim::select_chunks(&chunks, &model, budget, separator, mode)?;
+    let s = trim::select_chunks_with(&chunks, &tokenizer, budget, separator, mode)?;
     to_js(&SelectionJs {
         indices: s.indices,
         tokens: s.tokens,
@@ -240,6 +240,7 @@ pub fn select_chunks(chunks: JsValue, opts: JsValue) -> JsResult<JsValue> {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SplitOptionsJs {
     model: Option<String>,
+    encoding: Option<String>,
     chunk_tokens: Option<Value>,
     overlap_tokens: Option<Value>,
 }
@@ -248,11 +249,16 @@ struct SplitOptionsJs {
 pub fn split_by_tokens(text: JsValue, opts: JsValue) -> JsResult<Vec<String>> {
     let text = string(&text, "text")?;
     let o: SplitOptionsJs = typed(&opts, "options")?;
-    let model = required_model(o.model)?;
+    let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
     let chunk_tokens = tokens(o.chunk_tokens, "options.chunkTokens")?
         .ok_or_else(|| Error::invalid("options.chunkTokens", "is required"))?;
     let overlap = tokens(o.overlap_tokens, "options.overlapTokens")?.unwrap_or(0);
-    Ok(trim::split_by_tokens(&text, &model, chunk_tokens, overlap)?)
+    Ok(trim::split_by_tokens_with(
+        &text,
+        &tokenizer,
+        chunk_tokens,
+        overlap,
+    )?)
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ test("every golden token case, through every entry point that carries it", async
     const allowedSpecial = c.allowed_special;
     for (const [name, entry] of Object.entries(ENTRIES)) {
       if (!BUNDLED[name].includes(c.encoding)) {
-        expectError(() => entry.countTokens(c.text, { encoding: c.encoding }), "ENCODING_NOT_BUNDLED", "encoding");
+        expectError(() => entry.countTokens(c.text, { encoding: c.encoding }), "ENCODING_NOT_BUNDLED", "options.encoding");
         continue;
       }
       const tokens = entry.encode(c.text, { encoding: c.encoding, allowedSpecial });
@@ -69,7 +69,7 @@ test("models map to tiktoken's encodings; estimates are flagged", () => {
   const proxy = tm.countTokens("The quick brown fox jumps over the lazy dog.", { encoding: info.encoding });
   assert.equal(tm.countTokens("The quick brown fox jumps over the lazy dog.", { model: "claude-sonnet-4-5" }), Math.ceil(proxy * info.factor));
   expectError(() => tm.encode("x", { model: "claude-sonnet-4-5" }), "INVALID_ARGUMENT", "model");
-  const e = expectError(() => tm.countTokens("x", { model: "gpt-4oo" }), "UNKNOWN_MODEL", "model");
+  const e = expectError(() => tm.countTokens("x", { model: "gpt-4oo" }), "UNKNOWN_MODEL", "options.model");
   assert.match(e.message, /did you mean .*gpt-4o/);
 });
 
@@ -105,10 +105,10 @@ test("bad input gets a clear error with a stable code and the field", () => {
   expectError(() => tm.countTokens(42), "INVALID_ARGUMENT", "text");
   expectError(() => tm.countTokens(null), "INVALID_ARGUMENT", "text");
   expectError(() => tm.countTokens(undefined), "INVALID_ARGUMENT", "text");
-  expectError(() => tm.countTokens("x", { encoding: "o200k" }), "UNKNOWN_ENCODING", "encoding");
+  expectError(() => tm.countTokens("x", { encoding: "o200k" }), "UNKNOWN_ENCODING", "options.encoding");
   expectError(() => tm.countTokens("x", { modle: "gpt-4o" }), "INVALID_ARGUMENT", "options");
   expectError(() => tm.countTokens("x", { allowedSpecial: "some" }), "INVALID_ARGUMENT", "options.allowedSpecial");
-  expectError(() => tm.countTokens("x", { model: "gpt-4o", encoding: "cl100k_base" }), "INVALID_ARGUMENT", "encoding");
+  expectError(() => tm.countTokens("x", { model: "gpt-4o", encoding: "cl100k_base" }), "INVALID_ARGUMENT", "options.encoding");
   expectError(() => tm.countChatTokens("hi", { model: "gpt-4o" }), "INVALID_ARGUMENT", "messages");
   expectError(() => tm.countChatTokens([{ content: "hi" }], { model: "gpt-4o" }), "INVALID_ARGUMENT", "messages[0].role");
   expectError(() => tm.countChatTokens([{ role: "user", content: "hi" }], {}), "INVALID_ARGUMENT", "options.model");
@@ -136,9 +136,9 @@ test("options objects read the same by the fast path and by the JSON path", () =
   }
   assert.notEqual(tm.countTokens(text, { model: "gpt-4" }), tm.countTokens(text, {}));
   assert.notEqual(tm.countTokens(text, { allowedSpecial: "all" }), tm.countTokens(text, {}));
-  expectError(() => tm.countTokens("x", { model: "" }), "UNKNOWN_MODEL", "model");
-  expectError(() => tm.countTokens("x", { model: "m".repeat(300) }), "UNKNOWN_MODEL", "model");
-  expectError(() => tm.countTokens("x", { model: "gpt-4o\0" }), "UNKNOWN_MODEL", "model");
+  expectError(() => tm.countTokens("x", { model: "" }), "UNKNOWN_MODEL", "options.model");
+  expectError(() => tm.countTokens("x", { model: "m".repeat(300) }), "UNKNOWN_MODEL", "options.model");
+  expectError(() => tm.countTokens("x", { model: "gpt-4o\0" }), "UNKNOWN_MODEL", "options.model");
   expectError(() => tm.countTokens("x", { model: 4 }), "INVALID_ARGUMENT", "options");
   expectError(() => tm.countTokens("x", { model: "gpt-4o", extra: "y" }), "INVALID_ARGUMENT", "options");
   const throwing = { get model() { throw new Error("getter"); } };
@@ -162,6 +162,44 @@ test("isWithinTokenLimit stops early and agrees with countTokens", () => {
   assert.equal(t.count(text), n);
   assert.equal(t.isWithinTokenLimit(huge, 1000), false);
   t.free();
+});
+
+test("isWithinTokenLimit on messages stops early inside a long message", () => {
+  const big = "some words about the topic ".repeat(400_000).slice(0, 10e6);
+  const messages = [{ role: "system", content: "be brief" }, { role: "user", content: big }];
+  const time = (f) => {
+    const start = performance.now();
+    const r = f();
+    return [performance.now() - start, r];
+  };
+  const [whole, full] = time(() => tm.countChatTokens(messages, { model: "gpt-4o" }));
+  const [early, within] = time(() => tm.isWithinTokenLimit(messages, 1000, { model: "gpt-4o" }));
+  assert.equal(within, false);
+  // Measured (2 cores): 175 ms before, as the whole count; 75 ms after, of
+  // which ~70 ms are the JSON copy of the array (still whole), so the margin
+  // here is loose. tests/chat.rs times the counting itself (1,000x).
+  assert.ok(early < whole, `${early.toFixed(1)} ms vs ${whole.toFixed(1)} ms for the whole count`);
+  assert.equal(tm.isWithinTokenLimit(messages, full, { model: "gpt-4o" }), full);
+  assert.equal(tm.isWithinTokenLimit(messages, full - 1, { model: "gpt-4o" }), false);
+});
+
+test("isWithinTokenLimit on messages takes the options countChatTokens takes", () => {
+  // Chat counting needs a model (the per-message constants and image rules
+  // are the model's): both functions accept and refuse the same options.
+  const messages = [{ role: "user", content: "hello there" }];
+  for (const options of [undefined, {}, { encoding: "o200k_base" }, { model: "gpt-4o", encoding: "o200k_base" }]) {
+    const a = expectError(() => tm.countChatTokens(messages, options), "INVALID_ARGUMENT");
+    const b = expectError(() => tm.isWithinTokenLimit(messages, 100, options), "INVALID_ARGUMENT");
+    assert.deepEqual([b.field, b.message], [a.field, a.message], JSON.stringify(options));
+  }
+  const n = tm.countChatTokens(messages, { model: "claude-sonnet-4", tools: [] });
+  assert.equal(tm.isWithinTokenLimit(messages, n, { model: "claude-sonnet-4", tools: [] }), n);
+});
+
+test("a model whose encoding the entry lacks is named as options.model", () => {
+  const e = expectError(() => tm.countTokens("x", { model: "davinci" }), "ENCODING_NOT_BUNDLED", "options.model");
+  assert.match(e.message, /^options\.model: /);
+  assert.match(e.message, /tokenmeter\/all/);
 });
 
 test("tens of MB work", () => {

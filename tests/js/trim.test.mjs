@@ -58,6 +58,37 @@ test("truncateText, selectChunks and splitByTokens are exact", () => {
   assert.equal(parts.join(""), "First sentence here. ".repeat(300));
 });
 
+test("truncateText, selectChunks and splitByTokens take model or encoding, as countTokens", () => {
+  const text = "The quick brown fox jumps over the lazy dog. ".repeat(40);
+  // Neither: o200k_base, as countTokens.
+  assert.equal(tm.truncateText("short text", 1), tm.truncateText("short text", 1, { encoding: "o200k_base" }));
+  assert.equal(tm.truncateText("x", 1, { encoding: "o200k_base" }), "x");
+  for (const options of [undefined, { encoding: "o200k_base" }, { encoding: "cl100k_base" }, { model: "gpt-4" }]) {
+    const count = (t) => tm.countTokens(t, options);
+    const cut = tm.truncateText(text, 30, options && { ...options, keep: "end" });
+    assert.ok(count(cut) <= 30 && count(cut) >= 25, `${JSON.stringify(options)}: ${count(cut)}`);
+    const sel = tm.selectChunks(["alpha ".repeat(50), "beta ".repeat(400), "gamma ".repeat(30)], { ...options, budget: 150, mode: "skip-oversize" });
+    assert.deepEqual(sel.indices, [0, 2]);
+    const parts = tm.splitByTokens(text, { ...options, chunkTokens: 100 });
+    assert.equal(parts.join(""), text);
+    for (const p of parts) assert.ok(count(p) <= 100);
+  }
+  // cl100k and o200k differ on this text, so the encoding is really used.
+  const words = "naïve façade coöperate résumé ".repeat(20);
+  assert.notEqual(tm.countTokens(words, { encoding: "cl100k_base" }), tm.countTokens(words));
+  assert.deepEqual(
+    tm.splitByTokens(words, { encoding: "cl100k_base", chunkTokens: 40 }),
+    tm.splitByTokens(words, { model: "gpt-4", chunkTokens: 40 }),
+  );
+  // Both given and disagreeing: countTokens' error, field and message.
+  const both = { model: "gpt-4o", encoding: "cl100k_base" };
+  let want;
+  try { tm.countTokens("x", both); } catch (e) { want = e; }
+  for (const call of [() => tm.truncateText("x", 1, both), () => tm.selectChunks(["x"], { ...both, budget: 1 }), () => tm.splitByTokens("x", { ...both, chunkTokens: 1 })]) {
+    assert.throws(call, (e) => e.code === want.code && e.field === want.field && e.message === want.message);
+  }
+});
+
 test("preflight and requestCacheKey", () => {
   const request = { model: "gpt-4o", messages: history(4), max_tokens: 500, temperature: 0 };
   const p = tm.preflight(request, { budget: { limitUsd: 10, spentUsd: 0 } });

@@ -51,10 +51,18 @@ countTokens("x", { encoding: "o200k" });
 countTokens("x", { allowedSpecial: true });
 // @ts-expect-error: countChatTokens needs a model
 tm.countChatTokens([{ role: "user", content: "hi" }], {});
+// @ts-expect-error: counting messages needs a model, as countChatTokens
+tm.isWithinTokenLimit([{ role: "user", content: "hi" }], 100);
+// @ts-expect-error: countChatTokens' options have no encoding
+tm.isWithinTokenLimit([{ role: "user", content: "hi" }], 100, { model: "gpt-4o", encoding: "o200k_base" });
+const cut: string = tm.truncateText("short text", 1) + tm.truncateText("x", 1, { encoding: "o200k_base", keep: "end" });
+const pieces: string[] = tm.splitByTokens("x", { encoding: "cl100k_base", chunkTokens: 10 });
+// @ts-expect-error: truncation has no special tokens
+tm.truncateText("x", 1, { allowedSpecial: "all" });
 // @ts-expect-error: not an error code
 const bad: ErrorCode = "NOT_A_CODE";
 
-console.log(n, text, enc, exact, within, chat, bundled, same, bad);
+console.log(n, text, enc, exact, within, chat, bundled, same, bad, cut, pieces);
 `;
 
 before(() => {
