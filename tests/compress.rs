@@ -927,6 +927,9 @@ fn ten_megabytes_in_linear_time() {
         "`".repeat(10_000_000),
         "{[(<".repeat(2_500_000),
         "a.".repeat(5_000_000),
+        "x ```py\n".repeat(1_250_000),
+        "x ```py\n```\n".repeat(800_000),
+        "(`a".repeat(3_000_000),
     ] {
         let t = std::time::Instant::now();
         let r = compress_prompt(&text, &opts(Level::Aggressive)).unwrap();
