@@ -249,7 +249,7 @@ impl Catalogue {
 }
 
 fn as_catalogue_error(e: Error) -> Error {
-    Error::new(ErrorCode::InvalidCatalogue, e.message().to_string())
+    e.with_code(ErrorCode::InvalidCatalogue)
 }
 
 /// The catalogue in use: the bundled file plus what was registered since.
@@ -300,6 +300,7 @@ pub(crate) fn tokenizer_info(model: &str) -> Option<TokenizerInfo> {
 /// changes and the error names the spec and field. Returns the ids added or
 /// replaced.
 pub fn register_models(specs: &serde_json::Value) -> Result<Vec<String>> {
+    crate::chat::reject_non_finite(specs, "specs").map_err(as_catalogue_error)?;
     let specs: Vec<RawModel> = serde_json::from_value(specs.clone()).map_err(|e| {
         Error::field(
             ErrorCode::InvalidCatalogue,
@@ -341,6 +342,7 @@ pub fn reset_models() {
 /// Parses a `{ input, output, ... }` price object (USD per 1M tokens), as in
 /// the catalogue file and in per-call `pricing` overrides.
 pub fn prices_from_json(value: &serde_json::Value, field: &str) -> Result<Prices> {
+    crate::chat::reject_non_finite(value, field)?;
     let raw: RawPrices = serde_json::from_value(value.clone())
         .map_err(|e| Error::invalid(field, format!("expected a price object: {e}")))?;
     raw.validate(field, None)
@@ -426,11 +428,17 @@ struct RawTier {
 
 /// A whole, non-negative number of tokens that JavaScript can represent.
 pub(crate) fn token_count(value: f64, field: &str) -> Result<u64> {
+    whole_count(value, field, "tokens")
+}
+
+/// A whole, non-negative number of `unit` (tokens, days ...) that JavaScript
+/// can represent; the error says which unit.
+pub(crate) fn whole_count(value: f64, field: &str, unit: &str) -> Result<u64> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
     if !value.is_finite() || value < 0.0 || value.fract() != 0.0 || value > MAX_SAFE {
         return Err(Error::invalid(
             field,
-            format!("must be a whole number of tokens from 0 to 2^53-1, got {value}"),
+            format!("must be a whole number of {unit} from 0 to 2^53-1, got {value}"),
         ));
     }
     Ok(value as u64)

@@ -319,7 +319,8 @@ fn optional_tokens(
 pub fn usage_from_json(value: &Value, field: &str) -> Result<(String, Usage)> {
     let obj = value.as_object().ok_or_else(|| {
         Error::invalid(
-            field,
+            // At the top (no prefix) the value is the whole request.
+            if field.is_empty() { "request" } else { field },
             format!("must be an object, got {}", chat::type_name(value)),
         )
     })?;

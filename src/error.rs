@@ -99,6 +99,13 @@ impl Error {
         self
     }
 
+    /// The same error under another code (a catalogue's field errors are
+    /// `INVALID_CATALOGUE`), field and message kept.
+    pub fn with_code(mut self, code: ErrorCode) -> Self {
+        self.code = code;
+        self
+    }
+
     pub fn code(&self) -> ErrorCode {
         self.code
     }

@@ -180,7 +180,18 @@ impl Workload {
                     ))
                 }
             };
-        let days = tokens_field(obj, "days")?.unwrap_or(30);
+        let days = match obj.get("days") {
+            None | Some(Value::Null) => 30,
+            Some(v) => {
+                let x = v.as_f64().ok_or_else(|| {
+                    Error::invalid(
+                        "days",
+                        format!("must be a number, got {}", chat::type_name(v)),
+                    )
+                })?;
+                catalogue::whole_count(x, "days", "days")?
+            }
+        };
         if days == 0 || days > 36_600 {
             return Err(Error::invalid("days", "must be from 1 to 36600"));
         }
@@ -402,7 +413,12 @@ pub fn compare_models(
     let models: Vec<Model> = match candidates {
         Some(ids) => ids
             .iter()
-            .map(|id| catalogue::get_model(id).ok_or_else(|| crate::tokens::unknown_model(id)))
+            .enumerate()
+            .map(|(i, id)| {
+                catalogue::get_model(id).ok_or_else(|| {
+                    crate::tokens::unknown_model(id).at_field(format!("models[{i}]"))
+                })
+            })
             .collect::<Result<_>>()?,
         None => catalogue::list_models()
             .into_iter()

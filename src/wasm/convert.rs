@@ -78,7 +78,10 @@ pub fn count(value: &JsValue, field: &str) -> Result<u64, Error> {
         }
         Some(n) => Err(Error::invalid(
             field,
-            format!("must be a whole number from 0 to 2^53-1, got {n}"),
+            format!(
+                "must be a whole number from 0 to 2^53-1, got {}",
+                js_number(n)
+            ),
         )),
         None => Err(Error::invalid(
             field,
@@ -90,8 +93,9 @@ pub fn count(value: &JsValue, field: &str) -> Result<u64, Error> {
 /// Any JS value as JSON, for the Rust API's JSON-shaped inputs (messages,
 /// options, catalogues). It goes through `JSON.stringify`, so cycles, BigInts
 /// and absurd nesting become errors instead of traps, and `__proto__` keys
-/// are plain data. Non-finite numbers are kept visible (as the strings "NaN",
-/// "Infinity") so that they are rejected by name instead of becoming null.
+/// are plain data. Non-finite numbers are kept visible (as the marker strings
+/// of [`crate::chat::NON_FINITE`]) so that they are rejected by name instead
+/// of becoming null.
 pub fn json(value: &JsValue, field: &str) -> Result<serde_json::Value, Error> {
     if value.is_undefined() {
         return Ok(serde_json::Value::Null);
@@ -112,9 +116,12 @@ pub fn json(value: &JsValue, field: &str) -> Result<serde_json::Value, Error> {
         .map_err(|e| Error::invalid(field, format!("is not valid input: {e}")))
 }
 
-/// [`json`] then a typed read; unknown keys and wrong types are errors.
+/// [`json`] then a typed read; unknown keys and wrong types are errors, and
+/// a non-finite number is named with its path (serde would only say that a
+/// string is not an f64, of the whole object).
 pub fn typed<T: DeserializeOwned>(value: &JsValue, field: &str) -> Result<T, Error> {
     let v = json(value, field)?;
+    crate::chat::reject_non_finite(&v, field)?;
     let v = if v.is_null() {
         serde_json::Value::Object(Default::default())
     } else {
@@ -165,7 +172,7 @@ pub fn string_fields<const N: usize>(
 // Static module functions rather than `new Function`, which Workers forbid.
 #[wasm_bindgen(inline_js = r#"
 export function stringify(value) {
-  return JSON.stringify(value, (k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+  return JSON.stringify(value, (k, v) => (typeof v === "number" && !Number.isFinite(v) ? "\0" + String(v) : v));
 }
 export function plainStringFields(value, keys) {
   try {
@@ -246,6 +253,15 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
                 format!("result conversion: {e}"),
             ))
         })
+}
+
+/// A number as JavaScript writes it ("Infinity", not Rust's "inf").
+fn js_number(n: f64) -> String {
+    match n {
+        f64::INFINITY => "Infinity".to_string(),
+        f64::NEG_INFINITY => "-Infinity".to_string(),
+        n => n.to_string(),
+    }
 }
 
 fn js_type(value: &JsValue) -> String {

@@ -159,7 +159,15 @@ struct CompareOptions {
 pub fn compare_models(workload_js: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let (w, _) = workload(&workload_js)?;
     let o: CompareOptions = typed(&opts, "options")?;
-    let c = projection::compare_models(&w, o.models.as_deref(), o.baseline.as_deref())?;
+    let c = projection::compare_models(&w, o.models.as_deref(), o.baseline.as_deref()).map_err(
+        |e| match e.field_name().filter(|f| f.starts_with("models[")) {
+            Some(f) => {
+                let f = format!("options.{f}");
+                e.at_field(f)
+            }
+            None => e,
+        },
+    )?;
     let base_total = c
         .models
         .iter()

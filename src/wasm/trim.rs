@@ -11,33 +11,26 @@ use crate::chat::{self, type_name, Content, Part};
 use crate::error::Error;
 use crate::trim::{self, Keep, OnOverflow, PackMode, Strategy, TrimOptions};
 
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "kebab-case")]
-enum StrategyJs {
-    DropOldest,
-    DropMiddle,
-}
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "kebab-case")]
-enum OnOverflowJs {
-    Truncate,
-    Error,
-}
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "kebab-case")]
-enum KeepJs {
-    Start,
-    End,
-    Middle,
-}
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "kebab-case")]
-enum ModeJs {
-    InOrder,
-    SkipOversize,
+/// One of a few strings in an options object, by name, or `None` when absent;
+/// anything else is an error at `field` (`options.strategy` ...) listing them.
+fn choice<T: Copy>(
+    value: Option<Value>,
+    field: &str,
+    choices: &[(&str, T)],
+) -> Result<Option<T>, Error> {
+    let names: Vec<String> = choices.iter().map(|(n, _)| format!("{n:?}")).collect();
+    let got = match value {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) => match choices.iter().find(|(n, _)| *n == s) {
+            Some((_, c)) => return Ok(Some(*c)),
+            None => format!("{:?}", crate::encodings::truncate_for_message(&s)),
+        },
+        Some(v) => type_name(&v).to_string(),
+    };
+    Err(Error::invalid(
+        field,
+        format!("must be {}, got {got}", names.join(" or ")),
+    ))
 }
 
 /// An optional whole number of tokens from an options object.
@@ -62,12 +55,12 @@ struct TrimOptionsJs {
     model: Option<String>,
     max_context_tokens: Option<Value>,
     reserve_output_tokens: Option<Value>,
-    strategy: Option<StrategyJs>,
+    strategy: Option<Value>,
     keep_system: Option<bool>,
     keep_last_user: Option<bool>,
     summary: Option<String>,
     tools: Option<Value>,
-    on_overflow: Option<OnOverflowJs>,
+    on_overflow: Option<Value>,
 }
 
 #[derive(Serialize)]
@@ -93,10 +86,15 @@ pub fn trim_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
     options.max_context_tokens = tokens(o.max_context_tokens, "options.maxContextTokens")?;
     options.reserve_output_tokens =
         tokens(o.reserve_output_tokens, "options.reserveOutputTokens")?.unwrap_or(0);
-    options.strategy = match o.strategy {
-        None | Some(StrategyJs::DropOldest) => Strategy::DropOldest,
-        Some(StrategyJs::DropMiddle) => Strategy::DropMiddle,
-    };
+    options.strategy = choice(
+        o.strategy,
+        "options.strategy",
+        &[
+            ("drop-oldest", Strategy::DropOldest),
+            ("drop-middle", Strategy::DropMiddle),
+        ],
+    )?
+    .unwrap_or(Strategy::DropOldest);
     options.keep_system = o.keep_system.unwrap_or(true);
     options.keep_last_user = o.keep_last_user.unwrap_or(true);
     options.summary = o.summary;
@@ -104,10 +102,15 @@ pub fn trim_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
         None | Some(Value::Null) => Vec::new(),
         Some(t) => chat::parse_tools(&t, "options.tools")?,
     };
-    options.on_overflow = match o.on_overflow {
-        None | Some(OnOverflowJs::Truncate) => OnOverflow::Truncate,
-        Some(OnOverflowJs::Error) => OnOverflow::Error,
-    };
+    options.on_overflow = choice(
+        o.on_overflow,
+        "options.onOverflow",
+        &[
+            ("truncate", OnOverflow::Truncate),
+            ("error", OnOverflow::Error),
+        ],
+    )?
+    .unwrap_or(OnOverflow::Truncate);
     let result = trim::trim_messages(&parsed, &options)?;
 
     let items = raw.as_array().map(Vec::as_slice).unwrap_or(&[]);
@@ -161,7 +164,7 @@ fn set_texts(item: &mut Value, content: &Content) {
 struct TruncateOptionsJs {
     model: Option<String>,
     encoding: Option<String>,
-    keep: Option<KeepJs>,
+    keep: Option<Value>,
     marker: Option<String>,
 }
 
@@ -170,11 +173,16 @@ pub fn truncate_text(text: JsValue, max_tokens: JsValue, opts: JsValue) -> JsRes
     let text = string(&text, "text")?;
     let max_tokens = count(&max_tokens, "maxTokens")?;
     let o: TruncateOptionsJs = typed(&opts, "options")?;
-    let keep = match o.keep {
-        None | Some(KeepJs::Start) => Keep::Start,
-        Some(KeepJs::End) => Keep::End,
-        Some(KeepJs::Middle) => Keep::Middle,
-    };
+    let keep = choice(
+        o.keep,
+        "options.keep",
+        &[
+            ("start", Keep::Start),
+            ("end", Keep::End),
+            ("middle", Keep::Middle),
+        ],
+    )?
+    .unwrap_or(Keep::Start);
     let marker = o.marker.as_deref().unwrap_or(trim::DEFAULT_MARKER);
     let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
     Ok(trim::truncate_text_with(
@@ -189,7 +197,7 @@ struct SelectOptionsJs {
     encoding: Option<String>,
     budget: Option<Value>,
     separator: Option<String>,
-    mode: Option<ModeJs>,
+    mode: Option<Value>,
 }
 
 #[derive(Serialize)]
@@ -224,10 +232,15 @@ pub fn select_chunks(chunks: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
     let budget = tokens(o.budget, "options.budget")?
         .ok_or_else(|| Error::invalid("options.budget", "is required"))?;
-    let mode = match o.mode {
-        None | Some(ModeJs::InOrder) => PackMode::InOrder,
-        Some(ModeJs::SkipOversize) => PackMode::SkipOversize,
-    };
+    let mode = choice(
+        o.mode,
+        "options.mode",
+        &[
+            ("in-order", PackMode::InOrder),
+            ("skip-oversize", PackMode::SkipOversize),
+        ],
+    )?
+    .unwrap_or(PackMode::InOrder);
     let separator = o.separator.as_deref().unwrap_or(trim::DEFAULT_SEPARATOR);
     let s = trim::select_chunks_with(&chunks, &tokenizer, budget, separator, mode)?;
     to_js(&SelectionJs {

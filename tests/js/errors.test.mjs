@@ -168,3 +168,41 @@ test("past 64 MiB of UTF-8 a text is refused by name, before it can exhaust wasm
   assert.equal(tm.isWithinTokenLimit("word ".repeat(40e6), 10), false);
   stillWorks();
 });
+
+// JSON has no NaN or Infinity: they must be named as what they are, at their
+// full path, in isWithinTokenLimit("x", NaN)'s words ("got NaN"), wherever
+// they are passed, instead of "got a string" or a serde message about the
+// whole object.
+test("NaN and Infinity are named, at their path, everywhere", () => {
+  const spec = (prices) => [{ id: "m-nan", contextWindow: 100, maxOutputTokens: 10, prices }];
+  const request = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] };
+  for (const [bad, name] of [[NaN, "NaN"], [Infinity, "Infinity"], [-Infinity, "-Infinity"]]) {
+    const cases = [
+      [() => tm.isWithinTokenLimit("x", bad), "INVALID_ARGUMENT", "limit"],
+      [() => tm.estimateCost({ model: "gpt-4o", inputTokens: bad, outputTokens: 1 }), "INVALID_ARGUMENT", "inputTokens"],
+      [() => tm.estimateCost({ model: "gpt-4o", inputTokens: 1, outputTokens: bad }), "INVALID_ARGUMENT", "outputTokens"],
+      [() => tm.projectCost({ model: "gpt-4o", requestsPerDay: bad, inputTokens: 1, outputTokens: 1 }), "INVALID_ARGUMENT", "requestsPerDay"],
+      [() => tm.preflight({ ...request, max_tokens: bad }), "INVALID_ARGUMENT", "request.max_tokens"],
+      [() => tm.preflight(request, { budget: { limitUsd: bad } }), "INVALID_ARGUMENT", "options.budget.limitUsd"],
+      [() => tm.preflight(request, { pricing: { input: bad, output: 1 } }), "INVALID_ARGUMENT", "options.pricing.input"],
+      [() => new tm.BudgetLedger({ perKeyDailyUsd: bad }), "INVALID_ARGUMENT", "config.perKeyDailyUsd"],
+      [() => tm.registerModels(spec({ input: bad, output: 1 })), "INVALID_CATALOGUE", "specs[0].prices.input"],
+      [() => tm.trimMessages([{ role: "user", content: "hi" }], { model: "gpt-4o", maxContextTokens: bad }), "INVALID_ARGUMENT", "options.maxContextTokens"],
+      [() => tm.countChatTokens([{ role: "user", content: bad }], { model: "gpt-4o" }), "INVALID_ARGUMENT", "messages[0].content"],
+      [() => tm.countChatTokens([{ role: "user", content: "hi", name: bad }], { model: "gpt-4o" }), "INVALID_ARGUMENT", "messages[0].name"],
+    ];
+    for (const [call, code, field] of cases) {
+      let error;
+      try {
+        call();
+      } catch (e) {
+        error = e;
+      }
+      assert.ok(error, `${field} = ${name}: no error`);
+      assert.deepEqual([error.code, error.field], [code, field], error.message);
+      assert.ok(error.message.startsWith(`${field}: `), error.message);
+      assert.ok(error.message.endsWith(`got ${name}`), error.message);
+      stillWorks();
+    }
+  }
+});

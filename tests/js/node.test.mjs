@@ -230,3 +230,24 @@ test("cost, pre-flight and the ledger through the package", () => {
   expectError(() => tm.registerModels([{ id: "x", contextWindow: 10, maxOutputTokens: 5, prices: { input: -1, output: 1 } }]), "INVALID_CATALOGUE");
   assert.equal(tm.estimateCost({ model: "my-model", inputTokens: 2_000_000 }, { pricing: { input: 0.5, output: 1 } }).total, 1);
 });
+
+test("each error names the field the caller passed", () => {
+  const spec = { id: "x", contextWindow: -1, maxOutputTokens: 5, prices: { input: 1, output: 1 } };
+  let e = expectError(() => tm.registerModels([spec]), "INVALID_CATALOGUE", "specs[0].contextWindow");
+  assert.match(e.message, /^specs\[0\]\.contextWindow: /);
+  e = expectError(() => tm.estimateCost(null), "INVALID_ARGUMENT", "request");
+  assert.equal(e.message, "request: must be an object, got null");
+  const messages = [{ role: "user", content: "hi" }];
+  e = expectError(() => tm.trimMessages(messages, { model: "gpt-4o", strategy: "random" }), "INVALID_ARGUMENT", "options.strategy");
+  assert.equal(e.message, 'options.strategy: must be "drop-oldest" or "drop-middle", got "random"');
+  expectError(() => tm.trimMessages(messages, { model: "gpt-4o", onOverflow: 1 }), "INVALID_ARGUMENT", "options.onOverflow");
+  e = expectError(() => tm.truncateText("hello", 1, { keep: "both" }), "INVALID_ARGUMENT", "options.keep");
+  assert.match(e.message, /^options\.keep: must be "start" or "end" or "middle", got "both"$/);
+  expectError(() => tm.selectChunks(["a"], { budget: 1, mode: "any" }), "INVALID_ARGUMENT", "options.mode");
+  const workload = { model: "gpt-4o", requestsPerDay: 1, inputTokens: 10, outputTokens: 5 };
+  e = expectError(() => tm.compareModels(workload, { models: ["gpt-4o", "nope"] }), "UNKNOWN_MODEL", "options.models[1]");
+  assert.match(e.message, /^options\.models\[1\]: unknown model "nope"/);
+  e = expectError(() => tm.projectCost({ ...workload, days: -1 }), "INVALID_ARGUMENT", "days");
+  assert.match(e.message, /^days: must be a whole number of days/);
+  expectError(() => tm.projectCost({ ...workload, days: 1.5 }), "INVALID_ARGUMENT", "days");
+});
