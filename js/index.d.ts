@@ -314,9 +314,17 @@ export function projectCost(workload: Workload): Projection;
 
 export interface Comparison {
   baseline: string;
-  /** Cheapest first. */
-  models: (Projection & { savingVsBaseline: number; savingPercent: number | null })[];
-  /** Models the workload does not fit. */
+  /**
+   * Cheapest first. The savings are against the baseline's total, and both
+   * are null when the workload does not fit the baseline (savingPercent also
+   * when the baseline costs nothing).
+   */
+  models: (Projection & { savingVsBaseline: number | null; savingPercent: number | null })[];
+  /**
+   * Models left out, with the reason: the workload does not fit them, or (the
+   * default model list only) this entry lacks their encoding to count `text`
+   * or `messages` (the reason names the entry that has it).
+   */
   skipped: { model: string; reason: string }[];
 }
 export function compareModels(workload: Workload, options?: { models?: ModelId[]; baseline?: ModelId }): Comparison;

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::catalogue::{self, Model};
 use crate::chat;
 use crate::cost::{self, CacheTtl, Pico, Pricing, Usage};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// 10^6: the denominator of counts and rates kept in millionths.
 const MICRO: u128 = 1_000_000;
@@ -388,8 +388,10 @@ pub fn project_cost(workload: &Workload, pricing: Option<&Pricing>) -> Result<Pr
 #[derive(Clone, Debug, PartialEq)]
 pub struct Compared {
     pub projection: Projection,
-    /// Baseline total minus this total (negative: dearer than the baseline).
-    pub saving_vs_baseline: i128,
+    /// Baseline total minus this total (negative: dearer than the baseline);
+    /// `None` when the workload does not fit the baseline, whose total is
+    /// then no price anyone could pay.
+    pub saving_vs_baseline: Option<i128>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -397,8 +399,29 @@ pub struct Comparison {
     pub baseline: String,
     /// Cheapest first.
     pub models: Vec<Compared>,
-    /// Models left out, with the reason (the workload does not fit them).
+    /// Models left out, with the reason (the workload does not fit them, or
+    /// this build lacks the encoding to count its text for them).
     pub skipped: Vec<(String, String)>,
+    /// The baseline's total, `None` when the workload does not fit it.
+    pub baseline_total: Option<Pico>,
+}
+
+/// Why `workload` (already on `model`) cannot run on `model`, if it cannot.
+fn misfit(model: &Model, w: &Workload) -> Option<String> {
+    let needed = w.input_tokens.saturating_add(w.output_tokens);
+    if needed > model.context_window {
+        return Some(format!(
+            "needs {needed} tokens, the window is {}",
+            model.context_window
+        ));
+    }
+    if w.output_tokens > model.max_output_tokens {
+        return Some(format!(
+            "outputs {} tokens, the model's maximum is {}",
+            w.output_tokens, model.max_output_tokens
+        ));
+    }
+    None
 }
 
 /// Prices `workload` on every candidate (default: every chat and reasoning
@@ -426,31 +449,38 @@ pub fn compare_models(
             .collect(),
     };
     let baseline = baseline.unwrap_or(&workload.model).to_string();
-    let base_total = project_cost(&workload.on_model(&baseline)?, None)?.total;
+    let base = workload.on_model(&baseline)?;
+    let base_total = project_cost(&base, None)?.total;
+    // A baseline the workload does not fit has no saving to measure against.
+    let base_total = catalogue::get_model(&baseline)
+        .filter(|m| misfit(m, &base).is_none())
+        .map(|_| base_total);
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     for m in &models {
-        let w = workload.on_model(&m.id)?;
-        let needed = w.input_tokens.saturating_add(w.output_tokens);
-        if needed > m.context_window {
-            skipped.push((
-                m.id.clone(),
-                format!("needs {needed} tokens, the window is {}", m.context_window),
-            ));
-            continue;
-        }
-        if w.output_tokens > m.max_output_tokens {
-            skipped.push((
-                m.id.clone(),
-                format!(
-                    "outputs {} tokens, the model's maximum is {}",
-                    w.output_tokens, m.max_output_tokens
-                ),
-            ));
+        let w = match workload.on_model(&m.id) {
+            Ok(w) => w,
+            // The default list spans every encoding; a build without this
+            // model's leaves it out, saying which entry has it. A model asked
+            // for by name fails as counting with it does.
+            Err(e) if candidates.is_none() && e.code() == ErrorCode::EncodingNotBundled => {
+                let why = e.message();
+                let why = e
+                    .field_name()
+                    .and_then(|f| why.strip_prefix(f))
+                    .and_then(|w| w.strip_prefix(": "))
+                    .unwrap_or(why);
+                skipped.push((m.id.clone(), format!("cannot count its text here: {why}")));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(why) = misfit(m, &w) {
+            skipped.push((m.id.clone(), why));
             continue;
         }
         let projection = project_cost(&w, None)?;
-        let saving = base_total as i128 - projection.total as i128;
+        let saving = base_total.map(|b| b as i128 - projection.total as i128);
         out.push(Compared {
             projection,
             saving_vs_baseline: saving,
@@ -466,5 +496,6 @@ pub fn compare_models(
         baseline,
         models: out,
         skipped,
+        baseline_total: base_total,
     })
 }

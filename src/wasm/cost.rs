@@ -168,24 +168,20 @@ pub fn compare_models(workload_js: JsValue, opts: JsValue) -> JsResult<JsValue> 
             None => e,
         },
     )?;
-    let base_total = c
-        .models
-        .iter()
-        .find(|m| m.projection.model == c.baseline)
-        .map(|m| m.projection.total);
     let models: Vec<Value> = c
         .models
         .iter()
         .map(|m| {
             let mut v = projection_json(&m.projection);
             if let Some(o) = v.as_object_mut() {
+                let saving = m.saving_vs_baseline;
                 o.insert(
                     "savingVsBaseline".into(),
-                    (m.saving_vs_baseline as f64 / 1e12).into(),
+                    saving.map(|s| s as f64 / 1e12).into(),
                 );
-                let pct = base_total
-                    .filter(|&b| b > 0)
-                    .map(|b| m.saving_vs_baseline as f64 / b as f64 * 100.0);
+                let pct = saving
+                    .zip(c.baseline_total.filter(|&b| b > 0))
+                    .map(|(s, b)| s as f64 / b as f64 * 100.0);
                 o.insert("savingPercent".into(), pct.into());
             }
             v

@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tm from "tokenmeter";
+import * as o200k from "tokenmeter/o200k";
 
 test("the catalogue is listed, dated and sourced", () => {
   const models = tm.listModels();
@@ -102,4 +103,34 @@ test("bad cost input names the field", () => {
   assert.equal(tm.estimateCost({ model: "my-model", inputTokens: 1e6, outputTokens: 1e6 }).total, 3);
   tm.resetModels();
   assert.equal(tm.listModels().length, before);
+});
+
+test("compareModels' default list works from every entry: models it cannot count are skipped", () => {
+  const w = { model: "gpt-4o", requestsPerDay: 10, text: "Summarise this contract in three bullet points.", outputTokens: 100 };
+  const cmp = o200k.compareModels(w);
+  const gpt4 = cmp.skipped.find((s) => s.model === "gpt-4");
+  assert.ok(gpt4, "gpt-4 (cl100k_base) is skipped from tokenmeter/o200k");
+  assert.match(gpt4.reason, /cl100k_base/);
+  assert.match(gpt4.reason, /import it from tokenmeter\b/);
+  assert.ok(cmp.models.some((m) => m.model === "gpt-4o"));
+  assert.ok(!cmp.models.some((m) => m.model === "gpt-4"));
+  // The default entry carries cl100k_base: gpt-4 is compared there.
+  assert.ok(tm.compareModels(w).models.some((m) => m.model === "gpt-4"));
+  // Asked for by name, it is an error, as counting with it is (README).
+  assert.throws(() => o200k.compareModels(w, { models: ["gpt-4o", "gpt-4"] }), (e) => e.code === "ENCODING_NOT_BUNDLED");
+});
+
+test("compareModels: no saving against a baseline the workload does not fit", () => {
+  const w = { model: "gpt-4o", requestsPerDay: 1, inputTokens: 150_000, outputTokens: 500 };
+  const cmp = tm.compareModels(w, { models: ["gpt-4o", "gpt-5", "gpt-4"] });
+  assert.equal(cmp.baseline, "gpt-4o");
+  assert.ok(cmp.skipped.some((s) => s.model === "gpt-4o"));
+  const gpt5 = cmp.models.find((m) => m.model === "gpt-5");
+  assert.deepEqual([gpt5.savingVsBaseline, gpt5.savingPercent], [null, null]);
+  // A baseline that fits but is not among the models still gives both.
+  const fits = tm.compareModels({ ...w, inputTokens: 1000 }, { models: ["gpt-5"] });
+  const base = tm.projectCost({ ...w, inputTokens: 1000 }).total;
+  const saving = fits.models[0].savingVsBaseline;
+  assert.ok(Math.abs(saving - (base - fits.models[0].total)) < 1e-9);
+  assert.ok(Math.abs(fits.models[0].savingPercent - (saving / base) * 100) < 1e-9);
 });
