@@ -30,6 +30,16 @@ export interface TokenmeterError extends Error {
 /** Resolves when the module is ready. Already resolved in Node and Workers. */
 export const ready: Promise<void>;
 
+/**
+ * wasm-bindgen's synchronous initialiser, re-exported by every entry point.
+ * Not needed to use the package: each entry has already instantiated the
+ * module (the browser entry before its import resolves), so a call does
+ * nothing but return the instance's exports.
+ */
+export function initSync(
+  module?: { module: BufferSource | WebAssembly.Module } | BufferSource | WebAssembly.Module,
+): WebAssembly.Exports;
+
 // ---- Counting -------------------------------------------------------------
 
 export type Encoding = "r50k_base" | "p50k_base" | "p50k_edit" | "cl100k_base" | "o200k_base" | "o200k_harmony";
@@ -216,6 +226,7 @@ export function resetModels(): void;
 export type Pricing = Prices & { tiers?: Tier[] };
 
 export interface CostRequest {
+  /** Required: a request without a model (such as a usageFromResponse result whose `model` is null) is an INVALID_ARGUMENT at `model`. */
   model: ModelId;
   /** Every prompt token, cache reads and writes included. Or give `text` / `messages`. */
   inputTokens?: number;
@@ -231,7 +242,12 @@ export interface CostRequest {
   cacheWrite1hTokens?: number | null;
   reasoningTokens?: number;
   batch?: boolean;
-  /** Ignored: lets usageFromResponse's result be passed as is. */
+  /**
+   * Ignored: lets usageFromResponse's result be passed as a request once its
+   * model is known, e.g. `if (u.model) estimateCost({ ...u, model: u.model })`
+   * (its `model` is null when the reply names none, which estimateCost
+   * refuses; BudgetLedger.record takes it as is, with `options.model`).
+   */
   format?: string;
 }
 
@@ -257,6 +273,7 @@ export function estimateCost(request: CostRequest, options?: { pricing?: Pricing
 
 export interface NormalisedUsage {
   format: "openai-chat" | "openai-responses" | "anthropic" | "gemini";
+  /** The model the reply names, or null when it names none (Gemini replies often do not). */
   model: string | null;
   inputTokens: number;
   outputTokens: number;
