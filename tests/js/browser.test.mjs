@@ -59,7 +59,7 @@ test("golden cases in Chromium", async () => {
     const lonelyTool = c.messages.some((m) => m.role === "tool") && !c.messages.some((m) => m.tool_calls);
     assert.equal(results.chatCounts[i], lonelyTool ? "INVALID_ARGUMENT" : c.expected, c.id);
   }
-  assert.deepEqual(results.error, { code: "UNKNOWN_MODEL", field: "model", isError: true });
+  assert.deepEqual(results.error, { code: "UNKNOWN_MODEL", field: "options.model", isError: true });
   assert.equal(results.after, 2);
   assert.equal(results.surrogate, 3);
 });

@@ -74,7 +74,7 @@ test("errors in workerd are real Errors with codes, and the module keeps working
   const { errors, after } = await res.json();
   assert.deepEqual(errors, [
     { name: "TokenmeterError", code: "INVALID_ARGUMENT", field: "text", isError: true },
-    { name: "TokenmeterError", code: "UNKNOWN_MODEL", field: "model", isError: true },
+    { name: "TokenmeterError", code: "UNKNOWN_MODEL", field: "options.model", isError: true },
     { name: "TokenmeterError", code: "INVALID_TOKEN", field: "tokens[0]", isError: true },
   ]);
   assert.equal(after, 2);
