@@ -293,7 +293,10 @@ fn code_next_to_punctuation_or_after_text_survives() {
     }
     // A fence mentioned in prose, with no closing line below, is prose.
     assert_eq!(
-        run("Output it in one ```sql block, in order to  parse it.", Level::Balanced),
+        run(
+            "Output it in one ```sql block, in order to  parse it.",
+            Level::Balanced
+        ),
         "Output it in one ```sql block, to parse it."
     );
 }
