@@ -27,7 +27,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::tokens::{AllowedSpecial, Tokenizer};
+use crate::tokens::Tokenizer;
 
 /// One chat message. Unknown keys are ignored as the API ignores them, but
 /// the keys that count must have the right types.
@@ -471,8 +471,6 @@ fn message_tokens_within(
         _ => 0,
     };
     let cap = limit.saturating_add(credit);
-    // Counts before an estimate's factor: the exact tokenizer of the proxy.
-    let exact = Tokenizer::new(tokenizer.encoding()).ok()?;
     let mut positive = per_message.max(0) as usize;
     let add = |n: usize, positive: &mut usize| -> Option<()> {
         *positive = positive.saturating_add(n);
@@ -480,7 +478,7 @@ fn message_tokens_within(
     };
     let text = |s: &str, positive: &mut usize| -> Option<()> {
         let left = cap.checked_sub(*positive)?;
-        let n = exact.count_within(s, &AllowedSpecial::None, left)?;
+        let n = tokenizer.count_unscaled_within(s, left)?;
         add(n, positive)
     };
     text(&message.role, &mut positive)?;

@@ -182,6 +182,13 @@ impl Tokenizer {
         self.count_raw(text, &AllowedSpecial::None, usize::MAX)
     }
 
+    /// [`Tokenizer::count_unscaled`] if it is at most `limit`, else `None`,
+    /// found without tokenizing past the limit.
+    pub fn count_unscaled_within(&self, text: &str, limit: usize) -> Option<usize> {
+        let raw = self.count_raw(text, &AllowedSpecial::None, limit.saturating_add(1));
+        (raw <= limit).then_some(raw)
+    }
+
     /// An estimate's scale factor in thousandths (1000 for exact counts).
     pub fn factor_per_mille(&self) -> u32 {
         self.factor_per_mille
