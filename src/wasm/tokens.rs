@@ -32,13 +32,19 @@ enum AllowedSpecialJs {
 /// `options.encoding`. Options objects with more keys (truncateText's,
 /// selectChunks' ...) read these two and call this.
 pub(super) fn tokenizer(model: Option<&str>, encoding: Option<&str>) -> Result<Tokenizer, Error> {
-    Tokenizer::resolve(model, encoding).map_err(|e| match e.field_name() {
+    Tokenizer::resolve(model, encoding).map_err(in_options)
+}
+
+/// An error about the tokenizer's `model` or `encoding`, named where the
+/// caller passed it: in the options object.
+fn in_options(e: Error) -> Error {
+    match e.field_name() {
         Some(f @ ("model" | "encoding")) => {
             let f = format!("options.{f}");
             e.at_field(f)
         }
         _ => e,
-    })
+    }
 }
 
 /// The tokenizer and special-token policy an options object asks for.
@@ -83,14 +89,14 @@ pub fn count_tokens(text: JsValue, opts: JsValue) -> JsResult<f64> {
 pub fn encode(text: JsValue, opts: JsValue) -> JsResult<Vec<u32>> {
     let text = string(&text, "text")?;
     let (tokenizer, allowed) = options(&opts)?;
-    Ok(tokenizer.encode(&text, &allowed)?)
+    Ok(tokenizer.encode(&text, &allowed).map_err(in_options)?)
 }
 
 #[wasm_bindgen]
 pub fn decode(tokens: JsValue, opts: JsValue) -> JsResult<String> {
     let ids = token_ids(&tokens)?;
     let (tokenizer, _) = options(&opts)?;
-    Ok(tokenizer.decode(&ids)?)
+    Ok(tokenizer.decode(&ids).map_err(in_options)?)
 }
 
 /// A `Uint32Array` or an array of whole numbers.
@@ -266,11 +272,17 @@ impl JsTokenizer {
     }
 
     pub fn encode(&self, text: JsValue) -> JsResult<Vec<u32>> {
-        Ok(self.inner.encode(&string(&text, "text")?, &self.allowed)?)
+        Ok(self
+            .inner
+            .encode(&string(&text, "text")?, &self.allowed)
+            .map_err(in_options)?)
     }
 
     pub fn decode(&self, tokens: JsValue) -> JsResult<String> {
-        Ok(self.inner.decode(&token_ids(&tokens)?)?)
+        Ok(self
+            .inner
+            .decode(&token_ids(&tokens)?)
+            .map_err(in_options)?)
     }
 
     /// The count if it is at most `limit`, else `false`; stops early.

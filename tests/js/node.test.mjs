@@ -68,7 +68,7 @@ test("models map to tiktoken's encodings; estimates are flagged", () => {
   assert.deepEqual(tm.tokenizerInfo("gpt-4o"), { encoding: "o200k_base", exact: true, method: "tiktoken", factor: 1 });
   const proxy = tm.countTokens("The quick brown fox jumps over the lazy dog.", { encoding: info.encoding });
   assert.equal(tm.countTokens("The quick brown fox jumps over the lazy dog.", { model: "claude-sonnet-4-5" }), Math.ceil(proxy * info.factor));
-  expectError(() => tm.encode("x", { model: "claude-sonnet-4-5" }), "INVALID_ARGUMENT", "model");
+  expectError(() => tm.encode("x", { model: "claude-sonnet-4-5" }), "INVALID_ARGUMENT", "options.model");
   const e = expectError(() => tm.countTokens("x", { model: "gpt-4oo" }), "UNKNOWN_MODEL", "options.model");
   assert.match(e.message, /did you mean .*gpt-4o/);
 });
@@ -250,4 +250,11 @@ test("each error names the field the caller passed", () => {
   e = expectError(() => tm.projectCost({ ...workload, days: -1 }), "INVALID_ARGUMENT", "days");
   assert.match(e.message, /^days: must be a whole number of days/);
   expectError(() => tm.projectCost({ ...workload, days: 1.5 }), "INVALID_ARGUMENT", "days");
+  // An estimated model has no token ids: the model named where it was passed.
+  e = expectError(() => tm.encode("hi", { model: "claude-sonnet-4" }), "INVALID_ARGUMENT", "options.model");
+  assert.match(e.message, /^options\.model: this model's tokenizer is not public/);
+  const estimated = new tm.Tokenizer({ model: "claude-sonnet-4" });
+  expectError(() => estimated.encode("hi"), "INVALID_ARGUMENT", "options.model");
+  expectError(() => estimated.decode([1]), "INVALID_ARGUMENT", "options.model");
+  estimated.free();
 });
