@@ -74,9 +74,8 @@ struct TrimmedJs {
 }
 
 /// `{ messages, inputTokens, dropped, truncated, fits }`. Kept messages are
-/// returned as they were passed (unknown keys and image URLs included);
-/// truncated ones with only their text changed; the summary as
-/// `{ role: "system", content }`.
+/// the objects passed; truncated ones are copies with only their text
+/// changed; the summary is `{ role: "system", content }`.
 #[wasm_bindgen(js_name = trimMessages)]
 pub fn trim_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let o: TrimOptionsJs = typed(&opts, "options")?;
@@ -114,28 +113,40 @@ pub fn trim_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let result = trim::trim_messages(&parsed, &options)?;
 
     let items = raw.as_array().map(Vec::as_slice).unwrap_or(&[]);
-    let messages = result
+    let kept = result
         .sources
         .iter()
         .zip(&result.messages)
         .map(|(source, message)| match source {
             None => serde_json::json!({ "role": "system", "content": message.text() }),
-            Some(i) => {
+            Some(i) if result.truncated.contains(i) => {
                 let mut item = items.get(*i).cloned().unwrap_or(Value::Null);
-                if result.truncated.contains(i) {
-                    set_texts(&mut item, &message.content);
-                }
+                set_texts(&mut item, &message.content);
                 item
             }
+            Some(_) => Value::Null, // the object passed, put back below
         })
         .collect();
-    to_js(&TrimmedJs {
-        messages,
+    let out = to_js(&TrimmedJs {
+        messages: kept,
         input_tokens: result.input_tokens,
         dropped: result.dropped,
-        truncated: result.truncated,
+        truncated: result.truncated.clone(),
         fits: result.fits,
-    })
+    })?;
+    // A kept message goes back as the very object passed: nothing in it is
+    // copied back through JSON, which has no NaN, undefined or Date.
+    let passed = messages
+        .dyn_ref::<js_sys::Array>()
+        .ok_or_else(|| Error::invalid("messages", "must be an array"))?;
+    let list: js_sys::Array =
+        js_sys::Reflect::get(&out, &JsValue::from_str("messages"))?.unchecked_into();
+    for (k, source) in result.sources.iter().enumerate() {
+        if let Some(i) = source.filter(|i| !result.truncated.contains(i)) {
+            list.set(k as u32, passed.get(i as u32));
+        }
+    }
+    Ok(out)
 }
 
 /// Writes truncated texts back into a message as it was passed: the content

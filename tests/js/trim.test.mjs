@@ -39,6 +39,21 @@ test("trimMessages fits exactly and keeps its promises", () => {
     (e) => e.code === "INVALID_ARGUMENT");
 });
 
+test("trimMessages hands back the kept messages themselves", () => {
+  const messages = history(30);
+  // Keys the API ignores, with values JSON cannot carry.
+  messages[1].score = NaN;
+  messages[1].at = new Date(0);
+  messages[1].meta = undefined;
+  const r = tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: 100000 });
+  assert.equal(r.dropped.length, 0);
+  r.messages.forEach((m, i) => assert.equal(m, messages[i]));
+  const cut = tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: 400 });
+  assert.ok(cut.dropped.length > 0);
+  assert.ok(cut.messages.includes(messages[0]) && cut.messages.includes(messages[30]));
+  assert.equal(cut.messages.filter((m) => !messages.includes(m)).length, cut.truncated.length);
+});
+
 test("truncateText, selectChunks and splitByTokens are exact", () => {
   const text = "日本語のテキスト👨‍👩‍👧とe\u0301の混在。".repeat(50);
   for (const max of [0, 1, 5, 20, 100]) {
