@@ -190,8 +190,7 @@ fn fence_opens_after_text(line: &str) -> Option<usize> {
         .rev()
         .take_while(|&&x| x == b'`')
         .count();
-    let info = line.get(last + 1..)?.trim();
-    if run < 3 || info.contains(char::is_whitespace) {
+    if run < 3 || !is_info_string(line.get(last + 1..)?) {
         return None;
     }
     let open_at = (last + 1).checked_sub(run)?;
@@ -201,6 +200,12 @@ fn fence_opens_after_text(line: &str) -> Option<usize> {
         .filter(|r| r.len() == run)
         .count();
     (same_runs % 2 == 0 && !is_blank(line.get(..open_at)?)).then_some(run)
+}
+
+/// What may follow a fence opened after text: nothing, or one word (a
+/// language). More words are prose that mentions a fence.
+fn is_info_string(rest: &str) -> bool {
+    !rest.trim().contains(char::is_whitespace)
 }
 
 /// For each line whose first non-blank character opens a bracket (`{` or
@@ -666,8 +671,7 @@ fn inline_spans(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
                 // An unclosed fence that ends its line: its info string is
                 // code too (segment() made the lines after it code).
                 let le = line_end(i);
-                let info = s.get(i + run..le).unwrap_or("").trim();
-                let end = if run >= 3 && !info.contains(char::is_whitespace) {
+                let end = if run >= 3 && is_info_string(s.get(i + run..le).unwrap_or("")) {
                     le
                 } else {
                     i + run.max(1)
