@@ -145,7 +145,7 @@ fn protected_span(rng: &mut Rng) -> (String, String) {
     let n = rng.below(1000);
     let inline = |s: String| (s.clone(), s);
     let block = |s: String| (format!("\n{s}\n"), s);
-    match rng.below(21) {
+    match rng.below(22) {
         0 => inline(format!("`{}  {}`", word(rng), word(rng))),
         1 => block(format!(
             "```python\n  {}  \n\n\n{}\n```",
@@ -184,6 +184,17 @@ fn protected_span(rng: &mut Rng) -> (String, String) {
         19 => {
             let fence = format!("```py\n  {}  \n\n{}\n```", word(rng), word(rng));
             (format!("Run this: {fence}\n"), fence)
+        }
+        // Markdown code indented past any list's content column, with a
+        // paragraph at the margin after it (the margin is measured on the
+        // lines after the first).
+        20 => {
+            let code = format!(
+                "        {}  x  =  1\n\n            # {}",
+                word(rng),
+                word(rng)
+            );
+            (format!("\n\n{code}\n\nSee above.\n"), code)
         }
         _ => block(format!(
             "| please | the |\n|---|---|\n| {} | x |",
@@ -299,6 +310,45 @@ fn code_next_to_punctuation_or_after_text_survives() {
         ),
         "Output it in one ```sql block, to parse it."
     );
+}
+
+#[test]
+fn indented_code_survives() {
+    let code = "    def f(x):\n        return  x  +  1   # in order to add\n\n    print( f(2) )";
+    let sample =
+        "    The answer is approximately 42, due to the fact that it is.\n    Another  line.";
+    let listed = "        def f(x):\n            return  x  +  1   # in order to add";
+    let cases = [
+        (format!("Here is the function. Please note that it is important.\n\n{code}\n\nPlease note that you keep it."), code),
+        (format!("Example output:\n\n{sample}\n\nEnd."), sample),
+        // After a heading, without a blank line.
+        (format!("Intro in order to start.\n\n## Example\n{sample}\n"), sample),
+        // Past the content column of a list item.
+        (format!("Steps:\n\n1. Run it.\n\n{listed}\n\n2. Done in order to finish."), listed),
+    ];
+    for (text, kept) in &cases {
+        for level in Level::ALL {
+            let out = check_laws(text, level);
+            assert!(out.contains(kept), "{level}: {text:?} -> {out:?}");
+        }
+    }
+    // A prompt indented as a whole (a triple-quoted string whose first line
+    // follows the quotes) is prose measured from its own margin, and code
+    // is four columns past that margin.
+    let text = "You are a helpful assistant.\n        Please note that answers are short.\n\n        In order to help, be kind.\n\n            x  =  1  # in order to\n";
+    let out = run(text, Level::Balanced);
+    assert!(
+        out.contains("            x  =  1  # in order to"),
+        "{out:?}"
+    );
+    assert!(!out.contains("In order to help"), "{out:?}");
+    // Text indented inside a list item, short of code, is the item's prose.
+    let out = run(
+        "1. Run it.\n\n    Then, in order to see it, look.",
+        Level::Balanced,
+    );
+    assert!(out.contains("to see it"), "{out:?}");
+    assert!(!out.contains("in order to"), "{out:?}");
 }
 
 #[test]
@@ -933,6 +983,8 @@ fn ten_megabytes_in_linear_time() {
         "x ```py\n".repeat(1_250_000),
         "x ```py\n```\n".repeat(800_000),
         "(`a".repeat(3_000_000),
+        "x\n\n    y  z\n".repeat(1_000_000),
+        "- a\n\n        b\n\n\n".repeat(800_000),
     ] {
         let t = std::time::Instant::now();
         let r = compress_prompt(&text, &opts(Level::Aggressive)).unwrap();

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::phrases::{self, is_word_char, Matcher, PhraseEntry, Which};
-use super::segment::{indent_len, Block, Doc, Kind};
+use super::segment::{codey, indent_len, indent_within, list_marker, Block, Doc, Kind};
 use super::Level;
 
 /// Replace `start..end` with `with`.
@@ -233,42 +233,6 @@ fn gap(text: &str, start: usize, end: usize, at_start: bool, at_end: bool) -> Op
     })
 }
 
-/// Whether a line looks like code rather than prose.
-fn codey(line: &str) -> bool {
-    let t = line.trim();
-    const STARTS: &[&str] = &[
-        "def ", "class ", "return", "import ", "from ", "fn ", "let ", "const ", "var ",
-        "function", "if (", "for (", "while (", "#include", "public ", "private ", "}", "{", "//",
-        "/*", "#!", "$ ", ">>>",
-    ];
-    const CONTAINS: &[&str] = &[
-        "`", " = ", "==", "=>", "->", "();", "()", "){", ") {", "};", "&&", "||", "::", "\t",
-    ];
-    STARTS.iter().any(|p| t.starts_with(p))
-        || CONTAINS.iter().any(|p| t.contains(p))
-        || t.ends_with(['{', ';', '(', '['])
-}
-
-/// A list marker at the start of `s` (after its indentation): its length
-/// including the spaces after it.
-pub(crate) fn list_marker(s: &str) -> Option<usize> {
-    let t = s.trim_start_matches([' ', '\t']);
-    let lead = s.len() - t.len();
-    let marker = if t.starts_with(['-', '*', '+', '•']) {
-        t.chars().next().map_or(1, char::len_utf8)
-    } else {
-        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 || digits > 3 || !t.get(digits..).is_some_and(|r| r.starts_with(['.', ')']))
-        {
-            return None;
-        }
-        digits + 1
-    };
-    let rest = t.get(marker..)?;
-    let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-    (spaces > 0 || rest.is_empty()).then_some(lead + marker + spaces)
-}
-
 /// Indentation of prose: removed from paragraphs of plain prose, reduced to
 /// the common indentation in paragraphs with lists; paragraphs that look
 /// like code keep it.
@@ -281,8 +245,22 @@ fn indentation(text: &str, doc: &Doc) -> Vec<Group> {
                     slice(text, l.start, l.end)
                 })
                 .collect();
+            // Paragraphs that look like code lose only the document's
+            // margin, which keeps them short of indented code (four columns
+            // past the margin) once the prose around them is unindented.
             if lines.iter().any(|l| codey(l)) {
-                return None;
+                let edits = (block.first_line..=block.last_line)
+                    .map(|i| doc.line(i))
+                    .filter_map(|l| {
+                        let cut = indent_within(slice(text, l.start, l.end), doc.margin);
+                        (cut > 0 && block.editable(l.start, l.start + cut)).then(|| Edit {
+                            start: l.start,
+                            end: l.start + cut,
+                            with: String::new(),
+                        })
+                    })
+                    .collect();
+                return block_group(block, edits);
             }
             let has_list = lines.iter().any(|l| list_marker(l).is_some());
             let common = if has_list {

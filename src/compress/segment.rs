@@ -1,8 +1,9 @@
 //! Splits a prompt into what the passes may edit and what they must not.
 //!
 //! Two levels, both linear in the text:
-//! * Blocks, made of whole lines: fenced code, structured blocks (JSON, XML,
-//!   YAML, Markdown tables) and prose paragraphs (runs of non-blank lines).
+//! * Blocks, made of whole lines: fenced and indented code, structured
+//!   blocks (JSON, XML, YAML, Markdown tables) and prose paragraphs (runs of
+//!   non-blank lines).
 //!   Blank lines between blocks are the gaps.
 //! * Inside a prose paragraph, protected spans: inline code, URLs, e-mail
 //!   addresses, numbers with their units, quoted strings, template
@@ -23,7 +24,7 @@ pub(crate) struct Line {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
-    /// Fenced code: never edited.
+    /// Fenced or indented code: never edited.
     Code,
     /// JSON, XML, YAML or a table: never edited.
     Structured,
@@ -87,6 +88,9 @@ impl Block {
 pub(crate) struct Doc {
     pub lines: Vec<Line>,
     pub blocks: Vec<Block>,
+    /// The indentation the document shares (columns), from which indented
+    /// code is measured.
+    pub margin: usize,
 }
 
 impl Doc {
@@ -131,6 +135,83 @@ pub(crate) fn is_blank(s: &str) -> bool {
 /// The width of a line's indentation in bytes (spaces and tabs).
 pub(crate) fn indent_len(s: &str) -> usize {
     s.len() - s.trim_start_matches([' ', '\t']).len()
+}
+
+/// A list marker at the start of `s` (after its indentation): its length
+/// including the spaces after it.
+pub(crate) fn list_marker(s: &str) -> Option<usize> {
+    let t = s.trim_start_matches([' ', '\t']);
+    let lead = s.len() - t.len();
+    let marker = if t.starts_with(['-', '*', '+', '•']) {
+        t.chars().next().map_or(1, char::len_utf8)
+    } else {
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 3 || !t.get(digits..).is_some_and(|r| r.starts_with(['.', ')']))
+        {
+            return None;
+        }
+        digits + 1
+    };
+    let rest = t.get(marker..)?;
+    let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    (spaces > 0 || rest.is_empty()).then_some(lead + marker + spaces)
+}
+
+/// The width of a line's indentation in columns, a tab reaching the next
+/// multiple of four as in CommonMark.
+fn indent_cols(s: &str) -> usize {
+    let mut col = 0;
+    for b in s.bytes() {
+        match b {
+            b' ' => col += 1,
+            b'\t' => col += 4 - col % 4,
+            _ => break,
+        }
+    }
+    col
+}
+
+/// The bytes of `s`'s indentation that fill at most `cols` columns.
+pub(crate) fn indent_within(s: &str, cols: usize) -> usize {
+    let mut col = 0;
+    for (i, b) in s.bytes().enumerate() {
+        col += match b {
+            b' ' => 1,
+            b'\t' => 4 - col % 4,
+            _ => return i,
+        };
+        if col > cols {
+            return i;
+        }
+    }
+    s.len()
+}
+
+/// Whether a line looks like code rather than prose.
+pub(crate) fn codey(line: &str) -> bool {
+    let t = line.trim();
+    const STARTS: &[&str] = &[
+        "def ", "class ", "return", "import ", "from ", "fn ", "let ", "const ", "var ",
+        "function", "if (", "for (", "while (", "#include", "public ", "private ", "}", "{", "//",
+        "/*", "#!", "$ ", ">>>",
+    ];
+    const CONTAINS: &[&str] = &[
+        "`", " = ", "==", "=>", "->", "();", "()", "){", ") {", "};", "&&", "||", "::", "\t",
+    ];
+    STARTS.iter().any(|p| t.starts_with(p))
+        || CONTAINS.iter().any(|p| t.contains(p))
+        || t.ends_with(['{', ';', '(', '['])
+}
+
+/// A Markdown heading line (`# Title`): a block of its own, so indented
+/// code may follow it directly.
+fn is_atx_heading(s: &str) -> bool {
+    let t = s.trim_start_matches(' ');
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    s.len() - t.len() <= 3
+        && (1..=6).contains(&hashes)
+        && t.get(hashes..)
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
 }
 
 /// A fence opener: up to three spaces, then three or more backticks or
@@ -370,6 +451,43 @@ pub(crate) fn segment(text: &str) -> Doc {
         i = last + 1;
     }
     let json_end = bracket_blocks(text, &lines, &in_code);
+    // Indented code is four columns past the margin the document's prose
+    // shares, taken from its lines after the first as Python's
+    // inspect.cleandoc does: a prompt pasted from an indented triple-quoted
+    // string, whose first line sits right after the quotes, is then read as
+    // the Markdown it is. Lines that look like code do not set the margin,
+    // so "Example:" over indented code keeps the code.
+    let base = lines
+        .iter()
+        .zip(&in_code)
+        .skip(1)
+        .map(|(l, &code)| (slice(text, l.start, l.end), code))
+        .filter(|&(s, code)| !code && !is_blank(s) && !codey(s))
+        .map(|(s, _)| indent_cols(s))
+        .min()
+        .unwrap_or_else(|| indent_cols(line_str(0)));
+    // The content column of the list being read: inside a list item,
+    // indentation up to that column continues the item, not code.
+    let mut list_col: Option<usize> = None;
+    let in_fence = |j: usize| in_code.get(j).copied().unwrap_or(false);
+    let indented_code = |i: usize, list_col: Option<usize>| -> Option<usize> {
+        let threshold = list_col.unwrap_or(base) + 4;
+        if indent_cols(line_str(i)) < threshold {
+            return None;
+        }
+        let (mut last, mut j) = (i, i + 1);
+        while j < lines.len() && !in_fence(j) {
+            let s = line_str(j);
+            if !is_blank(s) {
+                if indent_cols(s) < threshold {
+                    break;
+                }
+                last = j;
+            }
+            j += 1;
+        }
+        Some(last)
+    };
 
     let mut blocks: Vec<Block> = Vec::new();
     let push = |kind: Kind, first: usize, last: usize, blocks: &mut Vec<Block>| {
@@ -390,6 +508,14 @@ pub(crate) fn segment(text: &str) -> Doc {
     let mut i = 0;
     while i < lines.len() {
         let s = line_str(i);
+        // Indented code cannot interrupt a paragraph (CommonMark), but it may
+        // follow a heading.
+        let opens_block = prose_start.is_none()
+            || i.checked_sub(1)
+                .is_some_and(|p| is_atx_heading(line_str(p)));
+        if opens_block && !is_blank(s) && list_marker(s).is_none() {
+            list_col = list_col.filter(|&c| indent_cols(s) >= c);
+        }
         let structured_end = if let Some(Some(last)) = code_end.get(i) {
             Some((Kind::Code, *last))
         } else if is_blank(s) {
@@ -408,8 +534,12 @@ pub(crate) fn segment(text: &str) -> Doc {
                 j += 1;
             }
             Some((Kind::Structured, j))
+        } else if let Some(end) = yaml_block(text, &lines, i) {
+            Some((Kind::Structured, end - 1))
+        } else if opens_block {
+            indented_code(i, list_col).map(|last| (Kind::Code, last))
         } else {
-            yaml_block(text, &lines, i).map(|end| (Kind::Structured, end - 1))
+            None
         };
         match structured_end {
             Some((kind, last)) => {
@@ -426,6 +556,9 @@ pub(crate) fn segment(text: &str) -> Doc {
                 i += 1;
             }
             None => {
+                if let Some(m) = list_marker(s) {
+                    list_col = Some(indent_cols(s) + m - indent_len(s));
+                }
                 if prose_start.is_none() {
                     prose_start = Some(i);
                 }
@@ -455,7 +588,11 @@ pub(crate) fn segment(text: &str) -> Doc {
     for (block, s) in blocks.iter_mut().zip(stats) {
         block.english = block.kind == Kind::Prose && s.english(Some(doc_english));
     }
-    Doc { lines, blocks }
+    Doc {
+        lines,
+        blocks,
+        margin: base,
+    }
 }
 
 // ---------------------------------------------------------------------------

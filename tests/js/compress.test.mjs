@@ -27,6 +27,16 @@ test("compressPrompt saves tokens, keeps protected spans, and is idempotent", ()
   assert.equal(tm.compressPrompt("Don’t", { normalizeQuotes: true }).tokensAfter <= tm.countTokens("Don’t"), true);
 });
 
+test("Markdown code indented by four spaces is kept byte for byte", () => {
+  const code = "    def f(x):\n        return  x  +  1   # in order to add";
+  const text = `Please note that this is the function.\n\n${code}\n\nIn order to use it, call it.`;
+  for (const level of ["lossless", "balanced", "aggressive"]) {
+    const r = tm.compressPrompt(text, { level });
+    assert.ok(r.text.includes(code), `${level}: ${JSON.stringify(r.text)}`);
+  }
+  assert.ok(!tm.compressPrompt(text).text.includes("In order to"));
+});
+
 test("compressMessages compresses text content and keeps everything else", () => {
   const messages = [
     { role: "system", content: "I want you to act as a poet. Please be brief." },
