@@ -208,14 +208,22 @@ fn main() {
 
     // For scale: recounting the kept history after each dropped turn (the
     // obvious loop) would make this many passes for the drop-oldest trim.
+    // Before the last user message a turn starts at a user message; from it
+    // on, at every message but a tool result.
     let mut opts = TrimOptions::new("gpt-4o");
     opts.reserve_output_tokens = 4_096;
     let r = trim_messages(&messages, &opts).unwrap();
+    let last_user = messages.iter().rposition(|m| m.role == "user");
     let mut remaining = once;
     let mut naive = remaining;
-    for &i in &r.dropped {
+    for (k, &i) in r.dropped.iter().enumerate() {
+        let starts_turn = if last_user.is_some_and(|l| i < l) {
+            messages[i].role == "user"
+        } else {
+            messages[i].role != "tool"
+        };
         remaining -= passes(&messages[i]);
-        if messages[i].role != "tool" {
+        if k == 0 || starts_turn {
             naive += remaining;
         }
     }

@@ -380,6 +380,7 @@ export interface Trimmed {
   truncated: number[];
   fits: boolean;
 }
+/** Drops whole turns before the last user message, so the conversation after a drop resumes at a user message; after it, replies one by one. */
 export function trimMessages(messages: ChatMessage[], options: TrimOptions): Trimmed;
 /** Counts in `model` or `encoding` tokens, `o200k_base` when neither, as countTokens. */
 export function truncateText(

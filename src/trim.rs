@@ -135,10 +135,15 @@ pub struct Trimmed {
 /// message order is kept; `system` and `developer` messages are kept
 /// (`keep_system`); the last `user` message is kept (`keep_last_user`); an
 /// assistant message with `tool_calls` and the `tool` messages that answer
-/// it are kept or dropped together; the fewest turns are dropped that the
-/// strategy allows (one at a time, in the strategy's order); and
-/// `summary`, when given and something was dropped, is inserted as a
-/// `system` message where the dropped turns were.
+/// it are kept or dropped together; before the last user message, the
+/// conversation after a drop resumes at a user message (system messages
+/// aside): a user message and the replies that follow it up to the next
+/// one are dropped together, while from the last user message on replies
+/// are dropped one by one, so that a long agent loop answering it can still
+/// be trimmed; the fewest of these units are dropped that the strategy
+/// allows (one at a time, in the strategy's order); and `summary`, when
+/// given and something was dropped, is inserted as a `system` message where
+/// the dropped turns were.
 ///
 /// When even the messages that must be kept do not fit: with
 /// [`OnOverflow::Truncate`] the summary is shortened (or left out) first,
@@ -379,9 +384,21 @@ fn text_slots(message: &mut Message) -> Vec<&mut String> {
     }
 }
 
-/// Messages grouped into the units that are dropped together: an assistant
-/// message with `tool_calls` and the `tool` messages answering it; every
-/// other message alone. A unit is protected when any member must be kept.
+/// Messages grouped into the units that are dropped together.
+///
+/// Before the last user message a unit is a whole turn: a user message and
+/// the replies after it up to the next user message, so that what is left
+/// after a drop resumes at a user message (a reply whose question is gone
+/// misleads the model, and some providers reject a conversation that does
+/// not open with a user turn). The messages before the first user message
+/// are one unit for the same reason. From the last user message on, each
+/// message is a unit of its own, so that an agent loop of many tool calls
+/// answering one question can still be trimmed. A message that must be kept
+/// is never part of a turn: it stands alone and the turn goes on past it, so
+/// a system message inside a turn neither protects the turn nor strands its
+/// later replies. A `tool` message is in the unit of the message that made
+/// its call; where that is another unit, the two become one. A unit is
+/// protected when any member must be kept.
 struct Units {
     members: Vec<Vec<usize>>,
     protected: Vec<bool>,
@@ -389,46 +406,85 @@ struct Units {
 
 impl Units {
     fn of(messages: &[Message], opts: &TrimOptions) -> Units {
-        let last_user = if opts.keep_last_user {
-            messages.iter().rposition(|m| m.role == "user")
-        } else {
-            None
-        };
-        let mut members: Vec<Vec<usize>> = Vec::with_capacity(messages.len());
-        let mut protected: Vec<bool> = Vec::with_capacity(messages.len());
-        // The unit of the latest assistant message that made each call.
+        let last_user = messages.iter().rposition(|m| m.role == "user");
+        // Without a user message there are no turns to keep whole.
+        let turns_end = last_user.unwrap_or(0);
+        // Provisional units, joined by a union-find where a tool message
+        // answers a call made in another unit.
+        let mut parent: Vec<usize> = Vec::with_capacity(messages.len());
+        let mut unit_of: Vec<usize> = Vec::with_capacity(messages.len());
+        let mut keep: Vec<bool> = Vec::with_capacity(messages.len());
+        let mut turn: Option<usize> = None;
+        // The unit of the latest message that made each call.
         let mut caller: HashMap<&str, usize> = HashMap::new();
         for (i, m) in messages.iter().enumerate() {
-            let keep = (opts.keep_system && (m.role == "system" || m.role == "developer"))
-                || Some(i) == last_user;
-            let owner = (m.role == "tool")
-                .then(|| m.tool_call_id.as_deref().and_then(|id| caller.get(id)))
-                .flatten()
-                .copied();
-            let unit = match owner {
-                Some(u) => {
-                    if let Some(list) = members.get_mut(u) {
-                        list.push(i);
-                    }
-                    u
-                }
-                None => {
-                    members.push(vec![i]);
-                    protected.push(false);
-                    members.len() - 1
+            let kept = (opts.keep_system && (m.role == "system" || m.role == "developer"))
+                || (opts.keep_last_user && Some(i) == last_user);
+            let unit = match turn {
+                Some(t) if i < turns_end && !kept && m.role != "user" => t,
+                _ => {
+                    parent.push(parent.len());
+                    parent.len() - 1
                 }
             };
-            if keep {
-                if let Some(p) = protected.get_mut(unit) {
-                    *p = true;
+            if i < turns_end && !kept && (turn.is_none() || m.role == "user") {
+                turn = Some(unit);
+            }
+            if m.role == "tool" {
+                if let Some(&owner) = m.tool_call_id.as_deref().and_then(|id| caller.get(id)) {
+                    let (a, b) = (root(&mut parent, owner), root(&mut parent, unit));
+                    if let Some(p) = parent.get_mut(a.max(b)) {
+                        *p = a.min(b);
+                    }
                 }
             }
             for call in &m.tool_calls {
                 caller.insert(call.id.as_str(), unit);
             }
+            unit_of.push(unit);
+            keep.push(kept);
+        }
+        // Numbered in the order of their first message.
+        let mut number: Vec<Option<usize>> = vec![None; parent.len()];
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        let mut protected: Vec<bool> = Vec::new();
+        for (i, (&unit, &kept)) in unit_of.iter().zip(&keep).enumerate() {
+            let r = root(&mut parent, unit);
+            let n = match number.get(r).copied().flatten() {
+                Some(n) => n,
+                None => {
+                    members.push(Vec::new());
+                    protected.push(false);
+                    if let Some(slot) = number.get_mut(r) {
+                        *slot = Some(members.len() - 1);
+                    }
+                    members.len() - 1
+                }
+            };
+            if let Some(list) = members.get_mut(n) {
+                list.push(i);
+            }
+            if let Some(p) = protected.get_mut(n) {
+                *p |= kept;
+            }
         }
         Units { members, protected }
     }
+}
+
+/// The representative of provisional unit `u` (path halving).
+fn root(parent: &mut [usize], mut u: usize) -> usize {
+    while let Some(&p) = parent.get(u) {
+        if p == u {
+            break;
+        }
+        let grand = parent.get(p).copied().unwrap_or(p);
+        if let Some(slot) = parent.get_mut(u) {
+            *slot = grand;
+        }
+        u = grand;
+    }
+    u
 }
 
 /// The order in which the `n` droppable units (oldest first) are dropped.

@@ -29,14 +29,20 @@ fn text_of(rng: &mut Rng) -> String {
 
 /// A valid random history: system and developer messages anywhere, users
 /// (some with names, images or parts), assistants, and assistant tool calls
-/// followed by their results.
+/// followed by their results, some of which come later, after other turns.
 fn random_history(rng: &mut Rng, n: usize) -> Value {
     let mut out = Vec::new();
     let mut call = 0;
+    let mut pending: Vec<String> = Vec::new();
     if rng.below(3) > 0 {
         out.push(json!({"role": "system", "content": text_of(rng)}));
     }
     while out.len() < n {
+        if !pending.is_empty() && rng.below(5) == 0 {
+            let id = pending.remove(rng.below(pending.len()));
+            out.push(json!({"role": "tool", "tool_call_id": id, "content": text_of(rng)}));
+            continue;
+        }
         match rng.below(12) {
             0 => out.push(json!({"role": "developer", "content": text_of(rng)})),
             1 => out.push(json!({"role": "system", "content": text_of(rng)})),
@@ -67,7 +73,13 @@ fn random_history(rng: &mut Rng, n: usize) -> Value {
                 };
                 out.push(json!({"role": "assistant", "content": content, "tool_calls": calls}));
                 for id in ids {
-                    out.push(json!({"role": "tool", "tool_call_id": id, "content": text_of(rng)}));
+                    if rng.below(5) == 0 {
+                        pending.push(id);
+                    } else {
+                        out.push(
+                            json!({"role": "tool", "tool_call_id": id, "content": text_of(rng)}),
+                        );
+                    }
                 }
             }
         }
@@ -110,6 +122,100 @@ fn unit_of(messages: &[Message], i: usize) -> Vec<usize> {
             .filter(|&t| messages[t].role == "tool" && owner(t) == Some(head)),
     );
     members
+}
+
+/// Whether message `i` must be kept.
+fn must_keep(messages: &[Message], opts: &TrimOptions, i: usize) -> bool {
+    (opts.keep_system && is_system(&messages[i]))
+        || (opts.keep_last_user && Some(i) == messages.iter().rposition(|m| m.role == "user"))
+}
+
+/// The units trim_messages drops whole, in the order of their first
+/// message, as its documentation states them: before the last user
+/// message, a user message with the replies after it up to the next user
+/// message (those before the first user message together), less the
+/// messages that must be kept, which stand alone; from the last user
+/// message on (everywhere, without a user message), each message alone; and
+/// a tool message with the message that made its call. With each unit,
+/// whether it is protected.
+fn trim_units(messages: &[Message], opts: &TrimOptions) -> Vec<(Vec<usize>, bool)> {
+    let n = messages.len();
+    let end = messages.iter().rposition(|m| m.role == "user").unwrap_or(0);
+    let mut label: Vec<usize> = (0..n)
+        .map(|i| {
+            if i >= end || must_keep(messages, opts, i) {
+                return i;
+            }
+            // The turn's user message; before the first, the first message
+            // that may be dropped.
+            (0..=i)
+                .rev()
+                .find(|&j| messages[j].role == "user")
+                .unwrap_or_else(|| (0..=i).find(|&j| !must_keep(messages, opts, j)).unwrap())
+        })
+        .collect();
+    for t in 0..n {
+        if messages[t].role != "tool" {
+            continue;
+        }
+        let id = messages[t].tool_call_id.as_deref().unwrap();
+        if let Some(a) = (0..t)
+            .rev()
+            .find(|&a| messages[a].tool_calls.iter().any(|c| c.id == id))
+        {
+            let (from, to) = (label[t], label[a]);
+            for l in label.iter_mut() {
+                if *l == from {
+                    *l = to;
+                }
+            }
+        }
+    }
+    let mut units: Vec<(Vec<usize>, bool)> = Vec::new();
+    let mut seen: Vec<usize> = Vec::new();
+    for i in 0..n {
+        let members: Vec<usize> = (0..n).filter(|&j| label[j] == label[i]).collect();
+        if seen.contains(&members[0]) {
+            continue;
+        }
+        seen.push(members[0]);
+        let protected = members.iter().any(|&j| must_keep(messages, opts, j));
+        units.push((members, protected));
+    }
+    units
+}
+
+/// The order in which `n` droppable units are dropped: the oldest first, or
+/// a gap opening in the middle and widening on the side that keeps more
+/// (the older side on a tie).
+fn drop_order(n: usize, strategy: Strategy) -> Vec<usize> {
+    if strategy == Strategy::DropOldest {
+        return (0..n).collect();
+    }
+    let (mut lo, mut hi, mut order) = (n / 2, n / 2, Vec::new());
+    while order.len() < n {
+        if (lo >= n - hi && lo > 0) || hi == n {
+            lo -= 1;
+            order.push(lo);
+        } else {
+            order.push(hi);
+            hi += 1;
+        }
+    }
+    order
+}
+
+/// The first of the messages after a dropped one that is kept and is not a
+/// system or developer message, where it is not a user message and comes
+/// before the last user message: where the conversation would resume with
+/// a reply whose question is gone.
+fn stranded_reply(messages: &[Message], dropped: &BTreeSet<usize>) -> Option<usize> {
+    let last_user = messages.iter().rposition(|m| m.role == "user")?;
+    dropped.iter().find_map(|&d| {
+        let k =
+            (d + 1..messages.len()).find(|&k| !dropped.contains(&k) && !is_system(&messages[k]))?;
+        (k < last_user && messages[k].role != "user").then_some(k)
+    })
 }
 
 fn texts(m: &Message) -> Vec<String> {
@@ -206,12 +312,26 @@ fn check_promises(
             return Err(format!("last user message {i} dropped"));
         }
     }
-    // Tool units whole.
+    // The conversation resumes at a question; tool units whole, and turns.
+    if let Some(k) = stranded_reply(messages, &dropped_set) {
+        return Err(format!(
+            "the conversation resumes at message {k} ({}) after a drop",
+            messages[k].role
+        ));
+    }
     for &i in &kept {
         for j in unit_of(messages, i) {
             if !kept_set.contains(&j) {
                 return Err(format!("message {i} kept but {j} of its tool unit dropped"));
             }
+        }
+    }
+    let units = trim_units(messages, opts);
+    for (members, _) in &units {
+        if members.iter().any(|j| kept_set.contains(j))
+            && members.iter().any(|j| dropped_set.contains(j))
+        {
+            return Err(format!("unit {members:?} only partly dropped"));
         }
     }
     // Messages are the inputs, except truncated ones, which are cut with the
@@ -288,14 +408,10 @@ fn check_promises(
     }
     // Truncation only once everything droppable is gone.
     if !r.truncated.is_empty() || !r.fits {
-        for i in 0..n {
-            let protected = unit_of(messages, i).iter().any(|&j| {
-                (opts.keep_system && is_system(&messages[j]))
-                    || (opts.keep_last_user && Some(j) == last_user)
-            });
-            if !protected && kept_set.contains(&i) {
+        for (members, protected) in &units {
+            if !protected && kept_set.contains(&members[0]) {
                 return Err(format!(
-                    "truncated while message {i} could still be dropped"
+                    "truncated while unit {members:?} could still be dropped"
                 ));
             }
         }
@@ -311,17 +427,25 @@ fn check_promises(
             return Err("does not fit, yet some text was left uncut".into());
         }
     }
-    // Fewest drops: with drop-oldest, putting back the last unit dropped
-    // would not fit.
-    if opts.strategy == Strategy::DropOldest && r.truncated.is_empty() && !r.dropped.is_empty() {
-        let last = *r
-            .dropped
-            .iter()
-            .filter(|&&i| messages[i].role != "tool")
-            .max()
-            .unwrap_or(&r.dropped[r.dropped.len() - 1]);
+    // Fewest drops: the dropped units are the first ones of the strategy's
+    // order, and putting back the last of them would not fit.
+    let droppable: Vec<&Vec<usize>> = units.iter().filter(|u| !u.1).map(|u| &u.0).collect();
+    let order = drop_order(droppable.len(), opts.strategy);
+    let gone = droppable
+        .iter()
+        .filter(|u| dropped_set.contains(&u[0]))
+        .count();
+    for &u in &order[..gone] {
+        if !dropped_set.contains(&droppable[u][0]) {
+            return Err(format!(
+                "unit {:?} dropped out of the strategy's order",
+                droppable[u]
+            ));
+        }
+    }
+    if r.truncated.is_empty() && gone > 0 {
         let mut more = kept_set.clone();
-        more.extend(unit_of(messages, last));
+        more.extend(droppable[order[gone - 1]]);
         let summary = if more.len() < n {
             opts.summary.as_deref()
         } else {
@@ -331,7 +455,8 @@ fn check_promises(
             count_chat_tokens(model, &assemble(messages, &more, summary), &opts.tools).unwrap();
         if back as u64 + opts.reserve_output_tokens <= window {
             return Err(format!(
-                "dropped one unit too many: putting back {last} gives {back}"
+                "dropped one unit too many: putting back {:?} gives {back}",
+                droppable[order[gone - 1]]
             ));
         }
     }
@@ -345,6 +470,9 @@ fn every_trim_fits_and_keeps_every_promise() {
     let models = ["gpt-4o", "claude-sonnet-4", "gpt-4", "gpt-3.5-turbo-0301"];
     let mut rng = Rng::new(4);
     let mut outcomes = [0usize; 4]; // untouched, dropped, truncated, overflow error
+                                    // Trims that dropped a turn with a reply kept after it before the last
+                                    // question, where the conversation must resume at a user message.
+    let mut resumed = 0;
     for case in 0..600 {
         let model = *rng.pick(&models);
         let size = rng.below(30);
@@ -387,6 +515,14 @@ fn every_trim_fits_and_keeps_every_promise() {
                         opts.reserve_output_tokens
                     );
                 }
+                let last_user = messages.iter().rposition(|m| m.role == "user");
+                if r.dropped.iter().any(|&d| {
+                    r.sources.iter().flatten().any(|&k| {
+                        k > d && last_user.is_some_and(|l| k < l) && !is_system(&messages[k])
+                    })
+                }) {
+                    resumed += 1;
+                }
                 outcomes[if !r.truncated.is_empty() {
                     2
                 } else if r.dropped.is_empty() {
@@ -400,14 +536,10 @@ fn every_trim_fits_and_keeps_every_promise() {
                 assert_eq!(opts.on_overflow, OnOverflow::Error, "case {case}");
                 assert!(e.message().contains(&window.to_string()), "{e}");
                 // Really no way: only protected messages kept, still over.
-                let last_user = messages.iter().rposition(|m| m.role == "user");
-                let keep: BTreeSet<usize> = (0..messages.len())
-                    .filter(|&i| {
-                        unit_of(&messages, i).iter().any(|&j| {
-                            (opts.keep_system && is_system(&messages[j]))
-                                || (opts.keep_last_user && Some(j) == last_user)
-                        })
-                    })
+                let keep: BTreeSet<usize> = trim_units(&messages, &opts)
+                    .into_iter()
+                    .filter(|u| u.1)
+                    .flat_map(|u| u.0)
                     .collect();
                 let summary = if keep.len() < messages.len() {
                     opts.summary.as_deref()
@@ -425,7 +557,8 @@ fn every_trim_fits_and_keeps_every_promise() {
             }
         }
     }
-    eprintln!("untouched, dropped, truncated, overflow errors: {outcomes:?}");
+    eprintln!("untouched, dropped, truncated, overflow errors: {outcomes:?}; resumed before the last question: {resumed}");
+    assert!(resumed > 20, "{resumed}");
     // The generator reaches every outcome.
     assert!(outcomes.iter().all(|&n| n > 20), "{outcomes:?}");
 }
@@ -455,7 +588,7 @@ fn trim(messages: &[Message], model: &str, window: u64, reserve: u64) -> Trimmed
 }
 
 #[test]
-fn a_window_of_exactly_enough_drops_nothing_and_one_token_less_drops_one() {
+fn a_window_of_exactly_enough_drops_nothing_and_one_token_less_drops_a_turn() {
     let messages = conversation();
     for model in ["gpt-4o", "gpt-4", "claude-sonnet-4"] {
         let full = count_chat_tokens(model, &messages, &[]).unwrap() as u64;
@@ -466,27 +599,32 @@ fn a_window_of_exactly_enough_drops_nothing_and_one_token_less_drops_one() {
         );
         assert_eq!(r.messages, messages);
 
+        // The first question goes with its answer.
         let r = trim(&messages, model, full - 1, 0);
-        assert_eq!(r.dropped, [1], "{model}");
+        assert_eq!(r.dropped, [1, 2], "{model}");
         assert!(r.fits);
 
         // The same through the reserve.
         let r = trim(&messages, model, full + 100, 100);
         assert!(r.dropped.is_empty(), "{model}");
         let r = trim(&messages, model, full + 100, 101);
-        assert_eq!(r.dropped, [1], "{model}");
+        assert_eq!(r.dropped, [1, 2], "{model}");
 
-        // After k drops: exactly enough keeps k dropped, one less drops k+1.
-        for k in 1..4 {
+        // After k turns: exactly enough keeps k dropped, one less drops the
+        // next turn (after the second, only the system message and the last
+        // question are left, and they are cut instead).
+        for k in 1..=2 {
             let rest: Vec<Message> = std::iter::once(messages[0].clone())
-                .chain(messages[1 + k..].iter().cloned())
+                .chain(messages[1 + 2 * k..].iter().cloned())
                 .collect();
             let need = count_chat_tokens(model, &rest, &[]).unwrap() as u64;
             let r = trim(&messages, model, need, 0);
-            assert_eq!(r.dropped, (1..=k).collect::<Vec<_>>(), "{model} k={k}");
+            assert_eq!(r.dropped, (1..=2 * k).collect::<Vec<_>>(), "{model} k={k}");
             assert_eq!(r.input_tokens as u64, need);
+            assert!(r.truncated.is_empty());
             let r = trim(&messages, model, need - 1, 0);
-            assert_eq!(r.dropped, (1..=k + 1).collect::<Vec<_>>(), "{model} k={k}");
+            assert_eq!(r.dropped, [1, 2, 3, 4], "{model} k={k}");
+            assert_eq!(r.truncated.is_empty(), k == 1, "{model} k={k}");
         }
     }
 }
@@ -523,17 +661,210 @@ fn tool_calls_and_their_results_are_dropped_together() {
     )
     .unwrap();
     let full = count_chat_tokens("gpt-4o", &messages, &[]).unwrap() as u64;
-    let first_user = count_chat_tokens("gpt-4o", &messages[1..2], &[]).unwrap() as u64 - 3;
-    // Dropping the first user message is not enough: the whole tool unit goes.
-    let r = trim(&messages, "gpt-4o", full - first_user - 1, 0);
-    assert_eq!(r.dropped, [1, 2, 3, 4]);
-    assert_eq!(r.sources, [Some(0), Some(5), Some(6)]);
-    // With drop-middle the unit goes first.
+    // Before the last question, the turn goes whole, tool calls and all.
+    for strategy in [Strategy::DropOldest, Strategy::DropMiddle] {
+        let mut opts = TrimOptions::new("gpt-4o");
+        opts.max_context_tokens = Some(full - 1);
+        opts.strategy = strategy;
+        let r = trim_messages(&messages, &opts).unwrap();
+        assert_eq!(r.dropped, [1, 2, 3, 4, 5], "{strategy:?}");
+        assert_eq!(r.sources, [Some(0), Some(6)]);
+    }
+    // When the calls answer the last question, they and their results are
+    // one unit, dropped before the answer that follows them.
+    let after = &messages[..6];
+    let full = count_chat_tokens("gpt-4o", after, &[]).unwrap() as u64;
+    let assistant = count_chat_tokens("gpt-4o", &after[2..3], &[]).unwrap() as u64 - 3;
+    // Dropping the assistant message alone would be enough; its results go too.
+    let r = trim(after, "gpt-4o", full - assistant, 0);
+    assert_eq!(r.dropped, [2, 3, 4]);
+    assert_eq!(r.sources, [Some(0), Some(1), Some(5)]);
     let mut opts = TrimOptions::new("gpt-4o");
     opts.max_context_tokens = Some(full - 1);
     opts.strategy = Strategy::DropMiddle;
-    let r = trim_messages(&messages, &opts).unwrap();
+    let r = trim_messages(after, &opts).unwrap();
     assert_eq!(r.dropped, [2, 3, 4]);
+}
+
+/// The conversation `roles` ("s" system, "u" user, "a" assistant) with a
+/// short distinct text each.
+fn dialogue(roles: &[&str]) -> Vec<Message> {
+    let role = |r: &str| match r {
+        "s" => "system",
+        "u" => "user",
+        _ => "assistant",
+    };
+    roles
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Message::new(role(r), &format!("message {i} is from {}", role(r))))
+        .collect()
+}
+
+/// trim_messages with `window` tokens and otherwise the defaults.
+fn trim_with(messages: &[Message], window: u64, f: impl FnOnce(&mut TrimOptions)) -> Trimmed {
+    let mut opts = TrimOptions::new("gpt-4o");
+    opts.max_context_tokens = Some(window);
+    f(&mut opts);
+    trim_messages(messages, &opts).unwrap()
+}
+
+fn full(messages: &[Message]) -> u64 {
+    count_chat_tokens("gpt-4o", messages, &[]).unwrap() as u64
+}
+
+#[test]
+fn a_reply_never_opens_the_conversation_after_a_drop() {
+    // [system, u1, a1, u2, a2, u3]: dropping u1 alone would leave a1, an
+    // answer to nothing, first.
+    let messages = dialogue(&["s", "u", "a", "u", "a", "u"]);
+    let one_message = full(&messages[1..2]) - 3;
+    for strategy in [Strategy::DropOldest, Strategy::DropMiddle] {
+        let r = trim_with(&messages, full(&messages) - one_message, |o| {
+            o.strategy = strategy
+        });
+        assert_eq!(r.dropped, [1, 2], "{strategy:?}");
+        assert_eq!(r.sources, [Some(0), Some(3), Some(4), Some(5)]);
+        // At every window, what is dropped is whole turns.
+        for window in 1..=full(&messages) {
+            let r = trim_with(&messages, window, |o| o.strategy = strategy);
+            assert!(
+                [&[][..], &[1, 2], &[1, 2, 3, 4]].contains(&r.dropped.as_slice()),
+                "{strategy:?} {window}: {:?}",
+                r.dropped
+            );
+        }
+    }
+    // Drop-middle: the far side of the gap is a question too.
+    let messages = dialogue(&["s", "u", "a", "u", "a", "u", "a", "u"]);
+    let r = trim_with(&messages, full(&messages) - 1, |o| {
+        o.strategy = Strategy::DropMiddle
+    });
+    assert_eq!(r.dropped, [3, 4]);
+    assert_eq!(r.messages[2].role, "assistant");
+    assert_eq!(r.messages[3].role, "user");
+}
+
+#[test]
+fn a_tool_result_in_a_later_turn_ties_the_turns_together() {
+    let messages = parse_messages(
+        &json!([
+            {"role": "system", "content": "You answer with tools."},
+            {"role": "user", "content": "Start the build."},
+            {"role": "assistant", "content": null, "tool_calls": [
+                {"id": "build", "type": "function", "function": {"name": "build", "arguments": "{}"}}
+            ]},
+            {"role": "user", "content": "Is it done yet?"},
+            {"role": "tool", "tool_call_id": "build", "content": "build passed"},
+            {"role": "assistant", "content": "Yes, it passed."},
+            {"role": "user", "content": "Then deploy it."}
+        ]),
+        "messages",
+    )
+    .unwrap();
+    for strategy in [Strategy::DropOldest, Strategy::DropMiddle] {
+        let r = trim_with(&messages, full(&messages) - 1, |o| o.strategy = strategy);
+        assert_eq!(r.dropped, [1, 2, 3, 4, 5], "{strategy:?}");
+    }
+    // A result after the last question goes with the turn that asked for
+    // it, which leaves the reply after it in place.
+    let messages = parse_messages(
+        &json!([
+            {"role": "system", "content": "You answer with tools."},
+            {"role": "user", "content": "Start the build."},
+            {"role": "assistant", "content": null, "tool_calls": [
+                {"id": "build", "type": "function", "function": {"name": "build", "arguments": "{}"}}
+            ]},
+            {"role": "user", "content": "Is it done yet?"},
+            {"role": "tool", "tool_call_id": "build", "content": "build passed"},
+            {"role": "assistant", "content": "Yes, it passed."}
+        ]),
+        "messages",
+    )
+    .unwrap();
+    let r = trim_with(&messages, full(&messages) - 1, |_| {});
+    assert_eq!(r.dropped, [1, 2, 4]);
+    assert_eq!(r.sources, [Some(0), Some(3), Some(5)]);
+}
+
+#[test]
+fn replies_after_the_last_question_are_dropped_one_by_one() {
+    // An agent loop answering one question: its steps go oldest first, the
+    // question stays.
+    let mut history = vec![
+        json!({"role": "system", "content": "You are an agent."}),
+        json!({"role": "user", "content": "An old question."}),
+        json!({"role": "assistant", "content": "An old answer."}),
+        json!({"role": "user", "content": "Fix the failing test."}),
+    ];
+    for step in 0..4 {
+        let id = format!("step{step}");
+        history.push(json!({"role": "assistant", "content": null, "tool_calls": [
+            {"id": id, "type": "function", "function": {"name": "run", "arguments": format!("{{\"step\":{step}}}")}}
+        ]}));
+        history.push(json!({"role": "tool", "tool_call_id": id, "content": format!("output of step {step}")}));
+    }
+    history.push(json!({"role": "assistant", "content": "Done."}));
+    let messages = parse_messages(&Value::Array(history), "messages").unwrap();
+    let without = |gone: &[usize]| {
+        let kept: Vec<Message> = (0..messages.len())
+            .filter(|i| !gone.contains(i))
+            .map(|i| messages[i].clone())
+            .collect();
+        full(&kept)
+    };
+    let r = trim_with(&messages, without(&[1, 2, 4, 5]), |_| {});
+    assert_eq!(r.dropped, [1, 2, 4, 5]);
+    let r = trim_with(&messages, without(&[1, 2, 4, 5]) - 1, |_| {});
+    assert_eq!(r.dropped, [1, 2, 4, 5, 6, 7]);
+    assert_eq!(r.messages[1].text(), "Fix the failing test.");
+}
+
+#[test]
+fn system_messages_inside_a_turn_stay_and_the_turn_goes_around_them() {
+    let messages = dialogue(&["s", "u", "a", "s", "a", "u", "a", "u"]);
+    let r = trim_with(&messages, full(&messages) - 1, |_| {});
+    assert_eq!(r.dropped, [1, 2, 4]);
+    assert_eq!(r.sources, [Some(0), Some(3), Some(5), Some(6), Some(7)]);
+    // Not kept, a system message is part of the turn it is in; one before
+    // the first question is dropped with the other messages there.
+    let r = trim_with(&messages, full(&messages) - 1, |o| o.keep_system = false);
+    assert_eq!(r.dropped, [0]);
+    let r = trim_with(&messages, full(&messages[5..]), |o| o.keep_system = false);
+    assert_eq!(r.dropped, [0, 1, 2, 3, 4]);
+}
+
+#[test]
+fn messages_before_the_first_question_go_together() {
+    // A greeting (or two) before the first question: they go as one unit,
+    // so that neither opens the conversation alone.
+    let messages = dialogue(&["s", "a", "a", "u", "a", "u"]);
+    let r = trim_with(&messages, full(&messages) - 1, |_| {});
+    assert_eq!(r.dropped, [1, 2]);
+    let r = trim_with(&messages, full(&messages) - 1, |o| {
+        o.strategy = Strategy::DropMiddle
+    });
+    assert_eq!(r.dropped, [1, 2]);
+    let messages = dialogue(&["s", "a", "u", "a", "u"]);
+    let r = trim_with(&messages, full(&messages) - 1, |_| {});
+    assert_eq!(r.dropped, [1]);
+}
+
+#[test]
+fn without_keep_last_user_the_last_question_goes_last_and_alone() {
+    let messages = dialogue(&["s", "u", "a", "u", "a", "u", "a"]);
+    let r = trim_with(&messages, full(&messages) - 1, |o| o.keep_last_user = false);
+    assert_eq!(r.dropped, [1, 2]);
+    // Only the system message and the last reply fit: the last question is
+    // dropped on its own, after every turn before it.
+    let last = [messages[0].clone(), messages[6].clone()];
+    let r = trim_with(&messages, full(&last), |o| o.keep_last_user = false);
+    assert_eq!(r.dropped, [1, 2, 3, 4, 5]);
+    assert_eq!(r.sources, [Some(0), Some(6)]);
+    // Without any user message, every message is its own unit.
+    let messages = dialogue(&["s", "a", "a", "a"]);
+    let r = trim_with(&messages, full(&messages) - 1, |_| {});
+    assert_eq!(r.dropped, [1]);
 }
 
 #[test]
@@ -558,8 +889,8 @@ fn the_summary_goes_where_the_dropped_turns_were() {
     // One token less: the next turn goes too.
     opts.max_context_tokens = Some(need - 1);
     let r = trim_messages(&messages, &opts).unwrap();
-    assert_eq!(r.dropped, [1, 2, 3]);
-    assert_eq!(r.sources, [Some(0), None, Some(4), Some(5)]);
+    assert_eq!(r.dropped, [1, 2, 3, 4]);
+    assert_eq!(r.sources, [Some(0), None, Some(5)]);
 
     // Drop-middle keeps the first exchange and the end.
     let long = parse_messages(

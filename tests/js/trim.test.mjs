@@ -54,6 +54,112 @@ test("trimMessages hands back the kept messages themselves", () => {
   assert.equal(cut.messages.filter((m) => !messages.includes(m)).length, cut.truncated.length);
 });
 
+const say = (role, i) => ({ role, content: `message ${i} is from ${role}` });
+const dialogue = (roles) => roles.map((r, i) => say({ s: "system", u: "user", a: "assistant" }[r], i));
+const count = (messages) => tm.countChatTokens(messages, { model: "gpt-4o" });
+
+// Where the conversation resumes with a reply whose question was dropped:
+// the first kept message after a dropped one, system messages aside, when it
+// is not a user message and comes before the last user message.
+function strandedReply(messages, dropped) {
+  const lastUser = messages.findLastIndex((m) => m.role === "user");
+  const gone = new Set(dropped);
+  for (const d of dropped) {
+    let k = d + 1;
+    while (k < messages.length && (gone.has(k) || messages[k].role === "system" || messages[k].role === "developer")) k++;
+    if (k < lastUser && messages[k].role !== "user") return k;
+  }
+  return -1;
+}
+
+test("trimMessages drops whole turns, so the conversation resumes at a user message", () => {
+  // [system, u1, a1, u2, a2, u3]: dropping u1 alone would open with a1.
+  const messages = dialogue(["s", "u", "a", "u", "a", "u"]);
+  const full = count(messages);
+  for (const strategy of ["drop-oldest", "drop-middle"]) {
+    const r = tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: full - 1, strategy });
+    assert.deepEqual(r.dropped, [1, 2], strategy);
+    assert.deepEqual(r.messages, [messages[0], messages[3], messages[4], messages[5]]);
+    for (let window = 1; window <= full; window++) {
+      const w = tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: window, strategy });
+      assert.ok([[], [1, 2], [1, 2, 3, 4]].some((d) => JSON.stringify(d) === JSON.stringify(w.dropped)), `${strategy} ${window}`);
+    }
+  }
+  // Drop-middle: the far side of the gap is a question.
+  const longer = dialogue(["s", "u", "a", "u", "a", "u", "a", "u"]);
+  const r = tm.trimMessages(longer, { model: "gpt-4o", maxContextTokens: count(longer) - 1, strategy: "drop-middle" });
+  assert.deepEqual(r.dropped, [3, 4]);
+  assert.equal(strandedReply(longer, r.dropped), -1);
+});
+
+test("trimMessages keeps a tool call with a result given in a later turn", () => {
+  const call = { role: "assistant", content: null, tool_calls: [{ id: "build", type: "function", function: { name: "build", arguments: "{}" } }] };
+  const result = { role: "tool", tool_call_id: "build", content: "build passed" };
+  const messages = [
+    { role: "system", content: "You answer with tools." },
+    { role: "user", content: "Start the build." }, call,
+    { role: "user", content: "Is it done yet?" }, result,
+    { role: "assistant", content: "Yes, it passed." },
+    { role: "user", content: "Then deploy it." },
+  ];
+  for (const strategy of ["drop-oldest", "drop-middle"]) {
+    const r = tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: count(messages) - 1, strategy });
+    assert.deepEqual(r.dropped, [1, 2, 3, 4, 5], strategy);
+  }
+  // The result after the last question goes with the turn that made the call.
+  const after = messages.slice(0, 6);
+  const r = tm.trimMessages(after, { model: "gpt-4o", maxContextTokens: count(after) - 1 });
+  assert.deepEqual(r.dropped, [1, 2, 4]);
+  assert.deepEqual(r.messages, [after[0], after[3], after[5]]);
+});
+
+test("trimMessages never strands a reply before the last question, over random histories", () => {
+  let seed = 7;
+  const next = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.floor((seed / 2147483648) * n);
+  };
+  let exercised = 0;
+  for (let round = 0; round < 300; round++) {
+    const messages = [];
+    const pending = [];
+    let calls = 0;
+    if (next(3) > 0) messages.push({ role: "system", content: "Be brief." });
+    const size = 1 + next(25);
+    while (messages.length < size) {
+      if (pending.length > 0 && next(5) === 0) {
+        messages.push({ role: "tool", tool_call_id: pending.splice(next(pending.length), 1)[0], content: "a result" });
+        continue;
+      }
+      const kind = next(10);
+      const words = "word ".repeat(1 + next(20));
+      if (kind === 0) messages.push({ role: next(2) ? "system" : "developer", content: words });
+      else if (kind < 5) messages.push({ role: "user", content: words });
+      else if (kind < 8) messages.push({ role: "assistant", content: words });
+      else {
+        const ids = Array.from({ length: 1 + next(2) }, () => `call_${++calls}`);
+        messages.push({ role: "assistant", content: null, tool_calls: ids.map((id) => ({ id, type: "function", function: { name: "f", arguments: "{}" } })) });
+        for (const id of ids) {
+          if (next(4) === 0) pending.push(id);
+          else messages.push({ role: "tool", tool_call_id: id, content: words });
+        }
+      }
+    }
+    const options = {
+      model: "gpt-4o",
+      maxContextTokens: 1 + next(count(messages) + 20),
+      strategy: next(2) ? "drop-middle" : "drop-oldest",
+      keepSystem: next(5) > 0,
+      keepLastUser: next(5) > 0,
+    };
+    const r = tm.trimMessages(messages, options);
+    assert.equal(strandedReply(messages, r.dropped), -1, JSON.stringify({ messages, options, dropped: r.dropped }));
+    const lastUser = messages.findLastIndex((m) => m.role === "user");
+    if (r.dropped.some((d) => messages.some((m, k) => k > d && k < lastUser && !r.dropped.includes(k)))) exercised++;
+  }
+  assert.ok(exercised > 20, `${exercised}`);
+});
+
 test("truncateText, selectChunks and splitByTokens are exact", () => {
   const text = "日本語のテキスト👨‍👩‍👧とe\u0301の混在。".repeat(50);
   for (const max of [0, 1, 5, 20, 100]) {
