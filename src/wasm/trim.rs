@@ -277,12 +277,11 @@ pub fn split_by_tokens(text: JsValue, opts: JsValue) -> JsResult<Vec<String>> {
     let chunk_tokens = tokens(o.chunk_tokens, "options.chunkTokens")?
         .ok_or_else(|| Error::invalid("options.chunkTokens", "is required"))?;
     let overlap = tokens(o.overlap_tokens, "options.overlapTokens")?.unwrap_or(0);
-    Ok(trim::split_by_tokens_with(
-        &text,
-        &tokenizer,
-        chunk_tokens,
-        overlap,
-    )?)
+    // By the model's name where one was passed, so that its errors name it.
+    Ok(match o.model.as_deref() {
+        Some(model) => trim::split_by_tokens(&text, model, chunk_tokens, overlap)?,
+        None => trim::split_by_tokens_with(&text, &tokenizer, chunk_tokens, overlap)?,
+    })
 }
 
 #[cfg(test)]

@@ -95,6 +95,9 @@ test("truncateText, selectChunks and splitByTokens take model or encoding, as co
     tm.splitByTokens(words, { encoding: "cl100k_base", chunkTokens: 40 }),
     tm.splitByTokens(words, { model: "gpt-4", chunkTokens: 40 }),
   );
+  // A chunk smaller than one token of an estimate names the model.
+  assert.throws(() => tm.splitByTokens("text", { model: "claude-sonnet-4", chunkTokens: 1 }),
+    (e) => e.code === "INVALID_ARGUMENT" && e.field === "options.chunkTokens" && /too small for claude-sonnet-4, whose estimate/.test(e.message));
   // Both given and disagreeing: countTokens' error, field and message.
   const both = { model: "gpt-4o", encoding: "cl100k_base" };
   let want;
