@@ -26,6 +26,27 @@ impl From<Error> for JsValue {
     }
 }
 
+/// An error the Rust API raised about one of its parameters that the binding
+/// took from an options object, named where the caller passed it: the
+/// tokenizer's `model` is `options.model`, compareModels' `models[2]` is
+/// `options.models[2]`. `keys` are those parameters' names; an error at one of
+/// them, or inside one, moves under `options.`, and any other is left alone.
+pub fn in_options(e: Error, keys: &[&str]) -> Error {
+    let inside = |f: &str| {
+        keys.iter().any(|k| {
+            f.strip_prefix(k)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    };
+    match e.field_name().filter(|f| inside(f)) {
+        Some(f) => {
+            let f = format!("options.{f}");
+            e.at_field(f)
+        }
+        None => e,
+    }
+}
+
 /// The most UTF-8 one text or JSON argument may carry. A run with no break
 /// for the pre-tokenizer (one character repeated) takes about 20 bytes of
 /// wasm memory per byte while it is merged, and a wasm32 instance has 4 GiB

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{json, string, to_js, typed, JsResult};
+use super::convert::{in_options, json, string, to_js, typed, JsResult};
 use crate::catalogue;
 use crate::cost::{self, usd, Cost, Pricing};
 use crate::error::Error;
@@ -159,15 +159,8 @@ struct CompareOptions {
 pub fn compare_models(workload_js: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let (w, _) = workload(&workload_js)?;
     let o: CompareOptions = typed(&opts, "options")?;
-    let c = projection::compare_models(&w, o.models.as_deref(), o.baseline.as_deref()).map_err(
-        |e| match e.field_name().filter(|f| f.starts_with("models[")) {
-            Some(f) => {
-                let f = format!("options.{f}");
-                e.at_field(f)
-            }
-            None => e,
-        },
-    )?;
+    let c = projection::compare_models(&w, o.models.as_deref(), o.baseline.as_deref())
+        .map_err(|e| in_options(e, &["models", "baseline"]))?;
     let models: Vec<Value> = c
         .models
         .iter()
