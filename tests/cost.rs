@@ -185,6 +185,30 @@ fn bad_usage_names_the_field() {
         assert_eq!(e.code().as_str(), "INVALID_ARGUMENT", "{v}");
         assert_eq!(e.field_name(), Some(field), "{v}: {e}");
     }
+    // Text and messages counted for the request: the same paths, at the top
+    // of the request (estimateCost) and under a prefix (BudgetLedger.record).
+    let counted = [
+        (
+            json!({ "model": "gpt-4o", "messages": [{ "role": "user", "content": 5 }] }),
+            "messages[0].content",
+        ),
+        (
+            json!({ "model": "gpt-4o", "messages": [], "tools": [{ "name": 5 }] }),
+            "tools[0].name",
+        ),
+        (json!({ "model": "gpt-4o", "text": 5 }), "text"),
+    ];
+    for (v, field) in counted {
+        let e = usage_from_json(&v, "").unwrap_err();
+        assert_eq!(e.field_name(), Some(field), "{v}: {e}");
+        assert!(e.message().starts_with(&format!("{field}: ")), "{e}");
+        let e = usage_from_json(&v, "usage").unwrap_err();
+        assert_eq!(
+            e.field_name(),
+            Some(format!("usage.{field}").as_str()),
+            "{v}: {e}"
+        );
+    }
     for bad in [
         json!({ "input": -1, "output": 1 }),
         json!({ "output": 1 }),
