@@ -372,6 +372,7 @@ export interface TrimOptions {
   onOverflow?: "truncate" | "error";
 }
 export interface Trimmed {
+  /** The kept messages are the objects passed; a truncated one is a copy of its object (`{ ...message }`) with only its text changed; the summary is `{ role: "system", content }`. */
   messages: ChatMessage[];
   inputTokens: number;
   /** Indices (into the input) of the dropped messages. */
@@ -411,6 +412,7 @@ export interface Compressed {
   passes: { name: string; savedTokens: number }[];
 }
 export function compressPrompt(text: string, options?: CompressOptions): Compressed;
+/** The messages are copies of the objects passed (`{ ...message }`) with only their text changed. */
 export function compressMessages(
   messages: ChatMessage[],
   options?: CompressOptions,

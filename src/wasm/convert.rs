@@ -4,6 +4,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::chat::{Content, Part};
 use crate::error::{Error, ErrorCode};
 
 pub type JsResult<T> = Result<T, JsValue>;
@@ -190,8 +191,46 @@ pub fn string_fields<const N: usize>(
     Some(out)
 }
 
+/// A copy of a message object as the caller passed it (`{ ...message }`)
+/// with its text replaced by `content`'s: the content string, or the `text`
+/// of each text part, in a copy of the parts array (parts parse one to one;
+/// the other parts stay the objects passed). Every other key keeps the value
+/// passed, NaN, a Date or undefined included, which a copy through JSON would
+/// turn into null or a string, or drop. `field` names the message
+/// (`messages[3]`) should copying it throw (a getter, a proxy).
+pub fn with_texts(message: &JsValue, content: &Content, field: &str) -> Result<JsValue, Error> {
+    let texts: JsValue = match content {
+        Content::None => JsValue::UNDEFINED,
+        Content::Text(t) => JsValue::from_str(t),
+        Content::Parts(parts) => parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => JsValue::from_str(t),
+                Part::Image { .. } => JsValue::UNDEFINED,
+            })
+            .collect::<js_sys::Array>()
+            .into(),
+    };
+    copy_with_texts(message, &texts).map_err(|e| {
+        let why = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        Error::invalid(field, format!("could not be copied ({why})"))
+    })
+}
+
 // Static module functions rather than `new Function`, which Workers forbid.
 #[wasm_bindgen(inline_js = r#"
+export function copyWithTexts(message, texts) {
+  const copy = { ...message };
+  if (typeof texts === "string") {
+    copy.content = texts;
+  } else if (Array.isArray(texts) && Array.isArray(message.content)) {
+    copy.content = message.content.map((part, j) => (typeof texts[j] === "string" ? { ...part, text: texts[j] } : part));
+  }
+  return copy;
+}
 export function stringify(value) {
   return JSON.stringify(value, (k, v) => (typeof v === "number" && !Number.isFinite(v) ? "\0" + String(v) : v));
 }
@@ -213,6 +252,8 @@ export function plainStringFields(value, keys) {
 extern "C" {
     #[wasm_bindgen(catch)]
     fn stringify(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = copyWithTexts)]
+    fn copy_with_texts(message: &JsValue, texts: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = plainStringFields)]
     fn plain_string_fields(value: &JsValue, keys: &JsValue) -> Option<String>;
 }

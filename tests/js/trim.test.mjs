@@ -54,6 +54,35 @@ test("trimMessages hands back the kept messages themselves", () => {
   assert.equal(cut.messages.filter((m) => !messages.includes(m)).length, cut.truncated.length);
 });
 
+test("trimMessages' truncated messages are copies of the objects passed, with only their text changed", () => {
+  const at = new Date(0);
+  const image = { type: "image_url", image_url: { url: "https://example.com/a.png", detail: "low" }, at };
+  const long = "some words about the topic ".repeat(400);
+  const messages = [
+    { role: "system", content: "You are a careful assistant." },
+    { role: "user", content: long, score: NaN, weight: -Infinity, at, meta: undefined, nested: { limit: Infinity } },
+    { role: "assistant", content: "ok" },
+    { role: "user", content: [{ type: "text", text: long, weight: Infinity }, image], score: NaN },
+  ];
+  const r = tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: 300, strategy: "drop-middle", keepLastUser: true });
+  assert.ok(r.fits && r.truncated.includes(3), JSON.stringify(r.truncated));
+  const cut = r.messages.at(-1);
+  assert.notEqual(cut, messages[3]);
+  assert.ok(Number.isNaN(cut.score), `score: ${cut.score}`);
+  assert.equal(cut.content[0].weight, Infinity);
+  assert.ok(cut.content[0].text.length < long.length);
+  assert.equal(cut.content[1], image, "a part without text is the object passed");
+  assert.equal(messages[3].content[0].text, long, "the message passed is unchanged");
+  assert.equal(r.inputTokens, tm.countChatTokens(r.messages, { model: "gpt-4o" }));
+  // Content as a string, and every key JSON cannot carry.
+  const one = tm.trimMessages(messages.slice(0, 2), { model: "gpt-4o", maxContextTokens: 200 });
+  assert.ok(one.truncated.includes(1), JSON.stringify(one.truncated));
+  const m = one.messages.at(-1);
+  assert.ok(Number.isNaN(m.score) && m.weight === -Infinity && m.at === at && m.nested === messages[1].nested);
+  assert.ok("meta" in m && m.meta === undefined);
+  assert.ok(m.content.length < long.length && messages[1].content === long);
+});
+
 test("truncateText, selectChunks and splitByTokens are exact", () => {
   const text = "日本語のテキスト👨‍👩‍👧とe\u0301の混在。".repeat(50);
   for (const max of [0, 1, 5, 20, 100]) {
