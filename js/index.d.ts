@@ -448,7 +448,7 @@ export function preflight(
   options?: { budget?: { limitUsd: number; spentUsd?: number }; pricing?: Pricing },
 ): PreflightResult;
 
-/** SHA-256 (hex) of the canonical request, or null when the answer is sampled (temperature unset or > 0) unless forced. */
+/** SHA-256 (hex) of the canonical request, or null when the answer is sampled (temperature unset or > 0) unless forced. A NaN or an infinity anywhere in the request throws INVALID_ARGUMENT at its path. */
 export function requestCacheKey(request: ChatRequest, options?: { force?: boolean }): string | null;
 
 export interface LedgerConfig {

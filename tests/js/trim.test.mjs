@@ -156,6 +156,20 @@ test("preflight and requestCacheKey", () => {
   assert.match(tm.requestCacheKey({ ...request, temperature: 0.7 }, { force: true }), /^[0-9a-f]{64}$/);
 });
 
+test("requestCacheKey refuses NaN and Infinity at their path instead of hashing them", () => {
+  const request = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], temperature: 0 };
+  for (const [bad, name] of [[NaN, "NaN"], [Infinity, "Infinity"], [-Infinity, "-Infinity"]]) {
+    for (const [call, field] of [
+      [() => tm.requestCacheKey({ ...request, top_p: bad }), "request.top_p"],
+      [() => tm.requestCacheKey({ ...request, messages: [{ ...request.messages[0], score: bad }] }), "request.messages[0].score"],
+      [() => tm.requestCacheKey({ ...request, temperature: bad }), "request.temperature"],
+    ]) {
+      assert.throws(call, (e) => e.name === "TokenmeterError" && e.code === "INVALID_ARGUMENT" && e.field === field &&
+        e.message === `${field}: must be a finite number, got ${name}`, `${field} = ${name}`);
+    }
+  }
+});
+
 test("BudgetLedger across a UTC midnight, and its JSON", () => {
   const ledger = new tm.BudgetLedger({ perKeyDailyUsd: 1, alertAt: 0.5 });
   const lateNight = Date.UTC(2026, 10, 22, 23, 59, 0);
