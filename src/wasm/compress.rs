@@ -47,7 +47,8 @@ pub fn compress_prompt(text: JsValue, opts: JsValue) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = compressMessages)]
 pub fn compress_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let opts = options(&opts)?;
-    let parsed = chat::parse_messages(&json(&messages, "messages")?, "messages")?;
+    let parsed =
+        json(&messages, "messages")?.read("messages", |m| chat::parse_messages(m, "messages"))?;
     let c = compress::compress_messages(&parsed, &opts)?;
     let out = to_js(&CompressedMessages {
         messages: (),

@@ -35,7 +35,9 @@ pub fn preflight(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
         .filter(|p| !p.is_null())
         .map(|p| Pricing::from_json(&p, "options.pricing"))
         .transpose()?;
-    let p = preflight::preflight(&json(&request, "request")?, budget, pricing.as_ref())?;
+    let p = json(&request, "request")?.read("request", |r| {
+        preflight::preflight(r, budget, pricing.as_ref())
+    })?;
     let problems: Vec<Value> = p
         .problems
         .iter()
@@ -67,8 +69,7 @@ struct KeyOptions {
 #[wasm_bindgen(js_name = requestCacheKey)]
 pub fn request_cache_key(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let o: KeyOptions = typed(&opts, "options")?;
-    let request = json(&request, "request")?;
-    crate::chat::reject_non_finite(&request, "request")?;
+    let request = json(&request, "request")?.finite()?;
     let key = preflight::request_cache_key(&request, o.force)?;
     Ok(key.map_or(JsValue::NULL, |k| JsValue::from_str(&k)))
 }

@@ -209,7 +209,8 @@ fn chat_request(
     let model = o
         .model
         .ok_or_else(|| Error::invalid("options.model", "is required to count chat messages"))?;
-    let messages = chat::parse_messages(&json(messages, "messages")?, "messages")?;
+    let messages =
+        json(messages, "messages")?.read("messages", |m| chat::parse_messages(m, "messages"))?;
     let tools = match o.tools {
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(t) => chat::parse_tools(&t, "options.tools")?,

@@ -79,7 +79,8 @@ struct TrimmedJs {
 #[wasm_bindgen(js_name = trimMessages)]
 pub fn trim_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let o: TrimOptionsJs = typed(&opts, "options")?;
-    let parsed = chat::parse_messages(&json(&messages, "messages")?, "messages")?;
+    let parsed =
+        json(&messages, "messages")?.read("messages", |m| chat::parse_messages(m, "messages"))?;
     let mut options = TrimOptions::new(required_model(o.model)?);
     options.max_context_tokens = tokens(o.max_context_tokens, "options.maxContextTokens")?;
     options.reserve_output_tokens =
@@ -199,24 +200,26 @@ struct SelectionJs {
 #[wasm_bindgen(js_name = selectChunks)]
 pub fn select_chunks(chunks: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let list = json(&chunks, "chunks")?;
-    let items = list.as_array().ok_or_else(|| {
-        Error::invalid(
-            "chunks",
-            format!("must be an array of strings, got {}", type_name(&list)),
-        )
-    })?;
-    let chunks = items
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            c.as_str().ok_or_else(|| {
-                Error::invalid(
-                    format!("chunks[{i}]"),
-                    format!("must be a string, got {}", type_name(c)),
-                )
+    let chunks = list.read("chunks", |list| {
+        let items = list.as_array().ok_or_else(|| {
+            Error::invalid(
+                "chunks",
+                format!("must be an array of strings, got {}", type_name(list)),
+            )
+        })?;
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                c.as_str().ok_or_else(|| {
+                    Error::invalid(
+                        format!("chunks[{i}]"),
+                        format!("must be a string, got {}", type_name(c)),
+                    )
+                })
             })
-        })
-        .collect::<Result<Vec<&str>, Error>>()?;
+            .collect::<Result<Vec<&str>, Error>>()
+    })?;
     let o: SelectOptionsJs = typed(&opts, "options")?;
     let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
     let budget = tokens(o.budget, "options.budget")?
