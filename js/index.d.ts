@@ -372,6 +372,7 @@ export interface TrimOptions {
   onOverflow?: "truncate" | "error";
 }
 export interface Trimmed {
+  /** The kept messages are the objects passed; a truncated one is a copy of its object (`{ ...message }`) with only its text changed; the summary is `{ role: "system", content }`. */
   messages: ChatMessage[];
   inputTokens: number;
   /** Indices (into the input) of the dropped messages. */
@@ -412,6 +413,7 @@ export interface Compressed {
   passes: { name: string; savedTokens: number }[];
 }
 export function compressPrompt(text: string, options?: CompressOptions): Compressed;
+/** The messages are copies of the objects passed (`{ ...message }`) with only their text changed. */
 export function compressMessages(
   messages: ChatMessage[],
   options?: CompressOptions,
@@ -447,7 +449,7 @@ export function preflight(
   options?: { budget?: { limitUsd: number; spentUsd?: number }; pricing?: Pricing },
 ): PreflightResult;
 
-/** SHA-256 (hex) of the canonical request, or null when the answer is sampled (temperature unset or > 0) unless forced. */
+/** SHA-256 (hex) of the canonical request, or null when the answer is sampled (temperature unset or > 0) unless forced. A NaN or an infinity anywhere in the request throws INVALID_ARGUMENT at its path. */
 export function requestCacheKey(request: ChatRequest, options?: { force?: boolean }): string | null;
 
 export interface LedgerConfig {

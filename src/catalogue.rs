@@ -300,7 +300,6 @@ pub(crate) fn tokenizer_info(model: &str) -> Option<TokenizerInfo> {
 /// changes and the error names the spec and field. Returns the ids added or
 /// replaced.
 pub fn register_models(specs: &serde_json::Value) -> Result<Vec<String>> {
-    crate::chat::reject_non_finite(specs, "specs").map_err(as_catalogue_error)?;
     let specs: Vec<RawModel> = serde_json::from_value(specs.clone()).map_err(|e| {
         Error::field(
             ErrorCode::InvalidCatalogue,
@@ -342,7 +341,6 @@ pub fn reset_models() {
 /// Parses a `{ input, output, ... }` price object (USD per 1M tokens), as in
 /// the catalogue file and in per-call `pricing` overrides.
 pub fn prices_from_json(value: &serde_json::Value, field: &str) -> Result<Prices> {
-    crate::chat::reject_non_finite(value, field)?;
     let raw: RawPrices = serde_json::from_value(value.clone())
         .map_err(|e| Error::invalid(field, format!("expected a price object: {e}")))?;
     raw.validate(field, None)

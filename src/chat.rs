@@ -110,7 +110,6 @@ impl Message {
 
 fn string_at(v: &Value, field: &str) -> Result<String> {
     v.as_str()
-        .filter(|_| non_finite_name(v).is_none())
         .map(str::to_string)
         .ok_or_else(|| Error::invalid(field, format!("must be a string, got {}", type_name(v))))
 }
@@ -126,65 +125,17 @@ fn optional_string(
     }
 }
 
-/// The JSON type of a value, for error messages (a non-finite number from
-/// JavaScript by its name: "got NaN").
+/// The JSON type of a value, for error messages. Type errors end in
+/// "got {type_name}", so that a caller may name the value in its own terms
+/// (the JavaScript binding names a NaN it had to pass as another value).
 pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
-        Value::String(_) => non_finite_name(v).unwrap_or("a string"),
+        Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-/// JSON has no NaN or infinities, and `JSON.stringify` would make them
-/// `null`, which reads as "not given". The JavaScript binding passes them as
-/// these strings instead (a NUL first, which no real value of a number field
-/// starts with), so that they are rejected by name: "got NaN" rather than
-/// "got a string" or "got null".
-pub const NON_FINITE: [(&str, &str); 3] = [
-    ("\u{0}NaN", "NaN"),
-    ("\u{0}Infinity", "Infinity"),
-    ("\u{0}-Infinity", "-Infinity"),
-];
-
-/// The name of the non-finite number `v` stands for ([`NON_FINITE`]).
-pub fn non_finite_name(v: &Value) -> Option<&'static str> {
-    let s = v.as_str()?;
-    NON_FINITE
-        .iter()
-        .find(|(marker, _)| *marker == s)
-        .map(|(_, name)| *name)
-}
-
-/// The first non-finite number ([`NON_FINITE`]) anywhere in `value`, as an
-/// error at its path under `field` (`options.budget.limitUsd`,
-/// `specs[0].prices.input`). For inputs read with serde, whose own errors
-/// would only say that a string is not an f64, and at the top of the input.
-pub fn reject_non_finite(value: &Value, field: &str) -> Result<()> {
-    match value {
-        Value::String(_) => match non_finite_name(value) {
-            Some(name) => Err(Error::invalid(
-                field,
-                format!("must be a finite number, got {name}"),
-            )),
-            None => Ok(()),
-        },
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, v)| reject_non_finite(v, &format!("{field}[{i}]"))),
-        Value::Object(map) => map.iter().try_for_each(|(k, v)| {
-            let path = if field.is_empty() {
-                k.clone()
-            } else {
-                format!("{field}.{k}")
-            };
-            reject_non_finite(v, &path)
-        }),
-        _ => Ok(()),
     }
 }
 
@@ -232,7 +183,7 @@ fn parse_message(value: &Value, field: &str) -> Result<Message> {
     };
     let content = match obj.get("content") {
         None | Some(Value::Null) => Content::None,
-        Some(v @ Value::String(s)) if non_finite_name(v).is_none() => Content::Text(s.clone()),
+        Some(Value::String(s)) => Content::Text(s.clone()),
         Some(Value::Array(parts)) => Content::Parts(
             parts
                 .iter()
@@ -328,9 +279,16 @@ fn parse_part(value: &Value, field: &str) -> Result<Part> {
                 height: dim("height")?,
             })
         }
-        _ => Err(Error::invalid(
+        Some(_) => Err(Error::invalid(
             format!("{field}.type"),
             format!("{kind} is not a countable content part (text, image_url)"),
+        )),
+        None => Err(Error::invalid(
+            format!("{field}.type"),
+            format!(
+                "must be a content part type (text, image_url), got {}",
+                type_name(kind)
+            ),
         )),
     }
 }

@@ -270,11 +270,18 @@ pub fn count_request_input(
     request: &serde_json::Map<String, Value>,
     field: &str,
 ) -> Result<Option<u64>> {
+    // At the top (no prefix) a key is its own path: `messages[0]`, not
+    // `.messages[0]`.
+    let p = if field.is_empty() {
+        String::new()
+    } else {
+        format!("{field}.")
+    };
     if let Some(messages) = request.get("messages").filter(|v| !v.is_null()) {
-        let messages = chat::parse_messages(messages, &format!("{field}.messages"))?;
+        let messages = chat::parse_messages(messages, &format!("{p}messages"))?;
         let tools = match request.get("tools") {
             None | Some(Value::Null) => Vec::new(),
-            Some(t) => chat::parse_tools(t, &format!("{field}.tools"))?,
+            Some(t) => chat::parse_tools(t, &format!("{p}tools"))?,
         };
         return Ok(Some(
             chat::count_chat_tokens(model, &messages, &tools)? as u64
@@ -283,7 +290,7 @@ pub fn count_request_input(
     if let Some(text) = request.get("text").filter(|v| !v.is_null()) {
         let text = text
             .as_str()
-            .ok_or_else(|| Error::invalid(format!("{field}.text"), "must be a string"))?;
+            .ok_or_else(|| Error::invalid(format!("{p}text"), "must be a string"))?;
         return Ok(Some(
             Tokenizer::for_model(model)?.count_ordinary(text) as u64
         ));

@@ -448,16 +448,22 @@ pub fn compare_models(
             .filter(|m| m.kind != "embedding")
             .collect(),
     };
+    // A baseline asked for by name fails at `baseline`, not at the
+    // workload's `model`.
+    let as_baseline = |e: Error| match (baseline, e.field_name()) {
+        (Some(_), Some("model")) => e.at_field("baseline"),
+        _ => e,
+    };
     let baseline = baseline.unwrap_or(&workload.model).to_string();
-    let base = workload.on_model(&baseline)?;
-    let base_total = project_cost(&base, None)?.total;
+    let base = workload.on_model(&baseline).map_err(as_baseline)?;
+    let base_total = project_cost(&base, None).map_err(as_baseline)?.total;
     // A baseline the workload does not fit has no saving to measure against.
     let base_total = catalogue::get_model(&baseline)
         .filter(|m| misfit(m, &base).is_none())
         .map(|_| base_total);
     let mut out = Vec::new();
     let mut skipped = Vec::new();
-    for m in &models {
+    for (i, m) in models.iter().enumerate() {
         let w = match workload.on_model(&m.id) {
             Ok(w) => w,
             // The default list spans every encoding; a build without this
@@ -472,6 +478,9 @@ pub fn compare_models(
                     .unwrap_or(why);
                 skipped.push((m.id.clone(), format!("cannot count its text here: {why}")));
                 continue;
+            }
+            Err(e) if candidates.is_some() && e.field_name() == Some("model") => {
+                return Err(e.at_field(format!("models[{i}]")))
             }
             Err(e) => return Err(e),
         };

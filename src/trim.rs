@@ -796,9 +796,10 @@ pub fn split_by_tokens(
     chunk_tokens: u64,
     overlap_tokens: u64,
 ) -> Result<Vec<String>> {
-    split_by_tokens_with(
+    split(
         text,
         &Tokenizer::for_model(model)?,
+        Some(model),
         chunk_tokens,
         overlap_tokens,
     )
@@ -809,6 +810,18 @@ pub fn split_by_tokens(
 pub fn split_by_tokens_with(
     text: &str,
     tokenizer: &Tokenizer,
+    chunk_tokens: u64,
+    overlap_tokens: u64,
+) -> Result<Vec<String>> {
+    split(text, tokenizer, None, chunk_tokens, overlap_tokens)
+}
+
+/// The split, with the model's name when the caller gave one: a chunk size
+/// too small for an estimate is the model's doing, and the error says which.
+fn split(
+    text: &str,
+    tokenizer: &Tokenizer,
+    model: Option<&str>,
     chunk_tokens: u64,
     overlap_tokens: u64,
 ) -> Result<Vec<String>> {
@@ -823,10 +836,19 @@ pub fn split_by_tokens_with(
     }
     let room = raw_limit(tokenizer, chunk_tokens);
     if room == 0 {
+        let whose = model.map_or_else(
+            || "this tokenizer's estimate".to_string(),
+            |m| {
+                format!(
+                    "{}, whose estimate",
+                    crate::encodings::truncate_for_message(m)
+                )
+            },
+        );
         return Err(Error::invalid(
             "options.chunkTokens",
             format!(
-                "{chunk_tokens} is too small for this model, whose estimate counts one token as {}",
+                "{chunk_tokens} is too small for {whose} counts one token as {}",
                 tokenizer.scale(1)
             ),
         ));

@@ -256,3 +256,39 @@ fn count_chat_within_stops_inside_a_long_message() {
         Some(full)
     );
 }
+
+/// NaN and infinities are the JavaScript binding's business: to the Rust API
+/// every JSON string is a string, whatever it starts with, and a string where
+/// a number belongs is "a string".
+#[test]
+fn a_string_is_a_string_whatever_it_starts_with() {
+    let m = parse_messages(
+        &json!([{ "role": "user", "content": "\u{0}NaN", "name": "\u{0}Infinity" }]),
+        "messages",
+    )
+    .unwrap();
+    assert_eq!(m[0].content, Content::Text("\u{0}NaN".into()));
+    assert_eq!(m[0].name.as_deref(), Some("\u{0}Infinity"));
+    let e = tokenmeter::cost::usage_from_json(
+        &json!({ "model": "gpt-4o", "inputTokens": "\u{0}NaN" }),
+        "",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message(),
+        "inputTokens: must be a whole number of tokens, got a string"
+    );
+    let spec = json!([{ "id": "m-nul", "contextWindow": 100, "maxOutputTokens": 10,
+                        "prices": { "input": "\u{0}NaN", "output": 1 } }]);
+    let e = tokenmeter::catalogue::register_models(&spec).unwrap_err();
+    assert!(!e.message().contains("got NaN"), "{e}");
+    let e = parse_messages(
+        &json!([{ "role": "user", "content": [{ "type": 5 }] }]),
+        "m",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message(),
+        "m[0].content[0].type: must be a content part type (text, image_url), got a number"
+    );
+}

@@ -185,6 +185,30 @@ fn bad_usage_names_the_field() {
         assert_eq!(e.code().as_str(), "INVALID_ARGUMENT", "{v}");
         assert_eq!(e.field_name(), Some(field), "{v}: {e}");
     }
+    // Text and messages counted for the request: the same paths, at the top
+    // of the request (estimateCost) and under a prefix (BudgetLedger.record).
+    let counted = [
+        (
+            json!({ "model": "gpt-4o", "messages": [{ "role": "user", "content": 5 }] }),
+            "messages[0].content",
+        ),
+        (
+            json!({ "model": "gpt-4o", "messages": [], "tools": [{ "name": 5 }] }),
+            "tools[0].name",
+        ),
+        (json!({ "model": "gpt-4o", "text": 5 }), "text"),
+    ];
+    for (v, field) in counted {
+        let e = usage_from_json(&v, "").unwrap_err();
+        assert_eq!(e.field_name(), Some(field), "{v}: {e}");
+        assert!(e.message().starts_with(&format!("{field}: ")), "{e}");
+        let e = usage_from_json(&v, "usage").unwrap_err();
+        assert_eq!(
+            e.field_name(),
+            Some(format!("usage.{field}").as_str()),
+            "{v}: {e}"
+        );
+    }
     for bad in [
         json!({ "input": -1, "output": 1 }),
         json!({ "output": 1 }),
@@ -256,4 +280,26 @@ fn provider_replies_normalise_to_one_convention() {
     );
     assert!(usage_from_response(&json!({ "choices": [] })).is_err());
     assert!(usage_from_response(&json!({ "usage": { "prompt_tokens": -5 } })).is_err());
+}
+
+#[test]
+fn compare_models_names_the_option_that_failed() {
+    use tokenmeter::projection::{compare_models, Workload};
+    let w = Workload::from_json(&json!({
+        "model": "gpt-4o", "requestsPerDay": 1, "inputTokens": 10, "outputTokens": 5
+    }))
+    .unwrap();
+    let e = compare_models(&w, None, Some("nope")).unwrap_err();
+    assert_eq!(e.code().as_str(), "UNKNOWN_MODEL");
+    assert_eq!(e.field_name(), Some("baseline"), "{e}");
+    assert!(e.message().starts_with("baseline: unknown model"), "{e}");
+    let e = compare_models(&w, Some(&["gpt-4o".into(), "nope".into()]), None).unwrap_err();
+    assert_eq!(e.field_name(), Some("models[1]"), "{e}");
+    // The workload's own model, when it is the baseline, stays `model`.
+    let text = Workload::from_json(&json!({
+        "model": "gpt-4o", "requestsPerDay": 1, "text": "hi", "outputTokens": 5
+    }))
+    .unwrap();
+    let named = compare_models(&text, Some(&["gpt-4o".into()]), Some("gpt-4o")).unwrap();
+    assert_eq!(named.baseline, "gpt-4o");
 }

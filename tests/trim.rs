@@ -1464,6 +1464,13 @@ fn bad_split_options_name_the_field() {
     assert_eq!(e.field_name(), Some("options.overlapTokens"));
     let e = split_by_tokens("text", "claude-sonnet-4", 1, 0).unwrap_err();
     assert_eq!(e.field_name(), Some("options.chunkTokens"));
+    // The model that estimates, by name.
+    assert!(
+        e.message()
+            .contains("too small for claude-sonnet-4, whose estimate"),
+        "{}",
+        e.message()
+    );
     assert!(split_by_tokens("", "gpt-4o", 10, 0).unwrap().is_empty());
     assert_eq!(
         split_by_tokens("short", "gpt-4o", 10, 5).unwrap(),

@@ -3,8 +3,9 @@
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{json, string, to_js, typed, JsResult};
-use crate::compress::{self, CompressOptions, Level};
+use super::convert::{json, string, to_js, typed, with_texts, JsResult};
+use crate::chat;
+use crate::compress::{self, CompressOptions, CompressedMessages, Level};
 use crate::error::Error;
 
 #[derive(Deserialize, Default)]
@@ -41,10 +42,33 @@ pub fn compress_prompt(text: JsValue, opts: JsValue) -> JsResult<JsValue> {
 }
 
 /// `{ messages, tokensBefore, tokensAfter, savedTokens, savedPercent,
-/// passes }`; the messages keep every key, only their text changes.
+/// passes }`; the messages are copies of the objects passed with only their
+/// text changed.
 #[wasm_bindgen(js_name = compressMessages)]
 pub fn compress_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let opts = options(&opts)?;
-    let messages = json(&messages, "messages")?;
-    to_js(&compress::compress_messages_json(&messages, &opts)?)
+    let parsed =
+        json(&messages, "messages")?.read("messages", |m| chat::parse_messages(m, "messages"))?;
+    let c = compress::compress_messages(&parsed, &opts)?;
+    let out = to_js(&CompressedMessages {
+        messages: (),
+        tokens_before: c.tokens_before,
+        tokens_after: c.tokens_after,
+        saved_tokens: c.saved_tokens,
+        saved_percent: c.saved_percent,
+        passes: c.passes,
+    })?;
+    // Copies of the objects passed rather than of their JSON, which has no
+    // NaN, undefined or Date.
+    let passed = messages
+        .dyn_ref::<js_sys::Array>()
+        .ok_or_else(|| Error::invalid("messages", "must be an array"))?;
+    let list = c
+        .messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| with_texts(&passed.get(i as u32), &m.content, &format!("messages[{i}]")))
+        .collect::<Result<js_sys::Array, Error>>()?;
+    js_sys::Reflect::set(&out, &JsValue::from_str("messages"), &list)?;
+    Ok(out)
 }

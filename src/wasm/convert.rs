@@ -2,8 +2,10 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+use crate::chat::{Content, Part};
 use crate::error::{Error, ErrorCode};
 
 pub type JsResult<T> = Result<T, JsValue>;
@@ -23,6 +25,27 @@ pub fn js_error(e: Error) -> JsValue {
 impl From<Error> for JsValue {
     fn from(e: Error) -> JsValue {
         js_error(e)
+    }
+}
+
+/// An error the Rust API raised about one of its parameters that the binding
+/// took from an options object, named where the caller passed it: the
+/// tokenizer's `model` is `options.model`, compareModels' `models[2]` is
+/// `options.models[2]`. `keys` are those parameters' names; an error at one of
+/// them, or inside one, moves under `options.`, and any other is left alone.
+pub fn in_options(e: Error, keys: &[&str]) -> Error {
+    let inside = |f: &str| {
+        keys.iter().any(|k| {
+            f.strip_prefix(k)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    };
+    match e.field_name().filter(|f| inside(f)) {
+        Some(f) => {
+            let f = format!("options.{f}");
+            e.at_field(f)
+        }
+        None => e,
     }
 }
 
@@ -93,12 +116,16 @@ pub fn count(value: &JsValue, field: &str) -> Result<u64, Error> {
 /// Any JS value as JSON, for the Rust API's JSON-shaped inputs (messages,
 /// options, catalogues). It goes through `JSON.stringify`, so cycles, BigInts
 /// and absurd nesting become errors instead of traps, and `__proto__` keys
-/// are plain data. Non-finite numbers are kept visible (as the marker strings
-/// of [`crate::chat::NON_FINITE`]) so that they are rejected by name instead
-/// of becoming null.
-pub fn json(value: &JsValue, field: &str) -> Result<serde_json::Value, Error> {
+/// are plain data. NaN and the infinities are kept visible ([`Json`]) so that
+/// they are rejected by name instead of becoming null.
+pub fn json(value: &JsValue, field: &str) -> Result<Json, Error> {
+    let mut out = Json {
+        value: Value::Null,
+        root: field.to_string(),
+        non_finite: Vec::new(),
+    };
     if value.is_undefined() {
-        return Ok(serde_json::Value::Null);
+        return Ok(out);
     }
     let js = stringify(value).map_err(|e| {
         let why = e
@@ -112,18 +139,189 @@ pub fn json(value: &JsValue, field: &str) -> Result<serde_json::Value, Error> {
         None => String::new(),
     };
     let text = replace_lone_surrogate_escapes(&text);
-    serde_json::from_str(&text)
-        .map_err(|e| Error::invalid(field, format!("is not valid input: {e}")))
+    out.value = serde_json::from_str(&text)
+        .map_err(|e| Error::invalid(field, format!("is not valid input: {e}")))?;
+    // Markers and escaped strings all start with a NUL, which JSON escapes.
+    if text.contains("\\u0000") {
+        take_markers(&mut out.value, &mut Vec::new(), &mut out.non_finite);
+    }
+    Ok(out)
+}
+
+/// A JS value read as JSON by [`json`], and where its NaNs and infinities
+/// were.
+///
+/// JSON has none of them, and `JSON.stringify` would write null, which reads
+/// as "not given". So `stringify` writes each as a marker string (a NUL, then
+/// `NaN`, `Infinity` or `-Infinity`; a real string that starts with a NUL
+/// gets a second one, so that no string passes for a marker), and [`json`]
+/// takes the markers out again: each becomes the stand-in `true`, and its
+/// path is kept here. The Rust API never sees a marker. Where it reads such a
+/// value it refuses the stand-in as it would any boolean ("must be a number,
+/// got a boolean"), and [`Json::read`] names it ("got NaN"); where it ignores
+/// it (a key of a message that the API does not read) it passes, as in the
+/// caller's object. A boolean, because of JSON's types it is the one the
+/// Rust API accepts in a single place, a usage's `batch`, which
+/// `wasm::cost::usage` checks first.
+pub struct Json {
+    value: Value,
+    /// The argument's name (`messages`, `request`): where an error about the
+    /// whole value is.
+    root: String,
+    /// Each NaN or infinity: its path from the top, and its name.
+    non_finite: Vec<(Vec<Step>, &'static str)>,
+}
+
+/// One step of a path into a JSON value.
+#[derive(Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+const NON_FINITE: [&str; 3] = ["NaN", "Infinity", "-Infinity"];
+
+impl Json {
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    pub fn value_mut(&mut self) -> &mut Value {
+        &mut self.value
+    }
+
+    /// The value, which must hold no NaN or infinity: the first is an error
+    /// at its path (`options.budget.limitUsd: must be a finite number, got
+    /// NaN`). For what is read whole, with no key the Rust API ignores
+    /// (options, catalogues, ledgers), and for cache keys, which hash every
+    /// value.
+    pub fn finite(self) -> Result<Value, Error> {
+        match self.non_finite.first() {
+            Some((steps, name)) => Err(not_finite(&path(&self.root, steps), name)),
+            None => Ok(self.value),
+        }
+    }
+
+    /// [`Json::finite`] for what is under one key of the top object only
+    /// (a workload's `pricing`), the path starting at `base`.
+    pub fn finite_under(&self, key: &str, base: &str) -> Result<(), Error> {
+        let under = |steps: &[Step]| matches!(steps.first(), Some(Step::Key(k)) if k == key);
+        match self.non_finite.iter().find(|(steps, _)| under(steps)) {
+            Some((steps, name)) => Err(not_finite(&path(base, steps), name)),
+            None => Ok(()),
+        }
+    }
+
+    /// The name of the NaN or infinity at `key` of the top object, if one is
+    /// there.
+    pub fn non_finite_at(&self, key: &str) -> Option<&'static str> {
+        self.non_finite
+            .iter()
+            .find_map(|(steps, name)| match steps.as_slice() {
+                [Step::Key(k)] if k == key => Some(*name),
+                _ => None,
+            })
+    }
+
+    /// Runs the Rust API's `read` on the value, and names the NaN or infinity
+    /// it refused: "got NaN" for its "got a boolean". `base` is where `read`
+    /// puts the value's keys (`messages` for `messages[0].role`, "" for a
+    /// request's `inputTokens`).
+    pub fn read<'a, T>(
+        &'a self,
+        base: &str,
+        read: impl FnOnce(&'a Value) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        read(&self.value).map_err(|e| self.name_non_finite(e, base))
+    }
+
+    fn name_non_finite(&self, e: Error, base: &str) -> Error {
+        let Some(field) = e.field_name() else {
+            return e;
+        };
+        let at = |steps: &[Step]| match steps {
+            [] => field == self.root,
+            steps => path(base, steps) == field,
+        };
+        let Some((_, name)) = self.non_finite.iter().find(|(steps, _)| at(steps)) else {
+            return e;
+        };
+        let named = e
+            .message()
+            .strip_prefix(field)
+            .and_then(|m| m.strip_prefix(": "))
+            .and_then(|m| m.strip_suffix("got a boolean"))
+            .map(|head| format!("{head}got {name}"));
+        match named {
+            Some(message) => Error::field(e.code(), field, message),
+            None => e,
+        }
+    }
+}
+
+fn not_finite(field: &str, name: &str) -> Error {
+    Error::invalid(field, format!("must be a finite number, got {name}"))
+}
+
+/// A path as the Rust API writes fields: `base.key[2].key`, or `key[2]` when
+/// `base` is empty.
+fn path(base: &str, steps: &[Step]) -> String {
+    let mut out = base.to_string();
+    for step in steps {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// Replaces each marker string of `stringify` with the stand-in `true`,
+/// noting its path and name, and takes the escaping NUL off each real
+/// string that starts with one. JSON nesting is bounded (serde_json's
+/// recursion limit), and so is this recursion.
+fn take_markers(v: &mut Value, steps: &mut Vec<Step>, found: &mut Vec<(Vec<Step>, &'static str)>) {
+    match v {
+        Value::String(s) => {
+            let Some(rest) = s.strip_prefix('\0') else {
+                return;
+            };
+            if rest.starts_with('\0') {
+                s.remove(0);
+            } else if let Some(name) = NON_FINITE.iter().find(|n| **n == rest) {
+                found.push((steps.clone(), name));
+                *v = Value::Bool(true);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                steps.push(Step::Index(i));
+                take_markers(item, steps, found);
+                steps.pop();
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map.iter_mut() {
+                steps.push(Step::Key(k.clone()));
+                take_markers(item, steps, found);
+                steps.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 /// [`json`] then a typed read; unknown keys and wrong types are errors, and
-/// a non-finite number is named with its path (serde would only say that a
-/// string is not an f64, of the whole object).
+/// a NaN or an infinity is named with its path (serde would only say that a
+/// boolean is not an f64, of the whole object).
 pub fn typed<T: DeserializeOwned>(value: &JsValue, field: &str) -> Result<T, Error> {
-    let v = json(value, field)?;
-    crate::chat::reject_non_finite(&v, field)?;
+    let v = json(value, field)?.finite()?;
     let v = if v.is_null() {
-        serde_json::Value::Object(Default::default())
+        Value::Object(Default::default())
     } else {
         v
     };
@@ -169,10 +367,54 @@ pub fn string_fields<const N: usize>(
     Some(out)
 }
 
+/// A copy of a message object as the caller passed it (`{ ...message }`)
+/// with its text replaced by `content`'s: the content string, or the `text`
+/// of each text part, in a copy of the parts array (parts parse one to one;
+/// the other parts stay the objects passed). Every other key keeps the value
+/// passed, NaN, a Date or undefined included, which a copy through JSON would
+/// turn into null or a string, or drop. `field` names the message
+/// (`messages[3]`) should copying it throw (a getter, a proxy).
+pub fn with_texts(message: &JsValue, content: &Content, field: &str) -> Result<JsValue, Error> {
+    let texts: JsValue = match content {
+        Content::None => JsValue::UNDEFINED,
+        Content::Text(t) => JsValue::from_str(t),
+        Content::Parts(parts) => parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => JsValue::from_str(t),
+                Part::Image { .. } => JsValue::UNDEFINED,
+            })
+            .collect::<js_sys::Array>()
+            .into(),
+    };
+    copy_with_texts(message, &texts).map_err(|e| {
+        let why = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        Error::invalid(field, format!("could not be copied ({why})"))
+    })
+}
+
 // Static module functions rather than `new Function`, which Workers forbid.
 #[wasm_bindgen(inline_js = r#"
+export function copyWithTexts(message, texts) {
+  const copy = { ...message };
+  if (typeof texts === "string") {
+    copy.content = texts;
+  } else if (Array.isArray(texts) && Array.isArray(message.content)) {
+    copy.content = message.content.map((part, j) => (typeof texts[j] === "string" ? { ...part, text: texts[j] } : part));
+  }
+  return copy;
+}
 export function stringify(value) {
-  return JSON.stringify(value, (k, v) => (typeof v === "number" && !Number.isFinite(v) ? "\0" + String(v) : v));
+  return JSON.stringify(value, (k, v) => {
+    // A Number or String object, as JSON.stringify would unbox it (by its
+    // constructor: `instanceof` would run a proxy's getPrototypeOf trap).
+    if (typeof v === "object" && v !== null && (v.constructor === Number || v.constructor === String)) v = v.valueOf();
+    if (typeof v === "number") return Number.isFinite(v) ? v : "\0" + String(v);
+    return typeof v === "string" && v.charCodeAt(0) === 0 ? "\0" + v : v;
+  });
 }
 export function plainStringFields(value, keys) {
   try {
@@ -192,6 +434,8 @@ export function plainStringFields(value, keys) {
 extern "C" {
     #[wasm_bindgen(catch)]
     fn stringify(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = copyWithTexts)]
+    fn copy_with_texts(message: &JsValue, texts: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = plainStringFields)]
     fn plain_string_fields(value: &JsValue, keys: &JsValue) -> Option<String>;
 }

@@ -5,10 +5,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{json, string, to_js, typed, JsResult};
+use super::convert::{in_options, json, string, to_js, typed, JsResult, Json};
 use crate::catalogue;
-use crate::cost::{self, usd, Cost, Pricing};
-use crate::error::Error;
+use crate::cost::{self, usd, Cost, Pricing, Usage};
+use crate::error::{Error, ErrorCode};
 use crate::projection::{self, Projection, Workload};
 use crate::routing;
 
@@ -36,7 +36,10 @@ pub fn list_providers() -> JsResult<JsValue> {
 
 #[wasm_bindgen(js_name = registerModels)]
 pub fn register_models(specs: JsValue) -> JsResult<JsValue> {
-    let specs = json(&specs, "specs")?;
+    // NaN and infinities are named here: the catalogue is read whole, by serde.
+    let specs = json(&specs, "specs")?
+        .finite()
+        .map_err(|e| e.with_code(ErrorCode::InvalidCatalogue))?;
     to_js(&catalogue::register_models(&specs)?)
 }
 
@@ -76,7 +79,7 @@ fn cost_json(model: &str, c: &Cost) -> Value {
 #[wasm_bindgen(js_name = estimateCost)]
 pub fn estimate_cost(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let pricing = pricing_option(&opts)?;
-    let (model, usage) = cost::usage_from_json(&json(&request, "request")?, "")?;
+    let (model, usage) = usage(&json(&request, "request")?, "")?;
     let c = cost::estimate_model_cost(&model, &usage, pricing.as_ref())?;
     let mut out = cost_json(&model, &c);
     if let Some(o) = out.as_object_mut() {
@@ -88,7 +91,7 @@ pub fn estimate_cost(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
 
 #[wasm_bindgen(js_name = usageFromResponse)]
 pub fn usage_from_response(body: JsValue) -> JsResult<JsValue> {
-    let r = cost::usage_from_response(&json(&body, "body")?)?;
+    let r = json(&body, "body")?.read("", cost::usage_from_response)?;
     let u = &r.usage;
     to_js(&json!({
         "format": r.format,
@@ -131,12 +134,34 @@ fn projection_json(p: &Projection) -> Value {
 
 fn workload(value: &JsValue) -> Result<(Workload, Option<Pricing>), Error> {
     let v = json(value, "workload")?;
+    // Prices are read by serde, which would not name a NaN.
+    v.finite_under("pricing", "")?;
     let pricing = v
+        .value()
         .get("pricing")
         .filter(|p| !p.is_null())
         .map(|p| Pricing::from_json(p, "pricing"))
         .transpose()?;
-    Ok((Workload::from_json(&v)?, pricing))
+    Ok((v.read("", Workload::from_json)?, pricing))
+}
+
+/// A usage (an estimateCost request, or what BudgetLedger.record is given)
+/// read by the Rust API, whose fields are at `base`. Its `batch` is the one
+/// boolean the Rust API reads from JSON, where a NaN's stand-in `true` would
+/// pass ([`Json`]): a NaN there is refused first.
+pub(super) fn usage(input: &Json, base: &str) -> Result<(String, Usage), Error> {
+    if let Some(name) = input.non_finite_at("batch") {
+        let field = if base.is_empty() {
+            "batch".to_string()
+        } else {
+            format!("{base}.batch")
+        };
+        return Err(Error::invalid(
+            field,
+            format!("must be a boolean, got {name}"),
+        ));
+    }
+    input.read(base, |v| cost::usage_from_json(v, base))
 }
 
 #[wasm_bindgen(js_name = projectCost)]
@@ -159,15 +184,8 @@ struct CompareOptions {
 pub fn compare_models(workload_js: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let (w, _) = workload(&workload_js)?;
     let o: CompareOptions = typed(&opts, "options")?;
-    let c = projection::compare_models(&w, o.models.as_deref(), o.baseline.as_deref()).map_err(
-        |e| match e.field_name().filter(|f| f.starts_with("models[")) {
-            Some(f) => {
-                let f = format!("options.{f}");
-                e.at_field(f)
-            }
-            None => e,
-        },
-    )?;
+    let c = projection::compare_models(&w, o.models.as_deref(), o.baseline.as_deref())
+        .map_err(|e| in_options(e, &["models", "baseline"]))?;
     let models: Vec<Value> = c
         .models
         .iter()

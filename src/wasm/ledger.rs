@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{json, string, to_js, typed, JsResult};
-use crate::cost::{self, usd, Pricing};
+use crate::cost::{usd, Pricing};
 use crate::error::Error;
 use crate::ledger::{self, Check, LedgerConfig, Spend};
 
@@ -68,12 +68,12 @@ impl JsBudgetLedger {
         let key = string(&key, "key")?;
         let o: RecordOptions = typed(&opts, "options")?;
         let mut usage_json = json(&usage, "usage")?;
-        if let (Some(model), Some(obj)) = (&o.model, usage_json.as_object_mut()) {
+        if let (Some(model), Some(obj)) = (&o.model, usage_json.value_mut().as_object_mut()) {
             if obj.get("model").is_none_or(Value::is_null) {
                 obj.insert("model".into(), model.clone().into());
             }
         }
-        let (model, usage) = cost::usage_from_json(&usage_json, "usage")?;
+        let (model, usage) = super::cost::usage(&usage_json, "usage")?;
         let pricing = o
             .pricing
             .filter(|p| !p.is_null())
@@ -127,7 +127,10 @@ impl JsBudgetLedger {
             Some(text) => serde_json::from_str(&text).map_err(|e| {
                 Error::new(crate::ErrorCode::InvalidLedger, format!("ledger JSON: {e}"))
             })?,
-            None => json(&value, "json")?,
+            // NaN and infinities are named here: the ledger is read by serde.
+            None => json(&value, "json")?
+                .finite()
+                .map_err(|e| e.with_code(crate::ErrorCode::InvalidLedger))?,
         };
         Ok(JsBudgetLedger {
             inner: ledger::BudgetLedger::from_json(&v)?,

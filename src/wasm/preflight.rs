@@ -35,7 +35,9 @@ pub fn preflight(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
         .filter(|p| !p.is_null())
         .map(|p| Pricing::from_json(&p, "options.pricing"))
         .transpose()?;
-    let p = preflight::preflight(&json(&request, "request")?, budget, pricing.as_ref())?;
+    let p = json(&request, "request")?.read("request", |r| {
+        preflight::preflight(r, budget, pricing.as_ref())
+    })?;
     let problems: Vec<Value> = p
         .problems
         .iter()
@@ -61,9 +63,13 @@ struct KeyOptions {
     force: bool,
 }
 
+/// A NaN or an infinity anywhere in the request is refused at its path: the
+/// key is over the request's JSON, which has no such numbers (the API would
+/// get null), and one must not hash like any other value.
 #[wasm_bindgen(js_name = requestCacheKey)]
 pub fn request_cache_key(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let o: KeyOptions = typed(&opts, "options")?;
-    let key = preflight::request_cache_key(&json(&request, "request")?, o.force)?;
+    let request = json(&request, "request")?.finite()?;
+    let key = preflight::request_cache_key(&request, o.force)?;
     Ok(key.map_or(JsValue::NULL, |k| JsValue::from_str(&k)))
 }

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{count, json, string, string_fields, to_js, typed, JsResult, MAX_INPUT_BYTES};
+use super::convert::{
+    count, in_options, json, string, string_fields, to_js, typed, JsResult, MAX_INPUT_BYTES,
+};
 use crate::chat;
 use crate::error::Error;
 use crate::tokens::{self, AllowedSpecial, Tokenizer};
@@ -32,19 +34,13 @@ enum AllowedSpecialJs {
 /// `options.encoding`. Options objects with more keys (truncateText's,
 /// selectChunks' ...) read these two and call this.
 pub(super) fn tokenizer(model: Option<&str>, encoding: Option<&str>) -> Result<Tokenizer, Error> {
-    Tokenizer::resolve(model, encoding).map_err(in_options)
+    Tokenizer::resolve(model, encoding).map_err(tokenizer_option)
 }
 
 /// An error about the tokenizer's `model` or `encoding`, named where the
 /// caller passed it: in the options object.
-fn in_options(e: Error) -> Error {
-    match e.field_name() {
-        Some(f @ ("model" | "encoding")) => {
-            let f = format!("options.{f}");
-            e.at_field(f)
-        }
-        _ => e,
-    }
+pub(super) fn tokenizer_option(e: Error) -> Error {
+    in_options(e, &["model", "encoding"])
 }
 
 /// The tokenizer and special-token policy an options object asks for.
@@ -89,14 +85,16 @@ pub fn count_tokens(text: JsValue, opts: JsValue) -> JsResult<f64> {
 pub fn encode(text: JsValue, opts: JsValue) -> JsResult<Vec<u32>> {
     let text = string(&text, "text")?;
     let (tokenizer, allowed) = options(&opts)?;
-    Ok(tokenizer.encode(&text, &allowed).map_err(in_options)?)
+    Ok(tokenizer
+        .encode(&text, &allowed)
+        .map_err(tokenizer_option)?)
 }
 
 #[wasm_bindgen]
 pub fn decode(tokens: JsValue, opts: JsValue) -> JsResult<String> {
     let ids = token_ids(&tokens)?;
     let (tokenizer, _) = options(&opts)?;
-    Ok(tokenizer.decode(&ids).map_err(in_options)?)
+    Ok(tokenizer.decode(&ids).map_err(tokenizer_option)?)
 }
 
 /// A `Uint32Array` or an array of whole numbers.
@@ -211,7 +209,8 @@ fn chat_request(
     let model = o
         .model
         .ok_or_else(|| Error::invalid("options.model", "is required to count chat messages"))?;
-    let messages = chat::parse_messages(&json(messages, "messages")?, "messages")?;
+    let messages =
+        json(messages, "messages")?.read("messages", |m| chat::parse_messages(m, "messages"))?;
     let tools = match o.tools {
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(t) => chat::parse_tools(&t, "options.tools")?,
@@ -275,14 +274,14 @@ impl JsTokenizer {
         Ok(self
             .inner
             .encode(&string(&text, "text")?, &self.allowed)
-            .map_err(in_options)?)
+            .map_err(tokenizer_option)?)
     }
 
     pub fn decode(&self, tokens: JsValue) -> JsResult<String> {
         Ok(self
             .inner
             .decode(&token_ids(&tokens)?)
-            .map_err(in_options)?)
+            .map_err(tokenizer_option)?)
     }
 
     /// The count if it is at most `limit`, else `false`; stops early.

@@ -4,10 +4,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{count, json, string, to_js, typed, JsResult};
+use super::convert::{count, json, string, to_js, typed, with_texts, JsResult};
 use super::tokens::tokenizer;
 use crate::catalogue::token_count;
-use crate::chat::{self, type_name, Content, Part};
+use crate::chat::{self, type_name};
 use crate::error::Error;
 use crate::trim::{self, Keep, OnOverflow, PackMode, Strategy, TrimOptions};
 
@@ -79,8 +79,8 @@ struct TrimmedJs {
 #[wasm_bindgen(js_name = trimMessages)]
 pub fn trim_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let o: TrimOptionsJs = typed(&opts, "options")?;
-    let raw = json(&messages, "messages")?;
-    let parsed = chat::parse_messages(&raw, "messages")?;
+    let parsed =
+        json(&messages, "messages")?.read("messages", |m| chat::parse_messages(m, "messages"))?;
     let mut options = TrimOptions::new(required_model(o.model)?);
     options.max_context_tokens = tokens(o.max_context_tokens, "options.maxContextTokens")?;
     options.reserve_output_tokens =
@@ -112,62 +112,41 @@ pub fn trim_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
     .unwrap_or(OnOverflow::Truncate);
     let result = trim::trim_messages(&parsed, &options)?;
 
-    let items = raw.as_array().map(Vec::as_slice).unwrap_or(&[]);
-    let kept = result
+    let summaries = result
         .sources
         .iter()
         .zip(&result.messages)
         .map(|(source, message)| match source {
             None => serde_json::json!({ "role": "system", "content": message.text() }),
-            Some(i) if result.truncated.contains(i) => {
-                let mut item = items.get(*i).cloned().unwrap_or(Value::Null);
-                set_texts(&mut item, &message.content);
-                item
-            }
-            Some(_) => Value::Null, // the object passed, put back below
+            Some(_) => Value::Null, // from the objects passed, below
         })
         .collect();
     let out = to_js(&TrimmedJs {
-        messages: kept,
+        messages: summaries,
         input_tokens: result.input_tokens,
         dropped: result.dropped,
         truncated: result.truncated.clone(),
         fits: result.fits,
     })?;
-    // A kept message goes back as the very object passed: nothing in it is
-    // copied back through JSON, which has no NaN, undefined or Date.
+    // A kept message goes back as the very object passed, a truncated one as
+    // a copy of it with its text changed: nothing in either is copied back
+    // through JSON, which has no NaN, undefined or Date.
     let passed = messages
         .dyn_ref::<js_sys::Array>()
         .ok_or_else(|| Error::invalid("messages", "must be an array"))?;
     let list: js_sys::Array =
         js_sys::Reflect::get(&out, &JsValue::from_str("messages"))?.unchecked_into();
-    for (k, source) in result.sources.iter().enumerate() {
-        if let Some(i) = source.filter(|i| !result.truncated.contains(i)) {
-            list.set(k as u32, passed.get(i as u32));
-        }
+    for (k, (source, message)) in result.sources.iter().zip(&result.messages).enumerate() {
+        let Some(i) = *source else { continue };
+        let original = passed.get(i as u32);
+        let item = if result.truncated.contains(&i) {
+            with_texts(&original, &message.content, &format!("messages[{i}]"))?
+        } else {
+            original
+        };
+        list.set(k as u32, item);
     }
     Ok(out)
-}
-
-/// Writes truncated texts back into a message as it was passed: the content
-/// string, or the `text` of each text part (parts parse one to one).
-fn set_texts(item: &mut Value, content: &Content) {
-    let Some(slot) = item.get_mut("content") else {
-        return;
-    };
-    match content {
-        Content::Text(t) => *slot = Value::String(t.clone()),
-        Content::Parts(parts) => {
-            if let Value::Array(items) = slot {
-                for (part, json_part) in parts.iter().zip(items.iter_mut()) {
-                    if let (Part::Text(t), Some(text)) = (part, json_part.get_mut("text")) {
-                        *text = Value::String(t.clone());
-                    }
-                }
-            }
-        }
-        Content::None => {}
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -221,24 +200,26 @@ struct SelectionJs {
 #[wasm_bindgen(js_name = selectChunks)]
 pub fn select_chunks(chunks: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let list = json(&chunks, "chunks")?;
-    let items = list.as_array().ok_or_else(|| {
-        Error::invalid(
-            "chunks",
-            format!("must be an array of strings, got {}", type_name(&list)),
-        )
-    })?;
-    let chunks = items
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            c.as_str().ok_or_else(|| {
-                Error::invalid(
-                    format!("chunks[{i}]"),
-                    format!("must be a string, got {}", type_name(c)),
-                )
+    let chunks = list.read("chunks", |list| {
+        let items = list.as_array().ok_or_else(|| {
+            Error::invalid(
+                "chunks",
+                format!("must be an array of strings, got {}", type_name(list)),
+            )
+        })?;
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                c.as_str().ok_or_else(|| {
+                    Error::invalid(
+                        format!("chunks[{i}]"),
+                        format!("must be a string, got {}", type_name(c)),
+                    )
+                })
             })
-        })
-        .collect::<Result<Vec<&str>, Error>>()?;
+            .collect::<Result<Vec<&str>, Error>>()
+    })?;
     let o: SelectOptionsJs = typed(&opts, "options")?;
     let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
     let budget = tokens(o.budget, "options.budget")?
@@ -277,50 +258,9 @@ pub fn split_by_tokens(text: JsValue, opts: JsValue) -> JsResult<Vec<String>> {
     let chunk_tokens = tokens(o.chunk_tokens, "options.chunkTokens")?
         .ok_or_else(|| Error::invalid("options.chunkTokens", "is required"))?;
     let overlap = tokens(o.overlap_tokens, "options.overlapTokens")?.unwrap_or(0);
-    Ok(trim::split_by_tokens_with(
-        &text,
-        &tokenizer,
-        chunk_tokens,
-        overlap,
-    )?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn truncated_texts_go_back_into_the_message_as_passed() {
-        let raw = json!([
-            {"role": "user", "content": "long text", "x-extra": 1},
-            {"role": "user", "content": [
-                {"type": "text", "text": "first"},
-                {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
-                {"type": "text", "text": "second"}
-            ]}
-        ]);
-        let mut messages = chat::parse_messages(&raw, "messages").unwrap();
-        messages[0].content = Content::Text("long[…truncated]".into());
-        if let Content::Parts(parts) = &mut messages[1].content {
-            parts[0] = Part::Text(String::new());
-            parts[2] = Part::Text("sec[…truncated]".into());
-        }
-        let mut first = raw[0].clone();
-        set_texts(&mut first, &messages[0].content);
-        assert_eq!(
-            first,
-            json!({"role": "user", "content": "long[…truncated]", "x-extra": 1})
-        );
-        let mut second = raw[1].clone();
-        set_texts(&mut second, &messages[1].content);
-        assert_eq!(
-            second["content"],
-            json!([
-                {"type": "text", "text": ""},
-                {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
-                {"type": "text", "text": "sec[…truncated]"}
-            ])
-        );
-    }
+    // By the model's name where one was passed, so that its errors name it.
+    Ok(match o.model.as_deref() {
+        Some(model) => trim::split_by_tokens(&text, model, chunk_tokens, overlap)?,
+        None => trim::split_by_tokens_with(&text, &tokenizer, chunk_tokens, overlap)?,
+    })
 }

@@ -58,6 +58,22 @@ test("compressMessages compresses text content and keeps everything else", () =>
   assert.ok(r.savedTokens > 0 && r.tokensAfter < r.tokensBefore);
 });
 
+test("compressMessages returns copies of the objects passed: NaN, Dates and undefined keep their values", () => {
+  const at = new Date(0);
+  const messages = [
+    { role: "user", content: "Please note that I like cats.", score: NaN, at, meta: undefined },
+    { role: "user", content: [{ type: "text", text: "Please note that I like dogs.", weight: Infinity }, { type: "image_url", image_url: { url: "https://example.com/a.png" } }] },
+  ];
+  const r = tm.compressMessages(messages, { model: "gpt-4o" });
+  const [a, b] = r.messages;
+  assert.equal(a.content, "I like cats.");
+  assert.ok(Number.isNaN(a.score) && a.at === at && "meta" in a && a.meta === undefined);
+  assert.equal(b.content[0].text, "I like dogs.");
+  assert.equal(b.content[0].weight, Infinity);
+  assert.equal(b.content[1], messages[1].content[1]);
+  assert.equal(messages[0].content, "Please note that I like cats.", "the objects passed are unchanged");
+});
+
 test("bad input is an Error with a stable code", () => {
   const code = (f) => { try { f(); } catch (e) { assert.ok(e instanceof Error); return [e.code, e.field]; } return null; };
   assert.deepEqual(code(() => tm.compressPrompt(null)), ["INVALID_ARGUMENT", "text"]);

@@ -206,3 +206,79 @@ test("NaN and Infinity are named, at their path, everywhere", () => {
     }
   }
 });
+
+// The same messages, word for word, since the binding took NaN and the
+// infinities out of the Rust API (it names them by path, from a stand-in
+// value), and the cases that came out wrong before: a NaN where a string or a
+// boolean belongs, or read by serde (a ledger), or in a Number object.
+test("NaN and Infinity: the exact messages, wherever they are read", () => {
+  const request = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] };
+  const spec = (prices) => [{ id: "m-nan", contextWindow: 100, maxOutputTokens: 10, prices }];
+  const entry = ["2026-11-22", "k", "gpt-4o", "", "1", NaN, 1, 1];
+  const cases = [
+    [() => tm.isWithinTokenLimit("x", NaN), "limit: must be a whole number from 0 to 2^53-1, got NaN"],
+    [() => tm.estimateCost({ model: "gpt-4o", inputTokens: NaN, outputTokens: 1 }), "inputTokens: must be a whole number of tokens, got NaN"],
+    [() => tm.projectCost({ model: "gpt-4o", requestsPerDay: NaN, inputTokens: 1, outputTokens: 1 }), "requestsPerDay: must be a number, got NaN"],
+    [() => tm.projectCost({ model: "gpt-4o", requestsPerDay: 1, inputTokens: 1, days: Infinity }), "days: must be a number, got Infinity"],
+    [() => tm.projectCost({ model: "gpt-4o", requestsPerDay: 1, inputTokens: 1, pricing: { input: NaN, output: 1 } }), "pricing.input: must be a finite number, got NaN"],
+    [() => tm.preflight({ ...request, max_tokens: NaN }), "request.max_tokens: must be a number, got NaN"],
+    [() => tm.preflight({ ...request, messages: [{ role: -Infinity, content: "hi" }] }), "request.messages[0].role: must be a string, got -Infinity"],
+    [() => tm.preflight({ ...request, tools: [{ name: "f", parameters: NaN }] }), "request.tools[0].parameters: must be a JSON schema object"],
+    [() => tm.preflight(request, { budget: { limitUsd: NaN } }), "options.budget.limitUsd: must be a finite number, got NaN"],
+    [() => tm.preflight(request, { pricing: { input: NaN, output: 1 } }), "options.pricing.input: must be a finite number, got NaN"],
+    [() => new tm.BudgetLedger({ perKeyDailyUsd: NaN }), "config.perKeyDailyUsd: must be a finite number, got NaN"],
+    [() => tm.registerModels(spec({ input: NaN, output: 1 })), "specs[0].prices.input: must be a finite number, got NaN", "INVALID_CATALOGUE"],
+    [() => tm.trimMessages([{ role: "user", content: "hi" }], { model: "gpt-4o", maxContextTokens: NaN }), "options.maxContextTokens: must be a finite number, got NaN"],
+    [() => tm.countChatTokens(NaN, { model: "gpt-4o" }), "messages: must be an array of messages, got NaN"],
+    [() => tm.countChatTokens([NaN], { model: "gpt-4o" }), "messages[0]: must be a message object, got NaN"],
+    [() => tm.countChatTokens([{ role: "user", content: NaN }], { model: "gpt-4o" }), "messages[0].content: must be a string, an array of content parts or null, got NaN"],
+    [() => tm.countChatTokens([{ role: "user", content: "hi", name: NaN }], { model: "gpt-4o" }), "messages[0].name: must be a string, got NaN"],
+    [() => tm.countChatTokens([{ role: "user", content: [NaN] }], { model: "gpt-4o" }), "messages[0].content[0]: must be a content part object, got NaN"],
+    [() => tm.countChatTokens([{ role: "user", content: "x", tool_calls: Infinity }], { model: "gpt-4o" }), "messages[0].tool_calls: must be an array, got Infinity"],
+    [() => tm.usageFromResponse({ usage: { prompt_tokens: NaN } }), "usage.prompt_tokens: must be a number, got NaN"],
+    [() => tm.estimateCost({ model: "gpt-4o", inputTokens: 1, cacheWriteTtl: NaN }), 'cacheWriteTtl: must be "5m" or "1h"'],
+    [() => tm.estimateCost(NaN), "request: must be an object, got NaN"],
+    // Wrong before: a string or a boolean field took the marker, serde named
+    // the marker, a Number object became null.
+    [() => tm.countChatTokens([{ role: "user", content: [{ type: NaN }] }], { model: "gpt-4o" }), "messages[0].content[0].type: must be a content part type (text, image_url), got NaN"],
+    [() => tm.selectChunks(["a", NaN], { budget: 5 }), "chunks[1]: must be a string, got NaN"],
+    [() => tm.estimateCost({ model: "gpt-4o", inputTokens: 1, batch: NaN }), "batch: must be a boolean, got NaN"],
+    [() => tm.estimateCost({ model: NaN, inputTokens: 1 }), "model: is required (a model id string)"],
+    [() => tm.estimateCost({ model: "gpt-4o", messages: [{ role: "user", content: Infinity }] }), "messages[0].content: must be a string, an array of content parts or null, got Infinity"],
+    [() => tm.estimateCost({ model: "gpt-4o", inputTokens: new Number(NaN) }), "inputTokens: must be a whole number of tokens, got NaN"],
+    [() => new tm.BudgetLedger({ perKeyDailyUsd: 1 }).record("k", { model: "gpt-4o", inputTokens: 1, batch: Infinity }), "usage.batch: must be a boolean, got Infinity"],
+    [() => tm.BudgetLedger.fromJSON({ version: 1, config: {}, entries: [entry] }), "json.entries[0][5]: must be a finite number, got NaN", "INVALID_LEDGER"],
+  ];
+  for (const [call, message, code = "INVALID_ARGUMENT"] of cases) {
+    let error;
+    try {
+      call();
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error, `${message}: no error`);
+    assert.deepEqual([error.code, error.message, error.field], [code, message, message.split(": ")[0]]);
+    stillWorks();
+  }
+  // A NaN the Rust API does not read passes, and does not come back as
+  // anything else.
+  assert.equal(tm.usageFromResponse({ model: NaN, usage: { prompt_tokens: 1, completion_tokens: 2 } }).model, null);
+  assert.equal(tm.countChatTokens([{ role: "user", content: "hi", score: NaN }], { model: "gpt-4o" }), 8);
+});
+
+// The binding marks NaN in the JSON it builds with a NUL; a string of the
+// caller's that starts with one is still that string, everywhere.
+test("a string that starts with a NUL is a string, not a NaN", () => {
+  const count = (content) => tm.countChatTokens([{ role: "user", content }], { model: "gpt-4o" });
+  for (const s of ["\0NaN", "\0Infinity", "\0-Infinity", "\0\0NaN", "\0"]) {
+    assert.equal(count(s), 3 + tm.countTokens("user") + tm.countTokens(s) + 3, JSON.stringify(s));
+    assert.equal(count(new String(s)), count(s));
+    assert.deepEqual(tm.selectChunks([s], { budget: 100 }).indices, [0]);
+  }
+  const key = (top_p) => tm.requestCacheKey({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], temperature: 0, top_p });
+  const keys = ["\0NaN", "\0\0NaN", "NaN", "\0Infinity", true].map(key);
+  assert.equal(new Set(keys).size, keys.length, "distinct values, distinct keys");
+  assert.throws(() => key(NaN), (e) => e.field === "request.top_p");
+  const r = tm.compressMessages([{ role: "user", content: "\0NaN" }, { role: "user", content: "x", tag: "\0Infinity" }], { model: "gpt-4o" });
+  assert.deepEqual(r.messages.map((m) => [m.content, m.tag]), [["\0NaN", undefined], ["x", "\0Infinity"]]);
+});

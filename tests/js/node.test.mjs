@@ -247,6 +247,11 @@ test("each error names the field the caller passed", () => {
   const workload = { model: "gpt-4o", requestsPerDay: 1, inputTokens: 10, outputTokens: 5 };
   e = expectError(() => tm.compareModels(workload, { models: ["gpt-4o", "nope"] }), "UNKNOWN_MODEL", "options.models[1]");
   assert.match(e.message, /^options\.models\[1\]: unknown model "nope"/);
+  e = expectError(() => tm.compareModels(workload, { baseline: "nope" }), "UNKNOWN_MODEL", "options.baseline");
+  assert.match(e.message, /^options\.baseline: unknown model "nope"/);
+  e = expectError(() => tm.estimateCost({ model: "gpt-4o", messages: [{ role: "user", content: 5 }] }), "INVALID_ARGUMENT", "messages[0].content");
+  assert.match(e.message, /^messages\[0\]\.content: /);
+  expectError(() => tm.projectCost({ model: "gpt-4o", requestsPerDay: 1, text: 5 }), "INVALID_ARGUMENT", "text");
   e = expectError(() => tm.projectCost({ ...workload, days: -1 }), "INVALID_ARGUMENT", "days");
   assert.match(e.message, /^days: must be a whole number of days/);
   expectError(() => tm.projectCost({ ...workload, days: 1.5 }), "INVALID_ARGUMENT", "days");

@@ -160,6 +160,35 @@ test("trimMessages never strands a reply before the last question, over random h
   assert.ok(exercised > 20, `${exercised}`);
 });
 
+test("trimMessages' truncated messages are copies of the objects passed, with only their text changed", () => {
+  const at = new Date(0);
+  const image = { type: "image_url", image_url: { url: "https://example.com/a.png", detail: "low" }, at };
+  const long = "some words about the topic ".repeat(400);
+  const messages = [
+    { role: "system", content: "You are a careful assistant." },
+    { role: "user", content: long, score: NaN, weight: -Infinity, at, meta: undefined, nested: { limit: Infinity } },
+    { role: "assistant", content: "ok" },
+    { role: "user", content: [{ type: "text", text: long, weight: Infinity }, image], score: NaN },
+  ];
+  const r = tm.trimMessages(messages, { model: "gpt-4o", maxContextTokens: 300, strategy: "drop-middle", keepLastUser: true });
+  assert.ok(r.fits && r.truncated.includes(3), JSON.stringify(r.truncated));
+  const cut = r.messages.at(-1);
+  assert.notEqual(cut, messages[3]);
+  assert.ok(Number.isNaN(cut.score), `score: ${cut.score}`);
+  assert.equal(cut.content[0].weight, Infinity);
+  assert.ok(cut.content[0].text.length < long.length);
+  assert.equal(cut.content[1], image, "a part without text is the object passed");
+  assert.equal(messages[3].content[0].text, long, "the message passed is unchanged");
+  assert.equal(r.inputTokens, tm.countChatTokens(r.messages, { model: "gpt-4o" }));
+  // Content as a string, and every key JSON cannot carry.
+  const one = tm.trimMessages(messages.slice(0, 2), { model: "gpt-4o", maxContextTokens: 200 });
+  assert.ok(one.truncated.includes(1), JSON.stringify(one.truncated));
+  const m = one.messages.at(-1);
+  assert.ok(Number.isNaN(m.score) && m.weight === -Infinity && m.at === at && m.nested === messages[1].nested);
+  assert.ok("meta" in m && m.meta === undefined);
+  assert.ok(m.content.length < long.length && messages[1].content === long);
+});
+
 test("truncateText, selectChunks and splitByTokens are exact", () => {
   const text = "日本語のテキスト👨‍👩‍👧とe\u0301の混在。".repeat(50);
   for (const max of [0, 1, 5, 20, 100]) {
@@ -201,6 +230,9 @@ test("truncateText, selectChunks and splitByTokens take model or encoding, as co
     tm.splitByTokens(words, { encoding: "cl100k_base", chunkTokens: 40 }),
     tm.splitByTokens(words, { model: "gpt-4", chunkTokens: 40 }),
   );
+  // A chunk smaller than one token of an estimate names the model.
+  assert.throws(() => tm.splitByTokens("text", { model: "claude-sonnet-4", chunkTokens: 1 }),
+    (e) => e.code === "INVALID_ARGUMENT" && e.field === "options.chunkTokens" && /too small for claude-sonnet-4, whose estimate/.test(e.message));
   // Both given and disagreeing: countTokens' error, field and message.
   const both = { model: "gpt-4o", encoding: "cl100k_base" };
   let want;
@@ -228,6 +260,20 @@ test("preflight and requestCacheKey", () => {
   assert.equal(tm.requestCacheKey(reordered), key);
   assert.equal(tm.requestCacheKey({ ...request, temperature: 0.7 }), null);
   assert.match(tm.requestCacheKey({ ...request, temperature: 0.7 }, { force: true }), /^[0-9a-f]{64}$/);
+});
+
+test("requestCacheKey refuses NaN and Infinity at their path instead of hashing them", () => {
+  const request = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], temperature: 0 };
+  for (const [bad, name] of [[NaN, "NaN"], [Infinity, "Infinity"], [-Infinity, "-Infinity"]]) {
+    for (const [call, field] of [
+      [() => tm.requestCacheKey({ ...request, top_p: bad }), "request.top_p"],
+      [() => tm.requestCacheKey({ ...request, messages: [{ ...request.messages[0], score: bad }] }), "request.messages[0].score"],
+      [() => tm.requestCacheKey({ ...request, temperature: bad }), "request.temperature"],
+    ]) {
+      assert.throws(call, (e) => e.name === "TokenmeterError" && e.code === "INVALID_ARGUMENT" && e.field === field &&
+        e.message === `${field}: must be a finite number, got ${name}`, `${field} = ${name}`);
+    }
+  }
 });
 
 test("BudgetLedger across a UTC midnight, and its JSON", () => {
