@@ -55,11 +55,14 @@ if [ -z "$bindgen" ]; then
 fi
 echo "WASM_BINDGEN='$bindgen'"
 
-# 3. wasm-opt from npm's binaryen (Debian's is too old for LLVM 22 output).
+# 3. wasm-opt from npm's binaryen (Debian's is too old for LLVM 22 output),
+# and esbuild, which minifies the shipped JS; both npm dev dependencies.
 binaryen_version="$(node -p "require('$root/package.json').devDependencies.binaryen")"
 opt="$root/node_modules/.bin/wasm-opt"
-if [ ! -x "$opt" ] || [ "$(node -p "require('$root/node_modules/binaryen/package.json').version" 2>/dev/null)" != "$binaryen_version" ]; then
+esbuild="$root/node_modules/.bin/esbuild"
+if [ ! -x "$opt" ] || [ ! -x "$esbuild" ] || [ "$(node -p "require('$root/node_modules/binaryen/package.json').version" 2>/dev/null)" != "$binaryen_version" ]; then
   log "installing the npm dev dependencies (binaryen $binaryen_version)"
   (cd "$root" && npm install --no-audit --no-fund --silent >&2)
 fi
 echo "WASM_OPT='$opt'"
+echo "ESBUILD='$esbuild'"
