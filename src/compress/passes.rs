@@ -248,20 +248,7 @@ fn indentation(text: &str, doc: &Doc) -> Vec<Group> {
             // Paragraphs that look like code lose only the document's
             // margin, which keeps them short of indented code (four columns
             // past the margin) once the prose around them is unindented.
-            if lines.iter().any(|l| codey(l)) {
-                let edits = (block.first_line..=block.last_line)
-                    .map(|i| doc.line(i))
-                    .filter_map(|l| {
-                        let cut = indent_within(slice(text, l.start, l.end), doc.margin);
-                        (cut > 0 && block.editable(l.start, l.start + cut)).then(|| Edit {
-                            start: l.start,
-                            end: l.start + cut,
-                            with: String::new(),
-                        })
-                    })
-                    .collect();
-                return block_group(block, edits);
-            }
+            let code = lines.iter().any(|l| codey(l));
             let has_list = lines.iter().any(|l| list_marker(l).is_some());
             let common = if has_list {
                 let mut prefix: Option<&str> = None;
@@ -285,7 +272,11 @@ fn indentation(text: &str, doc: &Doc) -> Vec<Group> {
             };
             let mut edits = Vec::new();
             for (k, l) in lines.iter().enumerate() {
-                let cut = indent_len(l).min(common);
+                let cut = if code {
+                    indent_within(l, doc.margin)
+                } else {
+                    indent_len(l).min(common)
+                };
                 let start = doc.line(block.first_line + k).start;
                 if cut > 0 && block.editable(start, start + cut) {
                     edits.push(Edit {
