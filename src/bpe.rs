@@ -132,6 +132,49 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// The extra bits of a rank table (build.rs `BitWriter`), least
+/// significant first.
+struct Bits<'a> {
+    bytes: std::slice::Iter<'a, u8>,
+    acc: u64,
+    len: u32,
+}
+
+impl<'a> Bits<'a> {
+    fn new(bytes: &'a [u8]) -> Bits<'a> {
+        Bits {
+            bytes: bytes.iter(),
+            acc: 0,
+            len: 0,
+        }
+    }
+
+    /// The value that a symbol and its extra bits code (build.rs
+    /// `value_code`): below 32 the symbol itself, above it the five leading
+    /// bits and the length, and the length's low bits from the stream.
+    #[inline]
+    fn value(&mut self, symbol: u8) -> Option<u32> {
+        let symbol = u32::from(symbol);
+        if symbol < 32 {
+            return Some(symbol);
+        }
+        let n = symbol / 16 - 1;
+        while self.len < n {
+            self.acc |= u64::from(*self.bytes.next()?) << self.len;
+            self.len += 8;
+        }
+        let low = self.acc as u32 & ((1 << n) - 1);
+        self.acc >>= n;
+        self.len -= n;
+        Some((16 + symbol % 16) << n | low)
+    }
+
+    /// Whether every byte was read and only padding is left.
+    fn is_spent(&self) -> bool {
+        self.bytes.len() == 0 && self.len < 8 && self.acc == 0
+    }
+}
+
 impl Ranks {
     /// Reads a rank table written by build.rs: token `r` is a single byte,
     /// a hole (a rank that is a special token), a literal, or the
@@ -143,44 +186,25 @@ impl Ranks {
         blob: &'static [u8],
         base: impl FnOnce() -> Option<&'static Ranks>,
     ) -> Option<Ranks> {
-        const BYTE: u32 = 0xFF_FFFF;
-        const HOLE: u32 = 0xFF_FFFE;
-        const LITERAL: u32 = 0xFF_FFFD;
-        const REF: u32 = 0x80_0000;
+        // The left symbols that mark a token other than a pair (build.rs).
+        const BYTE: u8 = 255;
+        const HOLE: u8 = 254;
+        const LITERAL: u8 = 253;
+        const REF: u8 = 252;
         let count = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?) as usize;
         let base = if *blob.get(4)? == 1 {
             Some(base()?)
         } else {
             None
         };
-        let left_at = 5;
-        let (l0, l1, l2) = (
-            blob.get(left_at..left_at + count)?,
-            blob.get(left_at + count..left_at + 2 * count)?,
-            blob.get(left_at + 2 * count..left_at + 3 * count)?,
-        );
-        let literal_at = left_at + 3 * count + 4;
+        let lefts = blob.get(5..5 + count)?;
+        let rights = blob.get(5 + count..5 + 2 * count)?;
+        let literal_at = 5 + 2 * count + 4;
         let literal_len = u32::from_le_bytes(*blob.get(literal_at - 4..)?.first_chunk::<4>()?);
-        let (mut literal, mut right_stream) = blob
+        let (mut literal, bit_stream) = blob
             .get(literal_at..)?
             .split_at_checked(literal_len as usize)?;
-        // One to three bytes each, high bits first; the first byte's top
-        // bits say how many follow (see build.rs).
-        let rights = std::iter::from_fn(move || {
-            let (&first, rest) = right_stream.split_first()?;
-            let (extra, high) = match first {
-                0..=0x7F => (0, first),
-                0x80..=0xBF => (1, first & 0x3F),
-                0xC0..=0xDF => (2, first & 0x1F),
-                _ => return None,
-            };
-            let (tail, rest) = rest.split_at_checked(extra)?;
-            right_stream = rest;
-            Some(
-                tail.iter()
-                    .fold(u32::from(high), |v, &b| v << 8 | u32::from(b)),
-            )
-        });
+        let mut bits = Bits::new(bit_stream);
         // `bytes` runs `SLACK` bytes or more past `end`, so that a part of up
         // to 16 bytes is copied as one fixed-width load and store: a
         // `memmove` call per part was a third of the rebuild.
@@ -189,39 +213,37 @@ impl Ranks {
         let mut end = 0usize;
         let mut offsets: Vec<u32> = Vec::with_capacity(count + 1);
         offsets.push(0);
-        // Iterators over the byte planes, not indexing: the loop runs in V8's
+        // Iterators over the symbols, not indexing: the loop runs in V8's
         // baseline compiler (it runs once), where every bounds check costs.
-        let values = |a: &'static [u8], b: &'static [u8], c: &'static [u8]| {
-            let value = |((a, b), c): ((&u8, &u8), &u8)| {
-                u32::from(*a) | u32::from(*b) << 8 | u32::from(*c) << 16
+        for (i, (&left, &right)) in lefts.iter().zip(rights).enumerate() {
+            let left = match left {
+                BYTE | HOLE | LITERAL | REF => Err(left),
+                _ => Ok(bits.value(left)?),
             };
-            a.iter().zip(b).zip(c).map(value)
-        };
-        let pairs = values(l0, l1, l2).zip(rights);
-        for (i, (left, right)) in pairs.enumerate() {
+            let right = bits.value(right)?;
             let len = |r: u32| Some(offsets.get(r as usize + 1)? - offsets.get(r as usize)?);
             let token_len = match left {
-                BYTE => 1,
-                HOLE => 0,
-                LITERAL => right as usize,
-                _ if left & REF != 0 => base?.ordinary(left & !REF)?.len(),
-                _ => (len(left)? + len(right)?) as usize,
+                Err(BYTE) => 1,
+                Err(LITERAL) => right as usize,
+                Err(REF) => base?.ordinary(right)?.len(),
+                Err(_) => 0,
+                Ok(left) => (len(left)? + len(right)?) as usize,
             };
             if bytes.len() < end + token_len + SLACK {
                 bytes.resize((end + token_len + SLACK) * 2, 0);
             }
             match left {
-                BYTE => *bytes.get_mut(end)? = u8::try_from(right).ok()?,
-                HOLE => {}
-                LITERAL => {
+                Err(BYTE) => *bytes.get_mut(end)? = u8::try_from(right).ok()?,
+                Err(LITERAL) => {
                     let (token, rest) = literal.split_at_checked(token_len)?;
                     bytes.get_mut(end..end + token_len)?.copy_from_slice(token);
                     literal = rest;
                 }
-                _ if left & REF != 0 => bytes
+                Err(REF) => bytes
                     .get_mut(end..end + token_len)?
-                    .copy_from_slice(base?.ordinary(left & !REF)?),
-                _ => {
+                    .copy_from_slice(base?.ordinary(right)?),
+                Err(_) => {}
+                Ok(left) => {
                     let mut at = end;
                     for part in [left, right] {
                         if part as usize >= i {
@@ -246,8 +268,8 @@ impl Ranks {
             end += token_len;
             offsets.push(u32::try_from(end).ok()?);
         }
-        if offsets.len() != count + 1 {
-            return None; // the right ranks ran out early
+        if !bits.is_spent() {
+            return None;
         }
         bytes.truncate(end);
         Ranks::index(bytes, offsets)

@@ -281,12 +281,14 @@ mod tests {
         let blob = RankTable::R50k.blob().expect("native builds carry r50k");
         assert!(Ranks::from_blob(blob, || None).is_some());
         let count = u32::from_le_bytes(*blob.first_chunk::<4>().unwrap()) as usize;
-        // In the header, the left ranks, the literals and the right ranks.
+        // In the header, the left symbols, the right symbols, the literals'
+        // length and the extra bits.
         for cut in [
             3,
             5,
-            5 + count,
-            5 + 3 * count + 2,
+            5 + count / 2,
+            5 + 2 * count - 1,
+            5 + 2 * count + 2,
             blob.len() - 1000,
             blob.len() - 1,
         ] {
