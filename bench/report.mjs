@@ -191,7 +191,7 @@ if (sz) {
     goals.push([`gzip -9 size, ${set === "o200k" ? "o200k-only entry ≤ 0.8 MB" : "default entry (o200k + cl100k) ≤ 1.3 MB"}`, `${mb(t)} (best peer ${mb(best)})`, t <= budget[set]]);
     return [set, ...ids.map((id) => mb(r[id].gzip)), x(best / t), `≤ ${budget[set] / 1e6} MB ${ok(t <= budget[set])}`];
   });
-  out.push("## 7. What ships, gzip -9 (each file compressed alone, summed)", "");
+  out.push("## 7. What ships, gzip -9 (each file compressed alone by zlib at level 9, summed)", "");
   out.push(table(["encodings", "tokenmeter", ...PEERS.map((p) => LABEL[p]), "tokenmeter vs best peer", "goal"], rows));
   const wasm = sz.sizes.o200k.tokenmeter?.files.find((f) => f.file.endsWith(".wasm"));
   out.push("", `tokenmeter: every .js and .wasm under dist/o200k/ (the o200k entry) and dist/default/ (the default entry)${wasm ? `; its o200k .wasm alone is ${mb(wasm.gzip)}` : "; this build has no dist/o200k/"}. gpt-tokenizer: the ESM module graph of \`gpt-tokenizer/encoding/<enc>\`; js-tiktoken: \`js-tiktoken/lite\` + \`js-tiktoken/ranks/<enc>\` (+ base64-js); tiktoken: its JS and its .wasm, which carries every encoding. Graphs from esbuild's metafile, browser conditions.`, "");

@@ -1,27 +1,18 @@
-// Section 7: gzip -9 size of what each contender ships, per file as installed
-// (unminified, as the package ships it), summed.
-//   tokenmeter   every .js and .wasm under dist/<entry>/ (o200k; default = o200k + cl100k)
+// Section 7: gzip -9 size of what each contender ships, per file as installed,
+// summed; every file is compressed as scripts/shipped.mjs does it.
+//   tokenmeter   scripts/shipped.mjs: every .js and .wasm under dist/<entry>/
+//                (o200k; default = o200k + cl100k), as the size check counts
 //   the peers    the module graph of their entry points (esbuild's metafile,
 //                browser conditions), plus the .wasm they load
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { statSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { gzipSize, shippedFiles } from "../scripts/shipped.mjs";
 import { log, save } from "./lib/measure.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const pkgDir = (name) => join(here, "node_modules", name);
-
-const gz = (file) => execFileSync("gzip", ["-9", "-n", "-c", file], { maxBuffer: 1 << 30 }).length;
-
-function walk(dir) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
 
 async function graph(specifiers, extra = []) {
   const contents = specifiers.map((s, i) => `export * as m${i} from ${JSON.stringify(s)};`).join("\n");
@@ -42,13 +33,13 @@ const tm = pkgDir("tokenmeter");
 const tiktokenWasm = join(pkgDir("tiktoken"), "tiktoken_bg.wasm");
 const sets = {
   o200k: {
-    tokenmeter: walk(join(tm, "dist/o200k")).filter((f) => /\.(js|wasm)$/.test(f)),
+    tokenmeter: shippedFiles(join(tm, "dist/o200k")),
     "gpt-tokenizer": await graph(["gpt-tokenizer/encoding/o200k_base"]),
     "js-tiktoken": await graph(["js-tiktoken/lite", "js-tiktoken/ranks/o200k_base"]),
     tiktoken: await graph(["tiktoken"], [tiktokenWasm]),
   },
   "o200k + cl100k": {
-    tokenmeter: walk(join(tm, "dist/default")).filter((f) => /\.(js|wasm)$/.test(f)),
+    tokenmeter: shippedFiles(join(tm, "dist/default")),
     "gpt-tokenizer": await graph(["gpt-tokenizer/encoding/o200k_base", "gpt-tokenizer/encoding/cl100k_base"]),
     "js-tiktoken": await graph(["js-tiktoken/lite", "js-tiktoken/ranks/o200k_base", "js-tiktoken/ranks/cl100k_base"]),
     tiktoken: await graph(["tiktoken"], [tiktokenWasm]),
@@ -63,7 +54,7 @@ for (const [set, byId] of Object.entries(sets)) {
       console.error(`   (this tokenmeter build has no files for ${set}: skipped)`);
       continue;
     }
-    const per = files.map((f) => ({ file: relative(here, f), raw: statSync(f).size, gzip: gz(f) }));
+    const per = files.map((f) => ({ file: relative(here, f), raw: statSync(f).size, gzip: gzipSize(f) }));
     sizes[set][id] = {
       gzip: per.reduce((a, x) => a + x.gzip, 0),
       raw: per.reduce((a, x) => a + x.raw, 0),
