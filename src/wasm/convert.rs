@@ -203,7 +203,8 @@ impl Json {
     }
 
     /// [`Json::finite`] for what is under one key of the top object only
-    /// (a workload's `pricing`), the path starting at `base`.
+    /// (a workload's `pricing`, a request's `tools`), the path starting at
+    /// `base`.
     pub fn finite_under(&self, key: &str, base: &str) -> Result<(), Error> {
         let under = |steps: &[Step]| matches!(steps.first(), Some(Step::Key(k)) if k == key);
         match self.non_finite.iter().find(|(steps, _)| under(steps)) {

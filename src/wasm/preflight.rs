@@ -35,9 +35,14 @@ pub fn preflight(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
         .filter(|p| !p.is_null())
         .map(|p| Pricing::from_json(&p, "options.pricing"))
         .transpose()?;
-    let p = json(&request, "request")?.read("request", |r| {
+    let request = json(&request, "request")?;
+    let p = request.read("request", |r| {
         preflight::preflight(r, budget, pricing.as_ref())
     })?;
+    // Tool schemas are counted as JSON, where the stand-in of a NaN would
+    // count as `true`; the API would get null. Refused, as countChatTokens
+    // refuses it in options.tools.
+    request.finite_under("tools", "request")?;
     let problems: Vec<Value> = p
         .problems
         .iter()
