@@ -227,6 +227,12 @@ pub fn preflight(
     Ok(out)
 }
 
+/// Whether a top-level request field is part of [`request_cache_key`]'s
+/// key: everything but the fields that do not change the answer.
+pub fn in_cache_key(field: &str) -> bool {
+    !NOT_IN_KEY.contains(&field)
+}
+
 /// Request fields that do not change the answer, left out of the cache key.
 const NOT_IN_KEY: &[&str] = &[
     "stream",
@@ -271,7 +277,7 @@ pub fn request_cache_key(request: &Value, force: bool) -> Result<Option<String>>
     }
     let mut kept = Map::new();
     for (k, v) in obj {
-        if !NOT_IN_KEY.contains(&k.as_str()) {
+        if in_cache_key(k) {
             kept.insert(k.clone(), v.clone());
         }
     }

@@ -193,10 +193,20 @@ impl Json {
     /// The value, which must hold no NaN or infinity: the first is an error
     /// at its path (`options.budget.limitUsd: must be a finite number, got
     /// NaN`). For what is read whole, with no key the Rust API ignores
-    /// (options, catalogues, ledgers), and for cache keys, which hash every
-    /// value.
+    /// (options, catalogues, ledgers).
     pub fn finite(self) -> Result<Value, Error> {
-        match self.non_finite.first() {
+        self.finite_where(|_| true)
+    }
+
+    /// [`Json::finite`] for what is under the keys of the top object that
+    /// `kept` accepts (a request's fields that a cache key hashes): a NaN
+    /// elsewhere is left as its stand-in, for a caller that ignores it.
+    pub fn finite_where(self, kept: impl Fn(&str) -> bool) -> Result<Value, Error> {
+        let counts = |steps: &[Step]| match steps.first() {
+            Some(Step::Key(k)) => kept(k),
+            _ => true,
+        };
+        match self.non_finite.iter().find(|(steps, _)| counts(steps)) {
             Some((steps, name)) => Err(not_finite(&path(&self.root, steps), name)),
             None => Ok(self.value),
         }

@@ -68,13 +68,14 @@ struct KeyOptions {
     force: bool,
 }
 
-/// A NaN or an infinity anywhere in the request is refused at its path: the
-/// key is over the request's JSON, which has no such numbers (the API would
-/// get null), and one must not hash like any other value.
+/// A NaN or an infinity in a field the key hashes is refused at its path:
+/// the key is over the request's JSON, which has no such numbers (the API
+/// would get null), and one must not hash like any other value. In a field
+/// the key leaves out (`metadata`, `stream`) it changes nothing, and passes.
 #[wasm_bindgen(js_name = requestCacheKey)]
 pub fn request_cache_key(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let o: KeyOptions = typed(&opts, "options")?;
-    let request = json(&request, "request")?.finite()?;
+    let request = json(&request, "request")?.finite_where(preflight::in_cache_key)?;
     let key = preflight::request_cache_key(&request, o.force)?;
     Ok(key.map_or(JsValue::NULL, |k| JsValue::from_str(&k)))
 }

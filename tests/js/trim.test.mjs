@@ -262,7 +262,7 @@ test("preflight and requestCacheKey", () => {
   assert.match(tm.requestCacheKey({ ...request, temperature: 0.7 }, { force: true }), /^[0-9a-f]{64}$/);
 });
 
-test("requestCacheKey refuses NaN and Infinity at their path instead of hashing them", () => {
+test("requestCacheKey refuses NaN and Infinity at their path instead of hashing them, where it hashes", () => {
   const request = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], temperature: 0 };
   for (const [bad, name] of [[NaN, "NaN"], [Infinity, "Infinity"], [-Infinity, "-Infinity"]]) {
     for (const [call, field] of [
@@ -273,6 +273,9 @@ test("requestCacheKey refuses NaN and Infinity at their path instead of hashing 
       assert.throws(call, (e) => e.name === "TokenmeterError" && e.code === "INVALID_ARGUMENT" && e.field === field &&
         e.message === `${field}: must be a finite number, got ${name}`, `${field} = ${name}`);
     }
+    // Fields the key leaves out change nothing, NaN or not.
+    const key = tm.requestCacheKey(request);
+    assert.equal(tm.requestCacheKey({ ...request, metadata: { score: bad }, stream: bad }), key);
   }
 });
 
