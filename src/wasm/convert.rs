@@ -202,22 +202,27 @@ impl Json {
     /// `kept` accepts (a request's fields that a cache key hashes): a NaN
     /// elsewhere is left as its stand-in, for a caller that ignores it.
     pub fn finite_where(self, kept: impl Fn(&str) -> bool) -> Result<Value, Error> {
-        let counts = |steps: &[Step]| match steps.first() {
+        self.refuse_non_finite(&self.root, |steps| match steps.first() {
             Some(Step::Key(k)) => kept(k),
             _ => true,
-        };
-        match self.non_finite.iter().find(|(steps, _)| counts(steps)) {
-            Some((steps, name)) => Err(not_finite(&path(&self.root, steps), name)),
-            None => Ok(self.value),
-        }
+        })?;
+        Ok(self.value)
     }
 
     /// [`Json::finite`] for what is under one key of the top object only
     /// (a workload's `pricing`, a request's `tools`), the path starting at
     /// `base`.
     pub fn finite_under(&self, key: &str, base: &str) -> Result<(), Error> {
-        let under = |steps: &[Step]| matches!(steps.first(), Some(Step::Key(k)) if k == key);
-        match self.non_finite.iter().find(|(steps, _)| under(steps)) {
+        self.refuse_non_finite(
+            base,
+            |steps| matches!(steps.first(), Some(Step::Key(k)) if k == key),
+        )
+    }
+
+    /// The first NaN or infinity whose path `counts` is an error at that
+    /// path, from `base`.
+    fn refuse_non_finite(&self, base: &str, counts: impl Fn(&[Step]) -> bool) -> Result<(), Error> {
+        match self.non_finite.iter().find(|(steps, _)| counts(steps)) {
             Some((steps, name)) => Err(not_finite(&path(base, steps), name)),
             None => Ok(()),
         }
