@@ -209,62 +209,68 @@ impl Ranks {
         // to 16 bytes is copied as one fixed-width load and store: a
         // `memmove` call per part was a third of the rebuild.
         const SLACK: usize = 16;
+        fn room(bytes: &mut Vec<u8>, end: usize) {
+            if bytes.len() < end + SLACK {
+                bytes.resize((end + SLACK) * 2, 0);
+            }
+        }
         let mut bytes: Vec<u8> = vec![0; count * 7 + SLACK];
         let mut end = 0usize;
         let mut offsets: Vec<u32> = Vec::with_capacity(count + 1);
         offsets.push(0);
         // Iterators over the symbols, not indexing: the loop runs in V8's
         // baseline compiler (it runs once), where every bounds check costs.
-        for (i, (&left, &right)) in lefts.iter().zip(rights).enumerate() {
-            let left = match left {
-                BYTE | HOLE | LITERAL | REF => Err(left),
-                _ => Ok(bits.value(left)?),
-            };
-            let right = bits.value(right)?;
-            let len = |r: u32| Some(offsets.get(r as usize + 1)? - offsets.get(r as usize)?);
-            let token_len = match left {
-                Err(BYTE) => 1,
-                Err(LITERAL) => right as usize,
-                Err(REF) => base?.ordinary(right)?.len(),
-                Err(_) => 0,
-                Ok(left) => (len(left)? + len(right)?) as usize,
-            };
-            if bytes.len() < end + token_len + SLACK {
-                bytes.resize((end + token_len + SLACK) * 2, 0);
-            }
-            match left {
-                Err(BYTE) => *bytes.get_mut(end)? = u8::try_from(right).ok()?,
-                Err(LITERAL) => {
-                    let (token, rest) = literal.split_at_checked(token_len)?;
-                    bytes.get_mut(end..end + token_len)?.copy_from_slice(token);
-                    literal = rest;
-                }
-                Err(REF) => bytes
-                    .get_mut(end..end + token_len)?
-                    .copy_from_slice(base?.ordinary(right)?),
-                Err(_) => {}
-                Ok(left) => {
-                    let mut at = end;
-                    for part in [left, right] {
-                        if part as usize >= i {
-                            return None;
-                        }
-                        let start = *offsets.get(part as usize)? as usize;
-                        let part_end = *offsets.get(part as usize + 1)? as usize;
-                        let n = part_end.checked_sub(start)?;
-                        if n <= SLACK {
-                            // Reads past the part into bytes already written
-                            // or zeroed; what lands past `at + n` is
-                            // overwritten by the next part or token.
-                            let word = *bytes.get(start..)?.first_chunk::<SLACK>()?;
-                            *bytes.get_mut(at..)?.first_chunk_mut::<SLACK>()? = word;
-                        } else {
-                            bytes.copy_within(start..part_end, at);
-                        }
-                        at += n;
+        // A pair, nearly every token, takes the straight path: each part's
+        // span read once, and `offsets.get(part + 1)` is also the check that
+        // the part comes before this token.
+        for (&left, &right) in lefts.iter().zip(rights) {
+            let token_len = if left < REF {
+                let (left, right) = (bits.value(left)?, bits.value(right)?);
+                let span = |r: u32| {
+                    let start = *offsets.get(r as usize)? as usize;
+                    Some((
+                        start,
+                        (*offsets.get(r as usize + 1)? as usize).checked_sub(start)?,
+                    ))
+                };
+                let (parts, n) = match (span(left), span(right)) {
+                    (Some(l), Some(r)) => ([l, r], l.1 + r.1),
+                    _ => return None,
+                };
+                room(&mut bytes, end + n);
+                let mut at = end;
+                for (start, n) in parts {
+                    if n <= SLACK {
+                        // Reads past the part into bytes already written or
+                        // zeroed; what lands past `at + n` is overwritten by
+                        // the next part or token.
+                        let word = *bytes.get(start..)?.first_chunk::<SLACK>()?;
+                        *bytes.get_mut(at..)?.first_chunk_mut::<SLACK>()? = word;
+                    } else {
+                        bytes.copy_within(start..start + n, at);
                     }
+                    at += n;
                 }
-            }
+                n
+            } else {
+                let value = bits.value(right)?;
+                let token: &[u8] = match left {
+                    BYTE => &[u8::try_from(value).ok()?],
+                    LITERAL => {
+                        let (token, rest) = literal.split_at_checked(value as usize)?;
+                        literal = rest;
+                        token
+                    }
+                    REF => base?.ordinary(value)?,
+                    HOLE => &[],
+                    _ => return None,
+                };
+                room(&mut bytes, end + token.len());
+                bytes
+                    .get_mut(end..end + token.len())?
+                    .copy_from_slice(token);
+                token.len()
+            };
             end += token_len;
             offsets.push(u32::try_from(end).ok()?);
         }
