@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const corpus = fileURLToPath(new URL("../../tests/golden/corpus/", import.meta.url));
+const prompts = fileURLToPath(new URL("../../data/prompts/", import.meta.url));
 
 /** Corpus group -> files (relative to tests/golden/corpus/). */
 export const GROUPS = {
@@ -99,6 +100,32 @@ export const WORST_CASES = ["repeated 'a'", "whitespace", "random base64"];
  */
 export function flat(s) {
   return new TextDecoder().decode(new TextEncoder().encode(s));
+}
+
+/**
+ * English prose that repeats only every 166 KB, `chars` long from offset
+ * `variant * chars` of its cycle: the English prompts of data/prompts/
+ * (written for tokenmeter). The worst cases' yardstick: each round of a worst
+ * case is a new text, so that a cache of pieces never serves it a repeat, and
+ * prose is measured the same way. The prose group is one 10 KB page; repeated
+ * to 1 MB, nearly every piece of it is a cache hit (tokenmeter's cache holds
+ * 4,096 pieces).
+ */
+export function distinctProseOf(chars, variant = 0) {
+  const files = ["corpus.jsonl", "holdout.jsonl", "holdout2.jsonl"];
+  const texts = files.flatMap((f) =>
+    readFileSync(prompts + f, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .filter((p) => p.lang === "en")
+      .map((p) => p.text.trimEnd()),
+  );
+  const base = texts.join("\n\n") + "\n\n";
+  const start = (variant * chars) % base.length;
+  const s = base.repeat(Math.ceil((start + chars) / base.length) + 1).slice(start, start + chars);
+  // No half of a surrogate pair at either end.
+  return s.replace(/^[\udc00-\udfff]/, " ").replace(/[\ud800-\udbff]$/, " ");
 }
 
 /** Prose cut to exactly `chars` ASCII-ish characters, for ratios at a peer's size. */
