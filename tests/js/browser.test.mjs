@@ -8,19 +8,23 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startStaticServer } from "../../scripts/static-server.mjs";
 import { chatCases, sample, tokenCases } from "./golden.mjs";
+import { readmeExample } from "./readme.mjs";
+import * as tm from "tokenmeter";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 let server, browser, page;
+let importMap;
 
 before(async () => {
   const manifest = JSON.parse(readFileSync(`${here}node_modules/tokenmeter/package.json`, "utf8"));
   const entry = manifest.exports["."].browser.replace(/^\.\//, "/node_modules/tokenmeter/");
+  importMap = `<script type="importmap">${JSON.stringify({ imports: { tokenmeter: entry } })}</script>`;
   mkdirSync(`${here}.browser`, { recursive: true });
   const cases = sample(tokenCases(), 40).filter((c) => !["r50k_base", "p50k_base", "p50k_edit"].includes(c.encoding));
   writeFileSync(`${here}.browser/cases.json`, JSON.stringify({ cases, chat: chatCases().slice(0, 20) }));
   writeFileSync(`${here}.browser/index.html`, `<!doctype html>
 <meta charset="utf-8">
-<script type="importmap">${JSON.stringify({ imports: { tokenmeter: entry } })}</script>
+${importMap}
 <script type="module">
   import * as tm from "tokenmeter";
   const { cases, chat } = await (await fetch("./cases.json")).json();
@@ -62,4 +66,32 @@ test("golden cases in Chromium", async () => {
   assert.deepEqual(results.error, { code: "UNKNOWN_MODEL", field: "options.model", isError: true });
   assert.equal(results.after, 2);
   assert.equal(results.surrogate, 3);
+});
+
+test("the README's browser example counts as the user types", async () => {
+  writeFileSync(`${here}.browser/readme.html`, `<!doctype html>
+<meta charset="utf-8">
+${importMap}
+<textarea></textarea>
+<output></output>
+${readmeExample("Browser", "html")}`);
+  const readme = await browser.newPage();
+  const errors = [];
+  readme.on("pageerror", (e) => errors.push(e.message));
+  await readme.goto(`http://127.0.0.1:${server.address().port}/.browser/readme.html`);
+  const text = "Summarise the attached contract in three bullet points.";
+  // Types until the module has loaded and answered (an input event before that is not seen).
+  const shown = await readme.waitForFunction(
+    (t) => {
+      document.querySelector("textarea").value = t;
+      document.querySelector("textarea").dispatchEvent(new Event("input"));
+      return document.querySelector("output").textContent || null;
+    },
+    text,
+    { timeout: 60_000, polling: 100 },
+  );
+  // claude-sonnet-4's tokenizer is not public: an estimate, marked as one.
+  assert.equal(await shown.jsonValue(), `≈${tm.countTokens(text, { model: "claude-sonnet-4" })} tokens`);
+  assert.deepEqual(errors, []);
+  await readme.close();
 });

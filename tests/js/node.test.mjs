@@ -3,11 +3,13 @@
 // every error.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 
 import * as tm from "tokenmeter";
 import * as o200k from "tokenmeter/o200k";
 import * as all from "tokenmeter/all";
 import { BUNDLED, chatCases, tokenCases } from "./golden.mjs";
+import { readmeExample } from "./readme.mjs";
 
 const ENTRIES = { default: tm, o200k, all };
 
@@ -262,4 +264,34 @@ test("each error names the field the caller passed", () => {
   expectError(() => estimated.encode("hi"), "INVALID_ARGUMENT", "options.model");
   expectError(() => estimated.decode([1]), "INVALID_ARGUMENT", "options.model");
   estimated.free();
+});
+
+test("the README's Node example runs as written, and its count is the one it claims", async () => {
+  const code = readmeExample("Node");
+  // Beside the tests' node_modules, so that "tokenmeter" resolves to the package.
+  const dir = new URL(".readme/", import.meta.url);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = new URL("node-example.mjs", dir);
+  writeFileSync(file, `${code}\nexport { messages, input, cost, kept, dropped };\n`);
+  const logged = [];
+  const log = console.log;
+  console.log = (...args) => logged.push(args);
+  let ex;
+  try {
+    ex = await import(file.href);
+  } finally {
+    console.log = log;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(logged, [[ex.input, ex.cost.total]]);
+  assert.ok(Number.isInteger(ex.input) && ex.input > 0, `input ${ex.input}`);
+  assert.ok(ex.cost.total > 0, `cost ${ex.cost.total}`);
+  // The two messages fit gpt-4o-mini's window with 4,000 tokens to spare.
+  assert.deepEqual(ex.kept, ex.messages);
+  assert.deepEqual(ex.dropped, []);
+  // `countTokens("tokenization", { model: "gpt-4o" }); // 2, as tiktoken`
+  const claim = /countTokens\(("[^"]*"), \{ model: ("[^"]*") \}\);\s*\/\/ (\d+), as tiktoken/.exec(code);
+  assert.ok(claim, "the example's claimed count");
+  assert.equal(tm.countTokens(JSON.parse(claim[1]), { model: JSON.parse(claim[2]) }), Number(claim[3]));
 });
