@@ -161,9 +161,9 @@ if (wc) {
   }
   out.push(`## 4. Worst cases (o200k_base; each run its own process, killed past ${wc.capS} s; a size predicted to take over ${wc.skipS} s is not run)`, "");
   out.push(table(["input", "contender", "10,000 chars", "40,000 chars", "1 MB", "time ÷ prose of the same length", "goal: 1 MB ≤ 3× prose"], rows));
-  out.push("", "Each round counts a new text of the kind (another letter, another length of spaces, another seed), so no cache of pieces serves a repeat, and prose is measured the same way: each round another stretch, of the same length, of the English prompts in data/prompts/ (166 KB, cycled). In parentheses: against the prose group's 10 KB page repeated to the same length, nearly every piece of which a cache of pieces serves. The peers climb 10,000 → 40,000 → 1 MB chars while the predicted time (growth measured between the last two sizes, between linear and quadratic) stays under the skip limit.", "");
+  out.push("", "Each round counts a new text of the kind (another letter, another length of spaces, another seed), so no cache of pieces serves a repeat, and prose is measured the same way: each round another stretch, of the same length, of the English prompts in data/prompts/ (166 KB, cycled). In parentheses: against the prose group's 8 KB page repeated to the same length, nearly every piece of which a cache of pieces serves. The peers climb 10,000 → 40,000 → 1 MB chars while the predicted time (growth measured between the last two sizes, between linear and quadratic) stays under the skip limit.", "");
   const bad = tmRatios.filter(([, r]) => r > 3);
-  goals.push(["Worst cases (1 MB of one character / whitespace / random base64) ≤ 3× 1 MB of prose", tmRatios.map(([k, r, m]) => `${k} ${x(r)}${m ? ` (${ms(m.worstMs)} vs ${ms(m.distinctMs)}; ${x(m.worstMs / m.proseMs)} the 10 KB prose page repeated)` : ""}`).join("; "), bad.length === 0]);
+  goals.push(["Worst cases (1 MB of one character / whitespace / random base64) ≤ 3× 1 MB of prose", tmRatios.map(([k, r, m]) => `${k} ${x(r)}${m ? ` (${ms(m.worstMs)} vs ${ms(m.distinctMs)}; ${x(m.worstMs / m.proseMs)} the 8 KB prose page repeated)` : ""}`).join("; "), bad.length === 0]);
 }
 
 // ---- 5. isWithinTokenLimit ------------------------------------------------------------

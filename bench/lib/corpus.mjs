@@ -107,7 +107,7 @@ export function flat(s) {
  * `variant * chars` of its cycle: the English prompts of data/prompts/
  * (written for tokenmeter). The worst cases' yardstick: each round of a worst
  * case is a new text, so that a cache of pieces never serves it a repeat, and
- * prose is measured the same way. The prose group is one 10 KB page; repeated
+ * prose is measured the same way. The prose group is one 8 KB page; repeated
  * to 1 MB, nearly every piece of it is a cache hit (tokenmeter's cache holds
  * 4,096 pieces).
  */

@@ -2,7 +2,7 @@
 // past the time cap): node lib/worst-child.mjs <contender> <kind> <chars> <rounds>
 // Times the worst case and two kinds of prose of the same length alternately
 // (o200k_base): prose that repeats only every 166 KB (the yardstick, see
-// `distinctProseOf`) and the prose group's 10 KB page repeated. Prints JSON
+// `distinctProseOf`) and the prose group's 8 KB page repeated. Prints JSON
 // with the medians and the counts.
 import { load } from "./contenders.mjs";
 import { distinctProseOf, flat, proseOf, worstCase } from "./corpus.mjs";
