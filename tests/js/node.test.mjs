@@ -285,7 +285,9 @@ test("the README's Node example runs as written, and its count is the one it cla
     rmSync(dir, { recursive: true, force: true });
   }
   assert.deepEqual(logged, [[ex.input, ex.cost.total]]);
-  assert.ok(Number.isInteger(ex.input) && ex.input > 0, `input ${ex.input}`);
+  // The cookbook's rule: 3 tokens a message, its role and content, 3 priming the reply.
+  const count = (text) => tm.countTokens(text, { model: "gpt-4o" });
+  assert.equal(ex.input, ex.messages.reduce((n, m) => n + 3 + count(m.role) + count(m.content), 3));
   assert.ok(ex.cost.total > 0, `cost ${ex.cost.total}`);
   // The two messages fit gpt-4o-mini's window with 4,000 tokens to spare.
   assert.deepEqual(ex.kept, ex.messages);
