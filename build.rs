@@ -12,6 +12,10 @@
 //!   `\p{M}`, `\p{N}`, `\s`) come from `regex-syntax`, the same tables the
 //!   reference regex engine uses, as a two-level lookup table.
 
+/// The rank table's markers, shared with src/bpe.rs, which reads the tables.
+#[path = "src/bpe/symbols.rs"]
+mod symbols;
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Read;
@@ -120,7 +124,7 @@ fn read_ranks(src: &Path, sha256: &str) -> BuildResult<Vec<Vec<u8>>> {
 /// Writes `[u32 count][u8 base][count left symbols][count right symbols]
 /// [u32 n][n literal bytes][extra bits]`, base 1 when tokens refer to
 /// o200k's table. A left symbol is a rank's [`value_code`] or one of the
-/// `SYMBOL_*` markers; the right column holds the other rank, or the
+/// markers in `symbols`; the right column holds the other rank, or the
 /// marker's value. The extra bits of each token (left, then right) follow
 /// in one stream, least significant first.
 fn write_ranks(by_rank: &[Vec<u8>], base: Option<&[Vec<u8>]>, dst: &Path) -> BuildResult<()> {
@@ -147,10 +151,10 @@ fn write_ranks(by_rank: &[Vec<u8>], base: Option<&[Vec<u8>]>, dst: &Path) -> Bui
     for (rank, bytes) in by_rank.iter().enumerate() {
         let rank = rank as u32;
         let (marker, value) = match bytes.len() {
-            0 => (Some(SYMBOL_HOLE), 0),
-            1 => (Some(SYMBOL_BYTE), u32::from(bytes[0])),
+            0 => (Some(symbols::HOLE), 0),
+            1 => (Some(symbols::BYTE), u32::from(bytes[0])),
             _ if base_index.contains_key(bytes.as_slice()) => {
-                (Some(SYMBOL_REF), base_index[bytes.as_slice()])
+                (Some(symbols::REF), base_index[bytes.as_slice()])
             }
             n => {
                 // Of the possible splits, the one whose ranks take the
@@ -170,7 +174,7 @@ fn write_ranks(by_rank: &[Vec<u8>], base: Option<&[Vec<u8>]>, dst: &Path) -> Bui
                     }
                     None => {
                         literal.extend_from_slice(bytes);
-                        (Some(SYMBOL_LITERAL), n as u32)
+                        (Some(symbols::LITERAL), n as u32)
                     }
                 }
             }
@@ -206,7 +210,7 @@ fn value_code(v: u32) -> BuildResult<(u8, u32, u32)> {
     }
     let extra = 32 - v.leading_zeros() - 5;
     let symbol = 16 * extra + (v >> extra);
-    if symbol >= u32::from(SYMBOL_REF) {
+    if symbol >= u32::from(symbols::REF) {
         return Err(format!("rank {v} is too large for the value code").into());
     }
     Ok((symbol as u8, v & ((1 << extra) - 1), extra))
@@ -249,16 +253,6 @@ const CLASSES: [(&str, &str); 6] = [
     ("SPACE", r"\s"),
 ];
 const BLOCK: usize = 128;
-
-/// Left symbols that mark a token other than a pair; the right column then
-/// holds the byte, the literal's length, or the base table's rank. Value
-/// symbols stay below them (ranks below 2^18). The same values are read
-/// back in src/bpe.rs.
-const SYMBOL_BYTE: u8 = 255;
-const SYMBOL_HOLE: u8 = 254;
-const SYMBOL_LITERAL: u8 = 253;
-/// The token is the base table's (o200k's) token of that rank.
-const SYMBOL_REF: u8 = 252;
 
 fn write_unicode_classes(dst: &Path) -> BuildResult<()> {
     // Class 0 is "anything else" (punctuation, symbols, controls, unassigned).

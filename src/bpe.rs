@@ -15,6 +15,8 @@
 //!   pick the lowest rank and, among equal ranks, the leftmost pair, so both
 //!   give exactly tiktoken's tokens.
 
+mod symbols;
+
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -186,11 +188,7 @@ impl Ranks {
         blob: &'static [u8],
         base: impl FnOnce() -> Option<&'static Ranks>,
     ) -> Option<Ranks> {
-        // The left symbols that mark a token other than a pair (build.rs).
-        const BYTE: u8 = 255;
-        const HOLE: u8 = 254;
-        const LITERAL: u8 = 253;
-        const REF: u8 = 252;
+        use symbols::{BYTE, HOLE, LITERAL, REF};
         let count = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?) as usize;
         let base = if *blob.get(4)? == 1 {
             Some(base()?)
