@@ -8,6 +8,7 @@
 //! (prompts kept out of tuning the phrase tables).
 
 use tokenmeter::compress::{compress_prompt, protected_spans, CompressOptions, Level};
+use tokenmeter::Catalogue;
 
 struct Prompt {
     id: String,
@@ -93,7 +94,7 @@ fn main() {
                     level,
                     ..Default::default()
                 };
-                let r = compress_prompt(&p.text, &opts).expect("compresses");
+                let r = compress_prompt(Catalogue::bundled(), &p.text, &opts).expect("compresses");
                 savings.push(r.saved_percent);
                 before += r.tokens_before;
                 after += r.tokens_after;
@@ -125,7 +126,7 @@ fn main() {
                     };
                     format!(
                         "{:.1}%",
-                        compress_prompt(&p.text, &opts)
+                        compress_prompt(Catalogue::bundled(), &p.text, &opts)
                             .expect("compresses")
                             .saved_percent
                     )

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use tokenmeter::chat::{count_chat_tokens, parse_messages, Content, Message, Part};
 use tokenmeter::internals::tokenizer_calls;
 use tokenmeter::trim::{trim_messages, Strategy, TrimOptions};
+use tokenmeter::Catalogue;
 
 const MESSAGES: usize = 2_000;
 const RUNS: usize = 25;
@@ -115,13 +116,27 @@ fn main() {
     let mut rng = Lcg(2025);
     let messages: Vec<Message> = parse_messages(&history(&mut rng), "messages").unwrap();
     let before = tokenizer_calls();
-    let total = count_chat_tokens("gpt-4o", &messages, &[]).unwrap();
+    let total = count_chat_tokens(
+        &Catalogue::bundled().tokenizer("gpt-4o").unwrap(),
+        "gpt-4o",
+        &messages,
+        &[],
+    )
+    .unwrap();
     let count_calls = tokenizer_calls() - before;
     let count_time = median(
         (0..RUNS)
             .map(|_| {
                 let start = Instant::now();
-                std::hint::black_box(count_chat_tokens("gpt-4o", &messages, &[]).unwrap());
+                std::hint::black_box(
+                    count_chat_tokens(
+                        &Catalogue::bundled().tokenizer("gpt-4o").unwrap(),
+                        "gpt-4o",
+                        &messages,
+                        &[],
+                    )
+                    .unwrap(),
+                );
                 start.elapsed()
             })
             .collect(),
@@ -148,18 +163,24 @@ fn main() {
         opts.summary = summary.map(str::to_string);
 
         let before = tokenizer_calls();
-        let r = trim_messages(&messages, &opts).unwrap();
+        let r = trim_messages(Catalogue::bundled(), &messages, &opts).unwrap();
         let calls = tokenizer_calls() - before;
         assert!(r.fits);
         assert_eq!(
-            count_chat_tokens("gpt-4o", &r.messages, &[]).unwrap(),
+            count_chat_tokens(
+                &Catalogue::bundled().tokenizer("gpt-4o").unwrap(),
+                "gpt-4o",
+                &r.messages,
+                &[]
+            )
+            .unwrap(),
             r.input_tokens
         );
 
         let mut times = Vec::with_capacity(RUNS);
         for _ in 0..RUNS {
             let start = Instant::now();
-            let r = trim_messages(&messages, &opts).unwrap();
+            let r = trim_messages(Catalogue::bundled(), &messages, &opts).unwrap();
             times.push(start.elapsed());
             std::hint::black_box(r);
         }
@@ -212,7 +233,7 @@ fn main() {
     // on, at every message but a tool result.
     let mut opts = TrimOptions::new("gpt-4o");
     opts.reserve_output_tokens = 4_096;
-    let r = trim_messages(&messages, &opts).unwrap();
+    let r = trim_messages(Catalogue::bundled(), &messages, &opts).unwrap();
     let last_user = messages.iter().rposition(|m| m.role == "user");
     let mut remaining = once;
     let mut naive = remaining;

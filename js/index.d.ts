@@ -154,76 +154,189 @@ export function isWithinTokenLimit(input: ChatMessage[], limit: number, options:
 
 // ---- Catalogue ------------------------------------------------------------
 
-/** USD per 1M tokens. */
+/** A cache lifetime: "5m", "1h", "30m", "12h", "24h" ... (minutes, hours or days). */
+export type CacheLifetime = `${number}m` | `${number}h` | `${number}d`;
+
+/** USD per 1M tokens. A missing price means "not applicable", never zero. */
 export interface Prices {
   input: number;
   output: number;
+  /** Cache reads. */
   cachedInput?: number;
-  cacheWrite5m?: number;
-  cacheWrite1h?: number;
+  /** Cache writes by lifetime. Where a model prices none, a write costs the input price. */
+  cacheWrites?: Partial<Record<CacheLifetime, number>>;
   batchInput?: number;
   batchOutput?: number;
 }
 
+/** Prices for the whole request once its input passes `aboveInputTokens` (missing fields: the list's). */
 export interface Tier extends Partial<Prices> {
-  /** These prices apply to the whole request when its input passes this. */
   aboveInputTokens: number;
 }
+
+/** A service tier: its own prices (missing fields: the list's), or a multiplier of the standard prices. */
+export type ServiceTier = (Partial<Prices> & { tiers?: Tier[] }) | { multiplier: number };
+
+/** Prices in force during part of each UTC day (`end` exclusive; may wrap midnight). */
+export interface TimeWindow extends Partial<Prices> {
+  name: string;
+  /** "HH:MM", UTC. */
+  start: string;
+  end: string;
+}
+
+/** One price list, in force from `from` until `until` (exclusive), YYYY-MM-DD. */
+export interface PriceList extends Prices {
+  from?: string;
+  until?: string;
+  tiers?: Tier[];
+  serviceTiers?: Record<string, ServiceTier>;
+  timeWindows?: TimeWindow[];
+}
+
+export type ModelStatus = "active" | "deprecated" | "retired";
 
 export interface Model {
   id: string;
   name: string;
   provider: string;
-  kind: "chat" | "reasoning" | "embedding" | (string & {});
+  kind: "chat" | "reasoning" | "embedding";
   aliases: string[];
   snapshots: string[];
   tokenizer:
     | { encoding: Encoding; exact: true }
     | { estimate: Encoding; exact: false; factor: number; method: string };
   contextWindow: number;
+  /** Whether input and output share the window, or it limits the input only. */
+  contextWindowCovers: "input+output" | "input";
+  /** A cap on input below the window (GPT-5: 272,000 inside 400,000). */
+  maxInputTokens?: number;
   maxOutputTokens: number;
-  prices: Prices;
-  tiers: Tier[];
+  /** The shortest prefix the provider caches. */
+  minCacheableTokens?: number;
+  releaseDate?: string;
+  deprecationDate?: string;
+  shutdownDate?: string;
+  /** The model the provider recommends instead. */
+  replacement?: string;
+  /** At the instant asked about (`options.at`, default now). */
+  status: ModelStatus;
+  /** The list in force now. */
+  prices: PriceList;
+  /** Earlier lists, oldest first. */
+  priceHistory?: PriceList[];
+  /** Workers AI: neurons per 1M tokens. */
+  units?: { input: number; output: number };
   /** Why a figure may be off, where the catalogue is unsure. */
   uncertain?: string;
 }
 
+/**
+ * A model to register: a Model's fields (what getModel returns is accepted
+ * as is; `status` and `tokenizer.exact` are ignored). Schema v1's
+ * `prices.cacheWrite5m`, `prices.cacheWrite1h` and top-level `tiers` are
+ * still accepted.
+ */
 export interface ModelSpec {
   id: string;
   name?: string;
   provider?: string;
-  kind?: string;
+  kind?: "chat" | "reasoning" | "embedding";
   aliases?: string[];
   snapshots?: string[];
-  tokenizer?: { encoding: Encoding } | { estimate: Encoding; factor?: number; method?: string };
+  tokenizer?: { encoding: Encoding } | { estimate: Encoding | (string & {}); factor?: number; method?: string };
   contextWindow: number;
+  contextWindowCovers?: "input+output" | "input";
+  maxInputTokens?: number;
   maxOutputTokens: number;
-  prices: Prices;
+  minCacheableTokens?: number;
+  releaseDate?: string;
+  deprecationDate?: string;
+  shutdownDate?: string;
+  replacement?: string;
+  status?: ModelStatus;
+  prices: PriceList & { cacheWrite5m?: number; cacheWrite1h?: number };
+  priceHistory?: PriceList[];
   tiers?: Tier[];
+  units?: { input: number; output: number };
   uncertain?: string;
 }
 
 export interface Provider {
   id: string;
   name: string;
-  /** The date of the prices (YYYY-MM-DD). */
+  /** The date the provider's figures were checked (YYYY-MM-DD). */
   asOf: string;
   /** The provider's public pricing page. */
   source: string;
+  /** Workers AI bills in neurons, with a daily free allowance. */
+  billing: { unit: string; usdPerMillionUnits: number; freeUnitsPerDay: number; source: string } | null;
 }
 
-export function listModels(): Model[];
-export function getModel(id: ModelId): Model;
-export function listProviders(): Provider[];
-/** Adds or replaces models, all or nothing (INVALID_CATALOGUE). Returns their ids. */
+/** An instant: a Date, an ISO 8601 string ("2026-12-07", "2026-12-07T16:30:00Z") or milliseconds since 1970. */
+export type At = Date | string | number;
+
+/** Which catalogue resolves the model (default: the module's), and when. */
+export interface CatalogueOptions {
+  catalogue?: Catalogue;
+  /** Prices, windows and statuses at this instant. Default: now. */
+  at?: At;
+}
+
+/**
+ * A catalogue of one's own: the bundled data, then what is registered into
+ * it. Pass it as `{ catalogue }` to any call that resolves a model; the
+ * module's default catalogue and other Catalogue objects are untouched, so
+ * two tenants in one isolate can price the same id differently. Holds wasm
+ * memory: free() it, or let GC do it.
+ */
+export class Catalogue {
+  constructor();
+  /** Adds or replaces models in this catalogue only, all or nothing (INVALID_CATALOGUE). */
+  register(specs: ModelSpec[]): string[];
+  getModel(id: ModelId | (string & {}), options?: { at?: At }): Model;
+  listModels(options?: { at?: At }): Model[];
+  listProviders(): Provider[];
+  info(options?: { at?: At }): CatalogueInfo;
+  /** Opaque: how calls given `{ catalogue }` find this one. */
+  readonly handle: object;
+  free(): void;
+}
+
+export interface CatalogueInfo {
+  /** The day the ages are counted to. */
+  at: string;
+  providers: {
+    provider: string;
+    name: string;
+    asOf: string;
+    ageDays: number;
+    source: string;
+    models: { active: number; deprecated: number; retired: number };
+  }[];
+}
+
+/** Every model (retired ones included, with their status at `at`). */
+export function listModels(options?: CatalogueOptions): Model[];
+/** A model by id, alias or dated snapshot (UNKNOWN_MODEL with near matches). */
+export function getModel(id: ModelId | (string & {}), options?: CatalogueOptions): Model;
+export function listProviders(options?: { catalogue?: Catalogue }): Provider[];
+/** How fresh the figures are: per provider, the date, its age in days and the models by status. */
+export function catalogueInfo(options?: CatalogueOptions): CatalogueInfo;
+/**
+ * Adds or replaces models in the module's default catalogue, all or nothing
+ * (INVALID_CATALOGUE). Process-wide: every call without `{ catalogue }` in
+ * this JS realm (a whole Worker isolate) sees it. Use `new Catalogue()` for
+ * per-tenant prices. Returns the ids.
+ */
 export function registerModels(specs: ModelSpec[]): string[];
-/** Back to the bundled catalogue. */
+/** The default catalogue back to the bundled data. */
 export function resetModels(): void;
 
 // ---- Cost -----------------------------------------------------------------
 
-/** Price overrides: the catalogue's field names, plus tiers. */
-export type Pricing = Prices & { tiers?: Tier[] };
+/** A price override for one call: a price list without dates. */
+export type Pricing = Omit<PriceList, "from" | "until">;
 
 export interface CostRequest {
   /** Required: a request without a model (such as a usageFromResponse result whose `model` is null) is an INVALID_ARGUMENT at `model`. */
@@ -237,11 +350,14 @@ export interface CostRequest {
   outputTokens?: number;
   cachedInputTokens?: number;
   cacheWriteTokens?: number;
-  cacheWriteTtl?: "5m" | "1h";
+  /** The lifetime of the cache writes; any the model prices (an unpriced one is INVALID_ARGUMENT). Default: its shortest. */
+  cacheWriteTtl?: CacheLifetime;
   /** The 1-hour part of cacheWriteTokens (Anthropic reports both). */
   cacheWrite1hTokens?: number | null;
   reasoningTokens?: number;
   batch?: boolean;
+  /** A service tier the model prices ("flex", "priority", "us-only" ...). Default: standard. */
+  serviceTier?: string;
   /**
    * Ignored: lets usageFromResponse's result be passed as a request once its
    * model is known, e.g. `if (u.model) estimateCost({ ...u, model: u.model })`
@@ -267,9 +383,15 @@ export interface Cost {
   total: number;
   /** The long-context tier that applied, by its threshold, or null. */
   tierAboveInputTokens: number | null;
+  /** The time-of-day window whose prices applied (DeepSeek's "off-peak"), or null. */
+  timeWindow: string | null;
+  serviceTier: string | null;
+  /** A retired or deprecated model, an instant before the first known price. */
+  warnings: string[];
 }
 
-export function estimateCost(request: CostRequest, options?: { pricing?: Pricing }): Cost;
+/** Priced at the list in force at `options.at` (default now). */
+export function estimateCost(request: CostRequest, options?: CatalogueOptions & { pricing?: Pricing }): Cost;
 
 export interface NormalisedUsage {
   format: "openai-chat" | "openai-responses" | "anthropic" | "gemini";
@@ -303,8 +425,9 @@ export interface Workload {
   appCacheHitRate?: number;
   /** Tokens of the prompt prefix the provider caches. */
   cachedPrefixTokens?: number;
-  cacheWriteTtl?: "5m" | "1h";
-  /** Default: a write every TTL (288/day for 5m, 24/day for 1h). */
+  /** Default: the model's shortest priced cache lifetime. */
+  cacheWriteTtl?: CacheLifetime;
+  /** Default: a write every lifetime (288/day for 5m, 24/day for 1h, 2/day for 12h). */
   cacheWritesPerDay?: number;
   /** Share (0..1) of model requests sent through the batch API. */
   batchShare?: number;
@@ -326,8 +449,10 @@ export interface Projection {
   perRequest: number;
   perDay: number;
   perUser: number | null;
+  /** A prefix below the model's minimum cacheable length, a retired model ... */
+  warnings: string[];
 }
-export function projectCost(workload: Workload): Projection;
+export function projectCost(workload: Workload, options?: CatalogueOptions): Projection;
 
 export interface Comparison {
   baseline: string;
@@ -344,7 +469,11 @@ export interface Comparison {
    */
   skipped: { model: string; reason: string }[];
 }
-export function compareModels(workload: Workload, options?: { models?: ModelId[]; baseline?: ModelId }): Comparison;
+/** Default list: every chat and reasoning model in service at `options.at`; retired ones only when named. */
+export function compareModels(
+  workload: Workload,
+  options?: CatalogueOptions & { models?: ModelId[]; baseline?: ModelId },
+): Comparison;
 
 export interface Suggestion {
   model: string;
@@ -354,7 +483,8 @@ export interface Suggestion {
   reason: string;
 }
 /** A transparent heuristic (length, task words, code) that routes to the cheapest fitting price tier. */
-export function suggestModel(prompt: string, options?: { candidates?: ModelId[] }): Suggestion;
+/** Never suggests a retired model. */
+export function suggestModel(prompt: string, options?: CatalogueOptions & { candidates?: ModelId[] }): Suggestion;
 
 // ---- Trimming and chunking --------------------------------------------------
 
@@ -439,14 +569,22 @@ export interface PreflightResult {
   exact: boolean;
   maxOutputTokens: number | null;
   contextWindow: number | null;
+  /** The most input this request may carry: the window less its output (where shared), and the input cap. */
+  inputLimit: number | null;
   fits: boolean;
   /** `max` assumes the whole output allowance is used. */
   cost: { currency: "USD"; min: number | null; max: number | null };
-  problems: { code: "CONTEXT_OVERFLOW" | "OUTPUT_EXCEEDS_MODEL_MAX" | "BUDGET_EXCEEDED" | "UNKNOWN_MODEL"; message: string }[];
+  problems: {
+    code: "CONTEXT_OVERFLOW" | "OUTPUT_EXCEEDS_MODEL_MAX" | "BUDGET_EXCEEDED" | "UNKNOWN_MODEL" | "MODEL_RETIRED";
+    message: string;
+  }[];
+  /** A deprecated model, a service_tier the catalogue does not price ... */
+  warnings: string[];
 }
+/** The request's `service_tier` ("flex", "priority") prices it where the model has that tier. */
 export function preflight(
   request: ChatRequest,
-  options?: { budget?: { limitUsd: number; spentUsd?: number }; pricing?: Pricing },
+  options?: CatalogueOptions & { budget?: { limitUsd: number; spentUsd?: number }; pricing?: Pricing },
 ): PreflightResult;
 
 /** SHA-256 (hex) of the canonical request, or null when the answer is sampled (temperature unset or > 0) unless forced. A NaN or an infinity anywhere in the request throws INVALID_ARGUMENT at its path. */

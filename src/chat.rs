@@ -370,11 +370,17 @@ fn message_overhead(model: &str) -> (i64, i64) {
     }
 }
 
-/// The input tokens of a chat request: messages, plus tools when given.
-/// For a model whose tokenizer is not public the whole count is scaled by the
-/// estimate's factor once, at the end.
-pub fn count_chat_tokens(model: &str, messages: &[Message], tools: &[Tool]) -> Result<usize> {
-    count_chat_within(model, messages, tools, usize::MAX)?
+/// The input tokens of a chat request to `model` (whose rules for images and
+/// per-message overhead apply), counted with `tokenizer` (the model's):
+/// messages, plus tools when given. For an estimated tokenizer the whole
+/// count is scaled by its factor once, at the end.
+pub fn count_chat_tokens(
+    tokenizer: &Tokenizer,
+    model: &str,
+    messages: &[Message],
+    tools: &[Tool],
+) -> Result<usize> {
+    count_chat_within(tokenizer, model, messages, tools, usize::MAX)?
         .ok_or_else(|| Error::invalid("messages", "count overflow"))
 }
 
@@ -384,20 +390,20 @@ pub fn count_chat_tokens(model: &str, messages: &[Message], tools: &[Tool]) -> R
 /// is tokenized only until it passes the limit, and the messages after it not
 /// at all. Within the limit the count is exactly [`count_chat_tokens`]'s.
 pub fn count_chat_within(
+    tokenizer: &Tokenizer,
     model: &str,
     messages: &[Message],
     tools: &[Tool],
     limit: usize,
 ) -> Result<Option<usize>> {
-    let tokenizer = Tokenizer::for_model(model)?;
     let raw_limit = limit.saturating_mul(1000) / tokenizer.factor_per_mille().max(1) as usize;
     // Reply priming and tools are small next to a long message: counted whole.
-    let mut total = 3usize.saturating_add(count_tools(&tokenizer, tools));
+    let mut total = 3usize.saturating_add(count_tools(tokenizer, tools));
     for message in messages {
         // Every message adds at least 2 tokens (3, or 4 and -1 for a name), so
         // once the running total is past the limit the final one is too.
         let left = raw_limit.checked_sub(total);
-        match left.and_then(|left| message_tokens_within(&tokenizer, model, message, left)) {
+        match left.and_then(|left| message_tokens_within(tokenizer, model, message, left)) {
             Some(n) => total = total.saturating_add(n),
             None => return Ok(None),
         }

@@ -99,6 +99,23 @@ impl Error {
         self
     }
 
+    /// The same error with its field inside `parent` (`id` becomes
+    /// `specs[2].id`), unless it is there already; an error about no field
+    /// is then about `parent`.
+    pub fn under(self, parent: &str) -> Self {
+        match self.field.clone() {
+            Some(f)
+                if f == parent
+                    || f.starts_with(&format!("{parent}."))
+                    || f.starts_with(&format!("{parent}[")) =>
+            {
+                self
+            }
+            Some(f) => self.at_field(format!("{parent}.{f}")),
+            None => self.at_field(parent),
+        }
+    }
+
     /// The same error under another code (a catalogue's field errors are
     /// `INVALID_CATALOGUE`), field and message kept.
     pub fn with_code(mut self, code: ErrorCode) -> Self {

@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cost::{self, Pico, Pricing, Usage};
+use crate::catalogue::{Catalogue, PriceList};
+use crate::cost::{self, CostRequest, Pico, PriceQuery};
 use crate::error::{Error, ErrorCode, Result};
+use crate::time::{Day, Instant};
 
 /// Days of history kept; older days are dropped on the next record.
 pub const DEFAULT_RETENTION_DAYS: u32 = 62;
@@ -140,43 +142,13 @@ pub struct BudgetLedger {
     entries: BTreeMap<EntryKey, Spend>,
 }
 
-/// The UTC calendar date of a Unix time in milliseconds, as `YYYY-MM-DD`
-/// (Howard Hinnant's civil-from-days).
+/// The UTC calendar date of a Unix time in milliseconds, as `YYYY-MM-DD`.
 pub fn utc_day(now_ms: f64) -> Result<String> {
-    if !now_ms.is_finite() || !(0.0..=253_402_300_799_999.0).contains(&now_ms) {
-        return Err(Error::invalid(
-            "now",
-            format!("must be a time in milliseconds from 1970 to 9999, got {now_ms}"),
-        ));
-    }
-    let days = (now_ms / 86_400_000.0).floor() as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    Ok(format!("{y:04}-{m:02}-{d:02}"))
+    Ok(Instant::from_ms(now_ms, "now")?.day().to_string())
 }
 
-fn day_number(day: &str) -> Option<i64> {
-    let mut parts = day.split('-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+fn day_number(day: &str) -> Option<Day> {
+    Day::parse(day, "day").ok()
 }
 
 impl BudgetLedger {
@@ -192,15 +164,15 @@ impl BudgetLedger {
         &self.config
     }
 
-    /// Records a finished call and returns its cost. The usage is priced
-    /// with the catalogue (or `pricing`), exactly as `estimate_cost` does.
+    /// Records a finished call and returns its cost. The call is priced as
+    /// `estimate_cost` prices it, at the prices in force at `now_ms`.
     pub fn record(
         &mut self,
+        catalogue: &Catalogue,
         key: &str,
-        model: &str,
-        usage: &Usage,
+        call: &CostRequest,
         feature: Option<&str>,
-        pricing: Option<&Pricing>,
+        pricing: Option<&PriceList>,
         now_ms: f64,
     ) -> Result<Pico> {
         if key.is_empty() || key.len() > 256 {
@@ -209,8 +181,14 @@ impl BudgetLedger {
                 "must be a string of 1 to 256 characters",
             ));
         }
-        let day = utc_day(now_ms)?;
-        let cost = cost::estimate_model_cost(model, usage, pricing)?.total;
+        let at = Instant::from_ms(now_ms, "now")?;
+        let day = at.day().to_string();
+        let q = PriceQuery {
+            at,
+            service_tier: call.service_tier.as_deref(),
+        };
+        let (model, usage) = (&call.model, &call.usage);
+        let cost = cost::estimate_cost(catalogue, model, usage, &q, pricing)?.total;
         let spend = self
             .entries
             .entry((
@@ -232,9 +210,10 @@ impl BudgetLedger {
         let Some(today) = day_number(today) else {
             return;
         };
-        let keep_from = today - i64::from(self.config.retention_days) + 1;
-        self.entries
-            .retain(|(day, ..), _| day_number(day).is_some_and(|d| d >= keep_from));
+        self.entries.retain(|(day, ..), _| {
+            day_number(day)
+                .is_some_and(|d| d.days_until(today) < i64::from(self.config.retention_days))
+        });
     }
 
     /// Spend of `key` on the day of `now_ms` (all keys with `None`).

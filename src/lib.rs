@@ -1,7 +1,9 @@
 //! tokenmeter: token accounting for LLM apps.
 //!
 //! * [`tokens`]: count, encode and decode exactly as OpenAI's tiktoken does.
-//! * [`catalogue`]: the dated, sourced model and price catalogue.
+//! * [`catalogue`]: the dated, sourced model and price catalogue, as a value
+//!   passed to whatever resolves a model; [`Catalogue::bundled`] is the data
+//!   shipped in the build.
 //! * [`chat`]: counting chat messages, images and tool definitions.
 //! * [`cost`]: the exact cost of a call, and usage from provider replies.
 //! * [`projection`]: monthly projections and model comparisons.
@@ -40,11 +42,13 @@ pub mod preflight;
 mod pretokenize;
 pub mod projection;
 pub mod routing;
+pub mod time;
 pub mod tokens;
 pub mod trim;
 #[cfg(feature = "wasm")]
 mod wasm;
 
+pub use catalogue::Catalogue;
 pub use encodings::Encoding;
 pub use error::{Error, ErrorCode, Result};
 pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};

@@ -7,10 +7,11 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalogue::{self, Model};
+use crate::catalogue::{self, Applied, Catalogue, Lifetime, Model, PriceList, Prices, WindowScope};
 use crate::chat;
-use crate::cost::{self, CacheTtl, Pico, Pricing, Usage};
+use crate::cost::{self, Pico, Usage};
 use crate::error::{Error, ErrorCode, Result};
+use crate::time::Instant;
 
 /// 10^6: the denominator of counts and rates kept in millionths.
 const MICRO: u128 = 1_000_000;
@@ -33,7 +34,9 @@ pub struct Workload {
     pub app_cache_hit_micro: u128,
     /// Tokens of the prompt prefix the provider caches, per request.
     pub cached_prefix_tokens: u64,
-    pub cache_write_ttl: CacheTtl,
+    /// The lifetime of the prefix's cache writes (`None`: the shortest the
+    /// model prices).
+    pub cache_write_ttl: Option<Lifetime>,
     /// How often per day the prefix is written (a cache miss). Default: the
     /// worst case for the TTL, a write every TTL (288 a day for 5 minutes,
     /// 24 for 1 hour), never more than the requests that reach the model.
@@ -71,6 +74,7 @@ pub struct Projection {
     pub per_request: Pico,
     pub per_day: Pico,
     pub per_user: Option<Pico>,
+    pub warnings: Vec<String>,
 }
 
 fn overflow() -> Error {
@@ -115,7 +119,7 @@ fn tokens_field(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>> {
 
 impl Workload {
     /// Reads a `projectCost` workload object, naming any bad field.
-    pub fn from_json(value: &Value) -> Result<Workload> {
+    pub fn from_json(catalogue: &Catalogue, value: &Value) -> Result<Workload> {
         let obj = value.as_object().ok_or_else(|| {
             Error::invalid(
                 "workload",
@@ -195,7 +199,7 @@ impl Workload {
         if days == 0 || days > 36_600 {
             return Err(Error::invalid("days", "must be from 1 to 36600"));
         }
-        let counted = cost::count_request_input(&model, obj, "")?;
+        let counted = cost::count_request_input(catalogue, &model, obj, "")?;
         let input_tokens = match (tokens_field(obj, "inputTokens")?, counted) {
             (Some(_), Some(_)) => {
                 return Err(Error::invalid(
@@ -233,11 +237,18 @@ impl Workload {
                 .map(|v| micro(v, key, 1.0))
                 .transpose()
         };
-        let cache_write_ttl = match obj.get("cacheWriteTtl").and_then(Value::as_str) {
-            None => CacheTtl::FiveMinutes,
-            Some("5m") => CacheTtl::FiveMinutes,
-            Some("1h") => CacheTtl::OneHour,
-            Some(_) => return Err(Error::invalid("cacheWriteTtl", "must be \"5m\" or \"1h\"")),
+        let cache_write_ttl = match obj.get("cacheWriteTtl") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(t)) => Some(Lifetime::parse(t, "cacheWriteTtl")?),
+            Some(v) => {
+                return Err(Error::invalid(
+                    "cacheWriteTtl",
+                    format!(
+                        "must be a cache lifetime such as \"5m\", got {}",
+                        chat::type_name(v)
+                    ),
+                ))
+            }
         };
         let embedding_model = match obj.get("embeddingModel") {
             None | Some(Value::Null) => None,
@@ -273,11 +284,11 @@ impl Workload {
 
     /// The same workload on another model; text and messages are recounted
     /// with that model's tokenizer.
-    pub fn on_model(&self, model: &str) -> Result<Workload> {
+    pub fn on_model(&self, catalogue: &Catalogue, model: &str) -> Result<Workload> {
         let mut w = self.clone();
         w.model = model.to_string();
         if let Some(req) = &self.request {
-            if let Some(n) = cost::count_request_input(model, req, "")? {
+            if let Some(n) = cost::count_request_input(catalogue, model, req, "")? {
                 w.input_tokens = n;
             }
         }
@@ -285,50 +296,79 @@ impl Workload {
     }
 }
 
-/// The cost of `workload` over its period.
-pub fn project_cost(workload: &Workload, pricing: Option<&Pricing>) -> Result<Projection> {
-    let w = workload;
-    let pricing = cost::pricing_for(&w.model, pricing)?;
+/// How the provider's prompt cache serves a workload's requests.
+struct CacheSplit {
+    /// Model requests per day that read the cached prefix, in millionths.
+    reads_micro: u128,
+    /// Model requests per day that write it (a miss), in millionths.
+    writes_micro: u128,
+    /// The prefix each of them reads or writes.
+    prefix: u64,
+}
+
+/// Reads and writes of the cached prefix per day: a write every lifetime
+/// (288 a day for 5 minutes, 24 for 1 hour, 2 for 12 hours) unless the
+/// workload says how often, never more than the requests that reach the
+/// model; nothing cached below the model's minimum cacheable prefix.
+fn cache_split(
+    w: &Workload,
+    prices: &Prices,
+    min_cacheable: Option<u64>,
+    reach_micro: u128,
+    warnings: &mut Vec<String>,
+) -> Result<CacheSplit> {
+    let uncached = CacheSplit {
+        reads_micro: reach_micro,
+        writes_micro: 0,
+        prefix: 0,
+    };
+    if w.cached_prefix_tokens == 0 {
+        return Ok(uncached);
+    }
+    if let Some(min) = min_cacheable.filter(|&m| w.cached_prefix_tokens < m) {
+        warnings.push(format!(
+            "{}: a cached prefix of {} tokens is below the {min} tokens the provider caches; no cache discount applied",
+            w.model, w.cached_prefix_tokens
+        ));
+        return Ok(uncached);
+    }
+    let lifetime = w
+        .cache_write_ttl
+        .or_else(|| prices.cache_writes.first().map(|(l, _)| *l))
+        .unwrap_or(Lifetime::FIVE_MINUTES);
+    // The lifetime must be one the model prices (an error names those it does).
+    prices.cache_write(Some(lifetime))?;
+    let default_writes = u64::from((1440 / lifetime.minutes()).max(1));
+    let writes = w.cache_writes_per_day.unwrap_or(default_writes);
+    let writes_micro = mul(u128::from(writes), MICRO)?.min(reach_micro);
+    Ok(CacheSplit {
+        reads_micro: reach_micro - writes_micro,
+        writes_micro,
+        prefix: w.cached_prefix_tokens,
+    })
+}
+
+/// The model's cost over the period, split by kind: (requests in
+/// millionths a day) x (cost of one request), standard and batch traffic,
+/// all over MICRO^2, then times the days.
+fn llm_breakdown(w: &Workload, applied: &Applied, split: &CacheSplit) -> Result<Breakdown> {
     let call = |cached: u64, written: u64, batch: bool| {
-        cost::estimate_cost(
-            &Usage {
-                input_tokens: w.input_tokens,
-                output_tokens: w.output_tokens,
-                cached_input_tokens: cached,
-                cache_write_tokens: written,
-                cache_write_ttl: w.cache_write_ttl,
-                cache_write_1h_tokens: None,
-                reasoning_tokens: w.reasoning_tokens,
-                batch,
-            },
-            &pricing,
-        )
+        let usage = Usage {
+            input_tokens: w.input_tokens,
+            output_tokens: w.output_tokens,
+            cached_input_tokens: cached,
+            cache_write_tokens: written,
+            cache_write_ttl: w.cache_write_ttl,
+            cache_write_1h_tokens: None,
+            reasoning_tokens: w.reasoning_tokens,
+            batch,
+        };
+        cost::cost_at(&usage, &applied.prices)
     };
-    // Model requests per day, in millionths; then per period.
-    let reach_micro = mul(
-        w.requests_per_day_micro,
-        MICRO - w.app_cache_hit_micro.min(MICRO),
-    )? / MICRO;
-    let default_writes = match w.cache_write_ttl {
-        CacheTtl::FiveMinutes => 288,
-        CacheTtl::OneHour => 24,
-    };
-    let writes_micro = if w.cached_prefix_tokens == 0 {
-        0
-    } else {
-        mul(
-            u128::from(w.cache_writes_per_day.unwrap_or(default_writes)),
-            MICRO,
-        )?
-        .min(reach_micro)
-    };
-    let reads_micro = reach_micro - writes_micro;
-    let prefix = w.cached_prefix_tokens;
     let batch = w.batch_share_micro.min(MICRO);
+    let p = split.prefix;
     let mut llm = Breakdown::default();
-    // (requests in millionths of a request per day) x (cost of one request),
-    // split between standard and batch traffic, all over MICRO^2.
-    for (count_micro, cached, written) in [(reads_micro, prefix, 0), (writes_micro, 0, prefix)] {
+    for (count_micro, cached, written) in [(split.reads_micro, p, 0), (split.writes_micro, 0, p)] {
         for (share, is_batch) in [(MICRO - batch, false), (batch, true)] {
             if share == 0 || count_micro == 0 {
                 continue;
@@ -348,22 +388,61 @@ pub fn project_cost(workload: &Workload, pricing: Option<&Pricing>) -> Result<Pr
     llm.cache_write = per_period(llm.cache_write)?;
     llm.output = per_period(llm.output)?;
     llm.total = llm.input + llm.cached_input + llm.cache_write + llm.output;
-    let embeddings = match &w.embedding_model {
-        None => 0,
-        Some(m) => {
-            let p = cost::pricing_for(m, None)?;
-            // Every request is embedded, cache hits included (the lookup
-            // needs the embedding).
-            let per_request = mul(
-                u128::from(w.embedding_tokens_per_request),
-                u128::from(p.prices.input.0),
-            )?;
-            mul(
-                mul(per_request, w.requests_per_day_micro)?,
-                u128::from(w.days),
-            )? / MICRO
-        }
+    Ok(llm)
+}
+
+/// Every request is embedded, cache hits included (the lookup needs the
+/// embedding), at the embedding model's input price.
+fn embedding_cost(catalogue: &Catalogue, w: &Workload, at: Instant) -> Result<Pico> {
+    let Some(m) = &w.embedding_model else {
+        return Ok(0);
     };
+    let price = catalogue
+        .model(m)
+        .map_err(|e| e.at_field("embeddingModel"))?
+        .price_list(at)
+        .list
+        .prices
+        .input;
+    let per_request = mul(
+        u128::from(w.embedding_tokens_per_request),
+        u128::from(price.0),
+    )?;
+    Ok(mul(
+        mul(per_request, w.requests_per_day_micro)?,
+        u128::from(w.days),
+    )? / MICRO)
+}
+
+/// The cost of `workload` over its period, at the prices in force at `at`
+/// (or at `pricing`, which replaces the catalogue's).
+pub fn project_cost(
+    catalogue: &Catalogue,
+    workload: &Workload,
+    pricing: Option<&PriceList>,
+    at: Instant,
+) -> Result<Projection> {
+    let w = workload;
+    let entry = catalogue.get(&w.model);
+    let (applied, mut warnings) = match (pricing, entry) {
+        (Some(list), _) => (list.apply(w.input_tokens, at, None)?, Vec::new()),
+        (None, Some(m)) => m.prices_at(w.input_tokens, at, None)?,
+        (None, None) => return Err(catalogue.unknown_model(&w.model)),
+    };
+    let reach_micro = mul(
+        w.requests_per_day_micro,
+        MICRO - w.app_cache_hit_micro.min(MICRO),
+    )? / MICRO;
+    let min_cacheable = entry.and_then(|m| m.min_cacheable_tokens);
+    let split = cache_split(
+        w,
+        &applied.prices,
+        min_cacheable,
+        reach_micro,
+        &mut warnings,
+    )?;
+    let llm = llm_breakdown(w, &applied, &split)?;
+    let embeddings = embedding_cost(catalogue, w, at)?;
     let total = llm.total + embeddings;
     let requests_micro = mul(w.requests_per_day_micro, u128::from(w.days))?;
     Ok(Projection {
@@ -381,6 +460,7 @@ pub fn project_cost(workload: &Workload, pricing: Option<&Pricing>) -> Result<Pr
             .daily_users
             .filter(|&u| u > 0)
             .map(|u| total / u128::from(u)),
+        warnings,
     })
 }
 
@@ -408,68 +488,104 @@ pub struct Comparison {
 
 /// Why `workload` (already on `model`) cannot run on `model`, if it cannot.
 fn misfit(model: &Model, w: &Workload) -> Option<String> {
-    let needed = w.input_tokens.saturating_add(w.output_tokens);
-    if needed > model.context_window {
-        return Some(format!(
-            "needs {needed} tokens, the window is {}",
-            model.context_window
-        ));
-    }
     if w.output_tokens > model.max_output_tokens {
         return Some(format!(
             "outputs {} tokens, the model's maximum is {}",
             w.output_tokens, model.max_output_tokens
         ));
     }
+    let limit = model.input_limit(w.output_tokens);
+    if w.input_tokens > limit {
+        let why = match model.window_scope {
+            WindowScope::InputAndOutput => format!(
+                "needs {} tokens, the window is {}",
+                w.input_tokens.saturating_add(w.output_tokens),
+                model.context_window
+            ),
+            WindowScope::Input => format!(
+                "reads {} tokens, the input window is {}",
+                w.input_tokens, model.context_window
+            ),
+        };
+        return Some(match model.max_input_tokens {
+            Some(cap) if cap == limit => {
+                format!("reads {} tokens, input is capped at {cap}", w.input_tokens)
+            }
+            _ => why,
+        });
+    }
     None
 }
 
-/// Prices `workload` on every candidate (default: every chat and reasoning
-/// model of the catalogue), cheapest first, against `baseline` (default: the
-/// workload's model). Models whose window cannot hold a request, or whose
-/// output limit is below the workload's output, are skipped with the reason.
-pub fn compare_models(
-    workload: &Workload,
-    candidates: Option<&[String]>,
-    baseline: Option<&str>,
-) -> Result<Comparison> {
-    let models: Vec<Model> = match candidates {
+/// The models a comparison prices: those named (an unknown one fails at
+/// `models[i]`), else every chat and reasoning model in service at `at`.
+fn candidates<'c>(
+    catalogue: &'c Catalogue,
+    named: Option<&[String]>,
+    at: Instant,
+) -> Result<Vec<&'c Model>> {
+    match named {
         Some(ids) => ids
             .iter()
             .enumerate()
             .map(|(i, id)| {
-                catalogue::get_model(id).ok_or_else(|| {
-                    crate::tokens::unknown_model(id).at_field(format!("models[{i}]"))
-                })
+                catalogue
+                    .model(id)
+                    .map_err(|e| e.at_field(format!("models[{i}]")))
             })
-            .collect::<Result<_>>()?,
-        None => catalogue::list_models()
-            .into_iter()
-            .filter(|m| m.kind != "embedding")
             .collect(),
-    };
-    // A baseline asked for by name fails at `baseline`, not at the
-    // workload's `model`.
-    let as_baseline = |e: Error| match (baseline, e.field_name()) {
-        (Some(_), Some("model")) => e.at_field("baseline"),
+        None => Ok(catalogue.current_chat_models(at).collect()),
+    }
+}
+
+/// The baseline's total, `None` when the workload does not fit it (its
+/// total is then no price anyone could pay). A baseline asked for by name
+/// fails at `baseline`, not at the workload's `model`.
+fn baseline_total(
+    catalogue: &Catalogue,
+    workload: &Workload,
+    baseline: &str,
+    named: bool,
+    at: Instant,
+) -> Result<Option<Pico>> {
+    let as_baseline = |e: Error| match (named, e.field_name()) {
+        (true, Some("model")) => e.at_field("baseline"),
         _ => e,
     };
-    let baseline = baseline.unwrap_or(&workload.model).to_string();
-    let base = workload.on_model(&baseline).map_err(as_baseline)?;
-    let base_total = project_cost(&base, None).map_err(as_baseline)?.total;
-    // A baseline the workload does not fit has no saving to measure against.
-    let base_total = catalogue::get_model(&baseline)
+    let base = workload
+        .on_model(catalogue, baseline)
+        .map_err(as_baseline)?;
+    let total = project_cost(catalogue, &base, None, at)
+        .map_err(as_baseline)?
+        .total;
+    Ok(catalogue
+        .get(baseline)
         .filter(|m| misfit(m, &base).is_none())
-        .map(|_| base_total);
+        .map(|_| total))
+}
+
+/// Prices `workload` on every candidate (default: every chat and reasoning
+/// model in service at `at`), cheapest first, against `baseline` (default:
+/// the workload's model). Models whose window cannot hold a request, or
+/// whose output limit is below the workload's output, are skipped with the
+/// reason; so are models of the default list whose encoding this build
+/// lacks (named ones fail, as counting with them does).
+pub fn compare_models(
+    catalogue: &Catalogue,
+    workload: &Workload,
+    named: Option<&[String]>,
+    baseline: Option<&str>,
+    at: Instant,
+) -> Result<Comparison> {
+    let models = candidates(catalogue, named, at)?;
+    let base_name = baseline.unwrap_or(&workload.model).to_string();
+    let base_total = baseline_total(catalogue, workload, &base_name, baseline.is_some(), at)?;
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     for (i, m) in models.iter().enumerate() {
-        let w = match workload.on_model(&m.id) {
+        let w = match workload.on_model(catalogue, &m.id) {
             Ok(w) => w,
-            // The default list spans every encoding; a build without this
-            // model's leaves it out, saying which entry has it. A model asked
-            // for by name fails as counting with it does.
-            Err(e) if candidates.is_none() && e.code() == ErrorCode::EncodingNotBundled => {
+            Err(e) if named.is_none() && e.code() == ErrorCode::EncodingNotBundled => {
                 let why = e.message();
                 let why = e
                     .field_name()
@@ -479,7 +595,7 @@ pub fn compare_models(
                 skipped.push((m.id.clone(), format!("cannot count its text here: {why}")));
                 continue;
             }
-            Err(e) if candidates.is_some() && e.field_name() == Some("model") => {
+            Err(e) if named.is_some() && e.field_name() == Some("model") => {
                 return Err(e.at_field(format!("models[{i}]")))
             }
             Err(e) => return Err(e),
@@ -488,7 +604,7 @@ pub fn compare_models(
             skipped.push((m.id.clone(), why));
             continue;
         }
-        let projection = project_cost(&w, None)?;
+        let projection = project_cost(catalogue, &w, None, at)?;
         let saving = base_total.map(|b| b as i128 - projection.total as i128);
         out.push(Compared {
             projection,
@@ -502,7 +618,7 @@ pub fn compare_models(
             .then_with(|| a.projection.model.cmp(&b.projection.model))
     });
     Ok(Comparison {
-        baseline,
+        baseline: base_name,
         models: out,
         skipped,
         baseline_total: base_total,

@@ -5,9 +5,10 @@
 //! task words ("analyze", "debug", "step by step" ...) and code, and says
 //! which of those it saw, so that a caller can check or override it.
 
-use crate::catalogue::{self, Model};
+use crate::catalogue::{Catalogue, Model, Status};
 use crate::error::{Error, Result};
-use crate::tokens::Tokenizer;
+use crate::time::Instant;
+use crate::tokens::{Tokenizer, DEFAULT_ENCODING};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Complexity {
@@ -128,7 +129,7 @@ pub fn classify(prompt: &str) -> (Complexity, u32, Vec<String>) {
         score += 2;
         signals.push("contains code".to_string());
     }
-    let tokens = Tokenizer::resolve(None, None).map_or(0, |t| t.count_ordinary(prompt));
+    let tokens = Tokenizer::new(DEFAULT_ENCODING).map_or(0, |t| t.count_ordinary(prompt));
     if tokens > 2000 {
         score += 2;
         signals.push(format!("long ({tokens} tokens)"));
@@ -149,30 +150,49 @@ pub fn classify(prompt: &str) -> (Complexity, u32, Vec<String>) {
 }
 
 /// A blended price (3 input : 1 output), to rank models by what they cost.
-fn blended(m: &Model) -> u128 {
-    3 * u128::from(m.prices.input.0) + u128::from(m.prices.output.0)
+fn blended(m: &Model, at: Instant) -> u128 {
+    let p = &m.price_list(at).list.prices;
+    3 * u128::from(p.input.0) + u128::from(p.output.0)
 }
 
 /// The cheapest candidate of the price tier that matches the prompt's class:
-/// candidates (default: every chat and reasoning model of the catalogue) are
-/// ranked by blended price and cut into thirds: simple prompts go to the
-/// cheapest third, moderate to the middle, complex to the top.
-pub fn suggest_model(prompt: &str, candidates: Option<&[String]>) -> Result<Suggestion> {
-    let mut models: Vec<Model> = match candidates {
+/// candidates (default: every chat and reasoning model of the catalogue in
+/// service at `at`) are ranked by blended price and cut into thirds: simple
+/// prompts go to the cheapest third, moderate to the middle, complex to the
+/// top. A retired model is never suggested, even when named.
+pub fn suggest_model(
+    catalogue: &Catalogue,
+    prompt: &str,
+    candidates: Option<&[String]>,
+    at: Instant,
+) -> Result<Suggestion> {
+    let mut models: Vec<&Model> = match candidates {
         Some([]) => return Err(Error::invalid("candidates", "must name at least one model")),
         Some(ids) => ids
             .iter()
-            .map(|id| catalogue::get_model(id).ok_or_else(|| crate::tokens::unknown_model(id)))
-            .collect::<Result<_>>()?,
-        None => catalogue::list_models()
+            .enumerate()
+            .map(|(i, id)| {
+                catalogue
+                    .model(id)
+                    .map_err(|e| e.at_field(format!("candidates[{i}]")))
+            })
+            .collect::<Result<Vec<_>>>()?
             .into_iter()
-            .filter(|m| m.kind != "embedding")
+            .filter(|m| m.status(at) != Status::Retired)
             .collect(),
+        None => catalogue.current_chat_models(at).collect(),
     };
     if models.is_empty() {
-        return Err(Error::invalid("candidates", "no chat model to choose from"));
+        return Err(Error::invalid(
+            "candidates",
+            "no model in service to choose from (retired models are never suggested)",
+        ));
     }
-    models.sort_by(|a, b| blended(a).cmp(&blended(b)).then_with(|| a.id.cmp(&b.id)));
+    models.sort_by(|a, b| {
+        blended(a, at)
+            .cmp(&blended(b, at))
+            .then_with(|| a.id.cmp(&b.id))
+    });
     let (class, score, signals) = classify(prompt);
     let n = models.len();
     let start = match class {

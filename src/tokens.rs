@@ -9,9 +9,8 @@ use std::cell::Cell;
 use std::collections::HashSet;
 
 use crate::bpe::{Rank, Scratch};
-use crate::catalogue;
-use crate::encodings::{self, truncate_for_message, Encoding, Tables};
-use crate::error::{did_you_mean, near_matches, Error, ErrorCode, Result};
+use crate::encodings::{Encoding, Tables};
+use crate::error::{Error, ErrorCode, Result};
 use crate::pretokenize;
 
 /// The encoding used when neither a model nor an encoding is given.
@@ -42,6 +41,18 @@ pub struct TokenizerInfo {
     pub factor_per_mille: u32,
 }
 
+impl TokenizerInfo {
+    /// An exact count with `encoding`.
+    pub fn exact(encoding: Encoding) -> TokenizerInfo {
+        TokenizerInfo {
+            encoding,
+            exact: true,
+            method: "tiktoken".to_string(),
+            factor_per_mille: 1000,
+        }
+    }
+}
+
 /// Counts, encodes and decodes for one encoding (or one model's estimate).
 #[derive(Clone, Copy)]
 pub struct Tokenizer {
@@ -60,47 +71,18 @@ impl Tokenizer {
         })
     }
 
-    /// The tokenizer of a model: exact for OpenAI models (tiktoken's map,
-    /// then the catalogue), an estimate for models whose tokenizer is not
-    /// public. `UNKNOWN_MODEL`, with near matches, for anything else.
-    pub fn for_model(model: &str) -> Result<Tokenizer> {
-        // An encoding this build lacks is named after the model that asked
-        // for it: the caller passed a model, not an encoding.
-        Self::from_info(&tokenizer_info(model)?).map_err(|e| e.at_field("model"))
-    }
-
-    fn from_info(info: &TokenizerInfo) -> Result<Tokenizer> {
+    /// A tokenizer that estimates: `encoding`'s count times
+    /// `factor_per_mille / 1000`, rounded up (1000: exact).
+    pub fn scaled(encoding: Encoding, factor_per_mille: u32) -> Result<Tokenizer> {
         Ok(Tokenizer {
-            factor_per_mille: info.factor_per_mille,
-            ..Tokenizer::new(info.encoding)?
+            factor_per_mille: factor_per_mille.max(1),
+            ..Tokenizer::new(encoding)?
         })
     }
 
-    /// Resolves the `{ model?, encoding? }` pair every counting call takes:
-    /// the model's tokenizer, else the encoding, else [`DEFAULT_ENCODING`].
-    /// Both given and disagreeing is an error rather than a silent choice.
-    pub fn resolve(model: Option<&str>, encoding: Option<&str>) -> Result<Tokenizer> {
-        let encoding = encoding.map(Encoding::from_name).transpose()?;
-        match (model, encoding) {
-            (Some(model), Some(encoding)) => {
-                let info = tokenizer_info(model)?;
-                if info.encoding != encoding || !info.exact {
-                    return Err(Error::invalid(
-                        "encoding",
-                        format!(
-                            "{model} counts with {}{}, not {}; pass model or encoding, not both",
-                            info.encoding.name(),
-                            if info.exact { "" } else { " (estimate)" },
-                            encoding.name()
-                        ),
-                    ));
-                }
-                Tokenizer::from_info(&info).map_err(|e| e.at_field("model"))
-            }
-            (Some(model), None) => Tokenizer::for_model(model),
-            (None, Some(encoding)) => Tokenizer::new(encoding),
-            (None, None) => Tokenizer::new(DEFAULT_ENCODING),
-        }
+    /// The tokenizer `info` describes.
+    pub fn from_info(info: &TokenizerInfo) -> Result<Tokenizer> {
+        Tokenizer::scaled(info.encoding, info.factor_per_mille)
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -401,58 +383,4 @@ pub(crate) fn calls_on_this_thread() -> u64 {
 enum Segment<'t> {
     Text(&'t str),
     Special(Rank),
-}
-
-/// How `model`'s tokens are counted: tiktoken's map for OpenAI models, the
-/// catalogue's tokenizer entry for the rest.
-pub fn tokenizer_info(model: &str) -> Result<TokenizerInfo> {
-    if let Some(encoding) = encodings::openai_encoding_for_model(model) {
-        return Ok(TokenizerInfo {
-            encoding,
-            exact: true,
-            method: "tiktoken".to_string(),
-            factor_per_mille: 1000,
-        });
-    }
-    if let Some(info) = catalogue::tokenizer_info(model) {
-        return Ok(info);
-    }
-    Err(unknown_model(model))
-}
-
-/// The `UNKNOWN_MODEL` error, with the closest known ids.
-pub fn unknown_model(model: &str) -> Error {
-    let ids = catalogue::model_ids();
-    let mut known: Vec<&str> = ids.iter().map(String::as_str).collect();
-    for name in encodings::openai_model_names() {
-        known.push(name);
-    }
-    let near = near_matches(model, known.into_iter());
-    Error::field(
-        ErrorCode::UnknownModel,
-        "model",
-        format!(
-            "unknown model {:?}{}",
-            truncate_for_message(model),
-            did_you_mean(&near)
-        ),
-    )
-}
-
-/// The name of the encoding tiktoken uses for an OpenAI `model`.
-pub fn encoding_for_model(model: &str) -> Result<Encoding> {
-    let info = tokenizer_info(model)?;
-    if info.exact {
-        Ok(info.encoding)
-    } else {
-        Err(Error::field(
-            ErrorCode::UnknownModel,
-            "model",
-            format!(
-                "{model}'s tokenizer is not public; tokenmeter estimates its counts with {} ({})",
-                info.encoding.name(),
-                info.method
-            ),
-        ))
-    }
 }

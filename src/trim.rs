@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 
-use crate::catalogue;
+use crate::catalogue::{Catalogue, WindowScope};
 use crate::chat::{self, Content, Message, Part, Tool};
 use crate::error::{Error, ErrorCode, Result};
 use crate::tokens::{AllowedSpecial, Tokenizer};
@@ -127,6 +127,61 @@ pub struct Trimmed {
     pub fits: bool,
 }
 
+/// The most input tokens the trimmed request may have: the window given, or
+/// the model's (its input cap, and less the reserved output where input
+/// and output share the window).
+fn input_budget(catalogue: &Catalogue, opts: &TrimOptions) -> Result<u64> {
+    let reserve = opts.reserve_output_tokens;
+    let too_big = |window: u64| {
+        Error::invalid(
+            "reserveOutputTokens",
+            format!("{reserve} is larger than the context window ({window} tokens)"),
+        )
+    };
+    match opts.max_context_tokens {
+        Some(0) => Err(Error::invalid("maxContextTokens", "must be at least 1")),
+        Some(w) => w.checked_sub(reserve).ok_or_else(|| too_big(w)),
+        None => {
+            let m = catalogue.get(&opts.model).ok_or_else(|| {
+                Error::field(
+                    ErrorCode::UnknownModel,
+                    "maxContextTokens",
+                    format!(
+                        "the catalogue has no context window for {:?}; pass maxContextTokens",
+                        opts.model
+                    ),
+                )
+            })?;
+            if m.window_scope == WindowScope::InputAndOutput && reserve > m.context_window {
+                return Err(too_big(m.context_window));
+            }
+            Ok(m.input_limit(reserve))
+        }
+    }
+}
+
+/// How the input budget came about, for the overflow message.
+fn room_note(catalogue: &Catalogue, opts: &TrimOptions) -> String {
+    let reserve = opts.reserve_output_tokens;
+    match (opts.max_context_tokens, catalogue.get(&opts.model)) {
+        (Some(w), _) => format!("a window of {w} with {reserve} reserved for output"),
+        (None, None) => String::from("no known window"),
+        (None, Some(m)) => {
+            let mut note = match m.window_scope {
+                WindowScope::InputAndOutput => format!(
+                    "{}'s window of {} with {reserve} reserved for output",
+                    m.id, m.context_window
+                ),
+                WindowScope::Input => format!("{}'s input window of {}", m.id, m.context_window),
+            };
+            if let Some(cap) = m.max_input_tokens {
+                note.push_str(&format!(", input capped at {cap}"));
+            }
+            note
+        }
+    }
+}
+
 /// Drops turns from a conversation until the request fits the window with
 /// `reserve_output_tokens` to spare.
 ///
@@ -155,37 +210,14 @@ pub struct Trimmed {
 /// Cost: each message is tokenized once (its share of the count is reused
 /// as turns are dropped); only truncated messages and the summary are
 /// tokenized again.
-pub fn trim_messages(messages: &[Message], opts: &TrimOptions) -> Result<Trimmed> {
+pub fn trim_messages(
+    catalogue: &Catalogue,
+    messages: &[Message],
+    opts: &TrimOptions,
+) -> Result<Trimmed> {
     let model = opts.model.as_str();
-    let tokenizer = Tokenizer::for_model(model)?;
-    let window = match opts.max_context_tokens {
-        Some(0) => {
-            return Err(Error::invalid(
-                "options.maxContextTokens",
-                "must be at least 1",
-            ))
-        }
-        Some(w) => w,
-        None => catalogue::get_model(model)
-            .map(|m| m.context_window)
-            .ok_or_else(|| {
-                Error::field(
-                    ErrorCode::UnknownModel,
-                    "options.maxContextTokens",
-                    format!(
-                        "the catalogue has no context window for {model:?}; pass maxContextTokens"
-                    ),
-                )
-            })?,
-    };
-    let reserve = opts.reserve_output_tokens;
-    if reserve > window {
-        return Err(Error::invalid(
-            "options.reserveOutputTokens",
-            format!("{reserve} is larger than the context window ({window} tokens)"),
-        ));
-    }
-    let budget = window - reserve;
+    let tokenizer = catalogue.tokenizer(model)?;
+    let budget = input_budget(catalogue, opts)?;
     let raw_budget = i64::try_from(raw_limit(&tokenizer, budget)).unwrap_or(i64::MAX);
 
     // Each message is tokenized here, once.
@@ -261,7 +293,8 @@ pub fn trim_messages(messages: &[Message], opts: &TrimOptions) -> Result<Trimmed
             ErrorCode::ContextOverflow,
             "messages",
             format!(
-                "{what} input tokens, but the context window of {window} with {reserve} reserved for output leaves {budget}"
+                "{what} input tokens, but the room for input is {budget} ({})",
+                room_note(catalogue, opts)
             ),
         ));
     }
@@ -544,25 +577,6 @@ pub enum Keep {
 pub fn truncate_text(
     text: &str,
     max_tokens: u64,
-    model: &str,
-    keep: Keep,
-    marker: &str,
-) -> Result<String> {
-    truncate_text_with(
-        text,
-        max_tokens,
-        &Tokenizer::for_model(model)?,
-        keep,
-        marker,
-    )
-}
-
-/// [`truncate_text`] in the tokens of any tokenizer (a model's, or an
-/// encoding's with no model), for callers that take either, as the
-/// JavaScript `truncateText` does.
-pub fn truncate_text_with(
-    text: &str,
-    max_tokens: u64,
     tokenizer: &Tokenizer,
     keep: Keep,
     marker: &str,
@@ -728,24 +742,6 @@ pub struct Selection {
 /// so the cost is about the number of chunks tried times the budget.
 pub fn select_chunks<S: AsRef<str>>(
     chunks: &[S],
-    model: &str,
-    budget: u64,
-    separator: &str,
-    mode: PackMode,
-) -> Result<Selection> {
-    select_chunks_with(
-        chunks,
-        &Tokenizer::for_model(model)?,
-        budget,
-        separator,
-        mode,
-    )
-}
-
-/// [`select_chunks`] in the tokens of any tokenizer (a model's or an
-/// encoding's).
-pub fn select_chunks_with<S: AsRef<str>>(
-    chunks: &[S],
     tokenizer: &Tokenizer,
     budget: u64,
     separator: &str,
@@ -792,28 +788,12 @@ pub fn select_chunks_with<S: AsRef<str>>(
 /// chunks.
 pub fn split_by_tokens(
     text: &str,
-    model: &str,
-    chunk_tokens: u64,
-    overlap_tokens: u64,
-) -> Result<Vec<String>> {
-    split(
-        text,
-        &Tokenizer::for_model(model)?,
-        Some(model),
-        chunk_tokens,
-        overlap_tokens,
-    )
-}
-
-/// [`split_by_tokens`] in the tokens of any tokenizer (a model's or an
-/// encoding's).
-pub fn split_by_tokens_with(
-    text: &str,
     tokenizer: &Tokenizer,
+    model: Option<&str>,
     chunk_tokens: u64,
     overlap_tokens: u64,
 ) -> Result<Vec<String>> {
-    split(text, tokenizer, None, chunk_tokens, overlap_tokens)
+    split(text, tokenizer, model, chunk_tokens, overlap_tokens)
 }
 
 /// The split, with the model's name when the caller gave one: a chunk size
@@ -826,11 +806,11 @@ fn split(
     overlap_tokens: u64,
 ) -> Result<Vec<String>> {
     if chunk_tokens == 0 {
-        return Err(Error::invalid("options.chunkTokens", "must be at least 1"));
+        return Err(Error::invalid("chunkTokens", "must be at least 1"));
     }
     if overlap_tokens >= chunk_tokens {
         return Err(Error::invalid(
-            "options.overlapTokens",
+            "overlapTokens",
             format!("{overlap_tokens} must be smaller than chunkTokens ({chunk_tokens})"),
         ));
     }
@@ -846,7 +826,7 @@ fn split(
             },
         );
         return Err(Error::invalid(
-            "options.chunkTokens",
+            "chunkTokens",
             format!(
                 "{chunk_tokens} is too small for {whose} counts one token as {}",
                 tokenizer.scale(1)
@@ -949,7 +929,7 @@ fn split(
 
 fn too_small(chunk_tokens: u64, at: usize) -> Error {
     Error::invalid(
-        "options.chunkTokens",
+        "chunkTokens",
         format!("{chunk_tokens} is too small: the character at byte {at} takes more tokens"),
     )
 }
@@ -1062,9 +1042,10 @@ mod tests {
 
     #[test]
     fn raw_limits_invert_scaling() {
-        let exact = Tokenizer::for_model("gpt-4o").unwrap();
+        let catalogue = Catalogue::bundled();
+        let exact = catalogue.tokenizer("gpt-4o").unwrap();
         assert_eq!(raw_limit(&exact, 100), 100);
-        let estimate = Tokenizer::for_model("claude-sonnet-4").unwrap();
+        let estimate = catalogue.tokenizer("claude-sonnet-4").unwrap();
         for limit in 0..500u64 {
             let raw = raw_limit(&estimate, limit);
             assert!(estimate.scale(raw) as u64 <= limit);

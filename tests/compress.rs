@@ -11,7 +11,7 @@ use tokenmeter::compress::{
     compress_messages, compress_messages_json, compress_prompt, phrase_table, CompressOptions,
     Level, PhraseKind,
 };
-use tokenmeter::{ErrorCode, Tokenizer};
+use tokenmeter::{Catalogue, ErrorCode};
 
 fn pick(rng: &mut Rng, items: &[&'static str]) -> &'static str {
     let item: &&str = rng.pick(items);
@@ -26,11 +26,14 @@ fn opts(level: Level) -> CompressOptions {
 }
 
 fn run(text: &str, level: Level) -> String {
-    compress_prompt(text, &opts(level)).unwrap().text
+    compress_prompt(Catalogue::bundled(), text, &opts(level))
+        .unwrap()
+        .text
 }
 
 fn o200k(text: &str) -> usize {
-    Tokenizer::resolve(None, Some("o200k_base"))
+    Catalogue::bundled()
+        .resolve_tokenizer(None, Some("o200k_base"))
         .unwrap()
         .count_ordinary(text)
 }
@@ -38,7 +41,7 @@ fn o200k(text: &str) -> usize {
 /// `compress` twice gives the same text, and the output is never longer in
 /// tokens than the input.
 fn check_laws(text: &str, level: Level) -> String {
-    let once = compress_prompt(text, &opts(level)).unwrap();
+    let once = compress_prompt(Catalogue::bundled(), text, &opts(level)).unwrap();
     assert!(
         once.tokens_after <= once.tokens_before,
         "longer at {level}: {text:?}"
@@ -51,7 +54,7 @@ fn check_laws(text: &str, level: Level) -> String {
         once.saved_tokens,
         "pass savings add up"
     );
-    let twice = compress_prompt(&once.text, &opts(level)).unwrap();
+    let twice = compress_prompt(Catalogue::bundled(), &once.text, &opts(level)).unwrap();
     assert_eq!(
         twice.text, once.text,
         "not idempotent at {level} for {text:?}"
@@ -271,9 +274,14 @@ fn protected_spans_survive_with_normalize_quotes() {
             normalize_quotes: true,
             ..Default::default()
         };
-        let once = compress_prompt(&text, &o).unwrap();
+        let once = compress_prompt(Catalogue::bundled(), &text, &o).unwrap();
         assert_spans_survive(&text, &spans, &once.text, Level::Aggressive);
-        assert_eq!(compress_prompt(&once.text, &o).unwrap().text, once.text);
+        assert_eq!(
+            compress_prompt(Catalogue::bundled(), &once.text, &o)
+                .unwrap()
+                .text,
+            once.text
+        );
     }
 }
 
@@ -526,7 +534,7 @@ fn every_phrase_entry_applies_keeps_capitals_and_saves_tokens() {
         } else {
             format!("So you {before} {} we left early.", e.replacement)
         };
-        let out = compress_prompt(&input, &o).unwrap();
+        let out = compress_prompt(Catalogue::bundled(), &input, &o).unwrap();
         if e.start_only || e.whole_sentence {
             assert_eq!(
                 out.text, input,
@@ -554,7 +562,7 @@ fn every_phrase_entry_applies_keeps_capitals_and_saves_tokens() {
         } else {
             format!("We met. {} we left early.", capitalize(&e.replacement))
         };
-        let out = compress_prompt(&input, &o).unwrap();
+        let out = compress_prompt(Catalogue::bundled(), &input, &o).unwrap();
         if o200k(&want) < o200k(&input) {
             assert_eq!(out.text, want, "{:?} at a sentence start", e.phrase);
         } else {
@@ -784,7 +792,7 @@ fn normalize_quotes_is_opt_in() {
         normalize_quotes: true,
         ..Default::default()
     };
-    let out = compress_prompt(text, &o).unwrap();
+    let out = compress_prompt(Catalogue::bundled(), text, &o).unwrap();
     assert!(out.tokens_after <= out.tokens_before);
     // The quoted strings keep their marks; apostrophes in prose may change
     // when that saves tokens.
@@ -857,7 +865,8 @@ fn messages_compress_text_content_only() {
         {"role": "tool", "tool_call_id": "c1", "content": "in order to"}
     ]);
     let messages = parse_messages(&value, "messages").unwrap();
-    let r = compress_messages(&messages, &CompressOptions::default()).unwrap();
+    let r =
+        compress_messages(Catalogue::bundled(), &messages, &CompressOptions::default()).unwrap();
     assert_eq!(r.messages.len(), 4);
     assert_eq!(
         r.messages[0].content,
@@ -885,7 +894,8 @@ fn messages_compress_text_content_only() {
     assert_eq!(r.saved_tokens, r.tokens_before - r.tokens_after);
     assert!(r.saved_percent > 0.0);
 
-    let j = compress_messages_json(&value, &CompressOptions::default()).unwrap();
+    let j =
+        compress_messages_json(Catalogue::bundled(), &value, &CompressOptions::default()).unwrap();
     assert_eq!(j.tokens_after, r.tokens_after);
     assert_eq!(j.messages[1]["content"][1], value[1]["content"][1]);
     assert_eq!(j.messages[2], value[2]);
@@ -894,7 +904,7 @@ fn messages_compress_text_content_only() {
     assert_eq!(j.messages[1]["name"], "bob");
 
     let m = Message::new("user", "Kindly reply.");
-    let r = compress_messages(&[m], &CompressOptions::default()).unwrap();
+    let r = compress_messages(Catalogue::bundled(), &[m], &CompressOptions::default()).unwrap();
     assert_eq!(r.messages[0].content, Content::Text("Reply.".to_string()));
 }
 
@@ -911,6 +921,7 @@ fn bad_input_is_an_error_with_a_stable_code() {
     assert_eq!("aggressive".parse::<Level>().unwrap(), Level::Aggressive);
 
     let e = compress_prompt(
+        Catalogue::bundled(),
         "hi",
         &CompressOptions {
             model: Some("no-such-model".to_string()),
@@ -920,8 +931,12 @@ fn bad_input_is_an_error_with_a_stable_code() {
     .unwrap_err();
     assert_eq!(e.code(), ErrorCode::UnknownModel);
 
-    let e =
-        compress_messages_json(&json!("not messages"), &CompressOptions::default()).unwrap_err();
+    let e = compress_messages_json(
+        Catalogue::bundled(),
+        &json!("not messages"),
+        &CompressOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidArgument);
     assert_eq!(e.field_name(), Some("messages"));
 }
@@ -930,6 +945,7 @@ fn bad_input_is_an_error_with_a_stable_code() {
 fn models_choose_the_encoding() {
     let text = "I would like you to please summarize the text in order to help.";
     let a = compress_prompt(
+        Catalogue::bundled(),
         text,
         &CompressOptions {
             model: Some("gpt-4".into()),
@@ -937,11 +953,14 @@ fn models_choose_the_encoding() {
         },
     )
     .unwrap();
-    let cl100k = Tokenizer::resolve(None, Some("cl100k_base")).unwrap();
+    let cl100k = Catalogue::bundled()
+        .resolve_tokenizer(None, Some("cl100k_base"))
+        .unwrap();
     assert_eq!(a.tokens_before, cl100k.count_ordinary(text));
     assert_eq!(a.tokens_after, cl100k.count_ordinary(&a.text));
     // An estimated model reports scaled counts.
     let b = compress_prompt(
+        Catalogue::bundled(),
         text,
         &CompressOptions {
             model: Some("claude-sonnet-4".into()),
@@ -963,7 +982,7 @@ fn ten_megabytes_in_linear_time() {
     let build = |size: usize| unit.repeat(size / unit.len() + 1);
     let time = |text: &str| {
         let t = std::time::Instant::now();
-        let r = compress_prompt(text, &opts(Level::Aggressive)).unwrap();
+        let r = compress_prompt(Catalogue::bundled(), text, &opts(Level::Aggressive)).unwrap();
         assert!(r.saved_percent > 20.0);
         t.elapsed()
     };
@@ -987,7 +1006,7 @@ fn ten_megabytes_in_linear_time() {
         "- a\n\n        b\n\n\n".repeat(800_000),
     ] {
         let t = std::time::Instant::now();
-        let r = compress_prompt(&text, &opts(Level::Aggressive)).unwrap();
+        let r = compress_prompt(Catalogue::bundled(), &text, &opts(Level::Aggressive)).unwrap();
         assert!(r.tokens_after <= r.tokens_before);
         assert!(t.elapsed().as_secs() < 60, "{:?}", &text[..10]);
     }

@@ -6,22 +6,42 @@ mod common;
 
 use common::Rng;
 use serde_json::json;
-use tokenmeter::cost::{
-    estimate_cost, usage_from_json, usage_from_response, usd, CacheTtl, Pricing, Usage,
-};
+use tokenmeter::catalogue::{Lifetime, PriceList};
+use tokenmeter::cost::{self, usage_from_response, usd, Cost, PriceQuery, Usage};
+use tokenmeter::time::Instant;
+use tokenmeter::{Catalogue, Result};
 
-fn pricing(v: serde_json::Value) -> Pricing {
-    Pricing::from_json(&v, "pricing").unwrap()
+fn pricing(v: serde_json::Value) -> PriceList {
+    cost::pricing_from_json(&v, "pricing").unwrap()
+}
+
+fn noon() -> Instant {
+    Instant::parse("2026-12-07T12:00:00Z", "at").unwrap()
+}
+
+/// The cost of `u` at the explicit prices `p`.
+fn estimate_cost(u: &Usage, p: &PriceList) -> Result<Cost> {
+    cost::estimate_cost(
+        Catalogue::bundled(),
+        "any",
+        u,
+        &PriceQuery::at(noon()),
+        Some(p),
+    )
+}
+
+fn usage_from_json(v: &serde_json::Value, field: &str) -> Result<(String, Usage)> {
+    cost::usage_from_json(Catalogue::bundled(), v, field).map(|r| (r.model, r.usage))
 }
 
 /// Claude Sonnet 4 list prices (anthropic.com/pricing): $3 in, $15 out,
 /// cache writes 1.25x (5m) and 2x (1h), reads 0.1x, batch 50%, and $6/$22.50
 /// above 200k input tokens.
-fn sonnet() -> Pricing {
+fn sonnet() -> PriceList {
     pricing(json!({
-        "input": 3, "output": 15, "cachedInput": 0.3, "cacheWrite5m": 3.75, "cacheWrite1h": 6,
+        "input": 3, "output": 15, "cachedInput": 0.3, "cacheWrites": { "5m": 3.75, "1h": 6 },
         "batchInput": 1.5, "batchOutput": 7.5,
-        "tiers": [{ "aboveInputTokens": 200000, "input": 6, "output": 22.5, "cachedInput": 0.6, "cacheWrite5m": 7.5, "cacheWrite1h": 12 }]
+        "tiers": [{ "aboveInputTokens": 200000, "input": 6, "output": 22.5, "cachedInput": 0.6, "cacheWrites": { "5m": 7.5, "1h": 12 } }]
     }))
 }
 
@@ -57,7 +77,7 @@ fn cache_reads_and_writes_use_their_multipliers() {
     assert_eq!(usd(c.total), 0.01665);
     // The 1-hour TTL costs 2x input.
     let one_hour = Usage {
-        cache_write_ttl: CacheTtl::OneHour,
+        cache_write_ttl: Some(Lifetime::ONE_HOUR),
         ..u.clone()
     };
     assert_eq!(
@@ -171,7 +191,7 @@ fn bad_usage_names_the_field() {
             "reasoningTokens",
         ),
         (
-            json!({ "model": "x", "inputTokens": 10, "cacheWriteTtl": "2h" }),
+            json!({ "model": "x", "inputTokens": 10, "cacheWriteTtl": "2x" }),
             "cacheWriteTtl",
         ),
         (json!({ "inputTokens": 10 }), "model"),
@@ -214,7 +234,7 @@ fn bad_usage_names_the_field() {
         json!({ "output": 1 }),
         json!({ "input": 1, "output": 0.0000001 }),
     ] {
-        assert!(Pricing::from_json(&bad, "pricing").is_err(), "{bad}");
+        assert!(cost::pricing_from_json(&bad, "pricing").is_err(), "{bad}");
     }
 }
 
@@ -284,10 +304,17 @@ fn provider_replies_normalise_to_one_convention() {
 
 #[test]
 fn compare_models_names_the_option_that_failed() {
-    use tokenmeter::projection::{compare_models, Workload};
-    let w = Workload::from_json(&json!({
-        "model": "gpt-4o", "requestsPerDay": 1, "inputTokens": 10, "outputTokens": 5
-    }))
+    use tokenmeter::projection::{self, Workload};
+    let c = Catalogue::bundled();
+    let compare_models = |w: &Workload, models: Option<&[String]>, baseline: Option<&str>| {
+        projection::compare_models(c, w, models, baseline, noon())
+    };
+    let w = Workload::from_json(
+        c,
+        &json!({
+            "model": "gpt-4o", "requestsPerDay": 1, "inputTokens": 10, "outputTokens": 5
+        }),
+    )
     .unwrap();
     let e = compare_models(&w, None, Some("nope")).unwrap_err();
     assert_eq!(e.code().as_str(), "UNKNOWN_MODEL");
@@ -296,9 +323,12 @@ fn compare_models_names_the_option_that_failed() {
     let e = compare_models(&w, Some(&["gpt-4o".into(), "nope".into()]), None).unwrap_err();
     assert_eq!(e.field_name(), Some("models[1]"), "{e}");
     // The workload's own model, when it is the baseline, stays `model`.
-    let text = Workload::from_json(&json!({
-        "model": "gpt-4o", "requestsPerDay": 1, "text": "hi", "outputTokens": 5
-    }))
+    let text = Workload::from_json(
+        c,
+        &json!({
+            "model": "gpt-4o", "requestsPerDay": 1, "text": "hi", "outputTokens": 5
+        }),
+    )
     .unwrap();
     let named = compare_models(&text, Some(&["gpt-4o".into()]), Some("gpt-4o")).unwrap();
     assert_eq!(named.baseline, "gpt-4o");

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 use tokenmeter::chat::{count_chat_tokens, parse_messages, parse_tools};
-use tokenmeter::{AllowedSpecial, Encoding, Tokenizer};
+use tokenmeter::{AllowedSpecial, Catalogue, Encoding, Tokenizer};
 
 #[derive(Deserialize)]
 struct Case {
@@ -99,7 +99,13 @@ fn every_golden_chat_case_matches() {
             .map(|t| parse_tools(t, "tools").unwrap())
             .unwrap_or_default();
         assert_eq!(
-            count_chat_tokens(&c.model, &messages, &tools).unwrap(),
+            count_chat_tokens(
+                &Catalogue::bundled().tokenizer(&c.model).unwrap(),
+                &c.model,
+                &messages,
+                &tools
+            )
+            .unwrap(),
             c.expected,
             "{} ({})",
             c.id,

@@ -1,10 +1,45 @@
 //! Pre-flight checks, cache keys and the budget ledger.
 
 use serde_json::json;
-use tokenmeter::catalogue;
-use tokenmeter::cost::{usd, Pricing, Usage};
+use tokenmeter::catalogue::PriceList;
+use tokenmeter::cost::{self, usd, CostRequest, Usage};
 use tokenmeter::ledger::{utc_day, Alert, BudgetLedger, LedgerConfig};
-use tokenmeter::preflight::{preflight, request_cache_key, Budget};
+use tokenmeter::preflight::{self, request_cache_key, Budget, Preflight, ProblemCode};
+use tokenmeter::time::Instant;
+use tokenmeter::{Catalogue, Result};
+
+fn noon() -> Instant {
+    Instant::parse("2026-12-07T12:00:00Z", "at").unwrap()
+}
+
+/// Preflight with the bundled catalogue, today.
+fn preflight(
+    request: &serde_json::Value,
+    budget: Option<Budget>,
+    pricing: Option<&PriceList>,
+) -> Result<Preflight> {
+    preflight::preflight(Catalogue::bundled(), request, budget, pricing, noon())
+}
+
+/// GPT-4o's list prices (openai.com/api/pricing, unchanged since 2024-08):
+/// $2.50 per 1M input tokens, $10 per 1M output tokens, given explicitly so
+/// that the expected costs do not come from the catalogue under test.
+fn gpt4o_prices() -> PriceList {
+    cost::pricing_from_json(&json!({"input": 2.5, "output": 10}), "p").unwrap()
+}
+
+fn pricing_from_json(v: &serde_json::Value) -> PriceList {
+    cost::pricing_from_json(v, "p").unwrap()
+}
+
+/// A call of `model` with `usage`, bought at standard prices.
+fn call(model: &str, usage: &Usage) -> CostRequest {
+    CostRequest {
+        model: model.to_string(),
+        usage: usage.clone(),
+        service_tier: None,
+    }
+}
 
 fn gpt4o_request(max_tokens: u64) -> serde_json::Value {
     json!({
@@ -16,34 +51,25 @@ fn gpt4o_request(max_tokens: u64) -> serde_json::Value {
 
 #[test]
 fn preflight_reports_tokens_cost_and_problems() {
-    let model = catalogue::get_model("gpt-4o").unwrap();
-    let p = preflight(&gpt4o_request(1000), None, None).unwrap();
+    let prices = gpt4o_prices();
+    let p = preflight(&gpt4o_request(1000), None, Some(&prices)).unwrap();
     assert!(p.ok, "{:?}", p.problems);
+    // The cookbook's rule: 3 a message plus its role and content, 3 to
+    // prime the reply: "system" 1 + "You are terse." 4, "user" 1 +
+    // "Hello there" 2, so 3 + 5 + 3 + 3 + 3 = 17.
     let input = p.input_tokens.unwrap();
-    assert_eq!(
-        input,
-        tokenmeter::chat::count_chat_tokens(
-            "gpt-4o",
-            &tokenmeter::chat::parse_messages(&gpt4o_request(0)["messages"], "m").unwrap(),
-            &[]
-        )
-        .unwrap() as u64
-    );
-    assert_eq!(
-        p.cost_min.unwrap(),
-        u128::from(input) * u128::from(model.prices.input.0)
-    );
-    assert_eq!(
-        p.cost_max.unwrap(),
-        p.cost_min.unwrap() + 1000 * u128::from(model.prices.output.0)
-    );
-
-    let too_long = preflight(&gpt4o_request(model.max_output_tokens + 1), None, None).unwrap();
+    assert_eq!(input, 17);
+    // $2.50 per 1M tokens is 2,500,000 pico-dollars a token.
+    assert_eq!(p.cost_min.unwrap(), 17 * 2_500_000);
+    assert_eq!(p.cost_max.unwrap(), 17 * 2_500_000 + 1000 * 10_000_000);
+    // GPT-4o writes at most 16,384 tokens (platform.openai.com/docs/models/gpt-4o).
+    assert_eq!(p.context_window, Some(128_000));
+    let too_long = preflight(&gpt4o_request(16_385), None, None).unwrap();
     assert!(!too_long.ok);
     assert!(too_long
         .problems
         .iter()
-        .any(|x| x.code == "OUTPUT_EXCEEDS_MODEL_MAX"));
+        .any(|x| x.code == ProblemCode::OutputExceedsModelMax));
 
     // The budget boundary: exactly enough passes, one pico-dollar less fails.
     let max = p.cost_max.unwrap();
@@ -63,7 +89,7 @@ fn preflight_reports_tokens_cost_and_problems() {
     let r = preflight(&gpt4o_request(1000), Some(short), None).unwrap();
     assert_eq!(
         r.problems.iter().map(|x| x.code).collect::<Vec<_>>(),
-        vec!["BUDGET_EXCEEDED"]
+        vec![ProblemCode::BudgetExceeded]
     );
 
     let unknown = preflight(
@@ -73,18 +99,35 @@ fn preflight_reports_tokens_cost_and_problems() {
     )
     .unwrap();
     assert!(!unknown.ok);
-    assert_eq!(unknown.problems[0].code, "UNKNOWN_MODEL");
+    assert_eq!(unknown.problems[0].code, ProblemCode::UnknownModel);
 }
 
 #[test]
 fn preflight_finds_context_overflow_one_token_past_the_window() {
-    let model = catalogue::get_model("gpt-4o").unwrap();
-    let p = preflight(&gpt4o_request(0), None, None).unwrap();
-    let input = p.input_tokens.unwrap();
-    let fits = preflight(&gpt4o_request(model.context_window - input), None, None).unwrap();
-    assert!(!fits.problems.iter().any(|x| x.code == "CONTEXT_OVERFLOW"));
-    let over = preflight(&gpt4o_request(model.context_window - input + 1), None, None).unwrap();
-    assert!(over.problems.iter().any(|x| x.code == "CONTEXT_OVERFLOW"));
+    // GPT-4.1: a 1,047,576-token window shared by input and output, 32,768
+    // output at most (platform.openai.com/docs/models/gpt-4.1).
+    let request = |max_tokens: u64| {
+        let mut r = gpt4o_request(max_tokens);
+        r["model"] = json!("gpt-4.1");
+        r["messages"][1]["content"] = json!("word ".repeat(1_020_000));
+        r
+    };
+    let input = preflight(&request(0), None, None)
+        .unwrap()
+        .input_tokens
+        .unwrap();
+    let room = 1_047_576 - input;
+    assert!(
+        room < 32_768,
+        "the prompt must leave less room than the output maximum"
+    );
+    let fits = preflight(&request(room), None, None).unwrap();
+    assert!(fits.fits(), "{:?}", fits.problems);
+    let over = preflight(&request(room + 1), None, None).unwrap();
+    assert!(over
+        .problems
+        .iter()
+        .any(|x| x.code == ProblemCode::ContextOverflow));
 }
 
 #[test]
@@ -144,7 +187,8 @@ fn utc_days() {
 
 #[test]
 fn ledger_limits_alerts_and_midnight() {
-    let pricing = Pricing::from_json(&json!({"input": 1, "output": 2}), "p").unwrap();
+    let pricing = pricing_from_json(&json!({"input": 1, "output": 2}));
+    let catalogue = Catalogue::bundled();
     let mut l = BudgetLedger::new(LedgerConfig {
         per_key_daily_usd: Some(1.0),
         global_daily_usd: Some(1.5),
@@ -152,20 +196,34 @@ fn ledger_limits_alerts_and_midnight() {
     })
     .unwrap();
     let t = 1_795_391_000_000.0; // 2026-11-22, 23:43 UTC
-    let call = Usage {
+    let forty_cents = Usage {
         input_tokens: 400_000,
         output_tokens: 0,
         ..Usage::default()
     }; // $0.40
     assert_eq!(
         usd(l
-            .record("alice", "m", &call, Some("chat"), Some(&pricing), t)
+            .record(
+                catalogue,
+                "alice",
+                &call("m", &forty_cents),
+                Some("chat"),
+                Some(&pricing),
+                t
+            )
             .unwrap()),
         0.4
     );
     assert_eq!(l.check("alice", t).unwrap().alert, Alert::None);
-    l.record("alice", "m", &call, None, Some(&pricing), t)
-        .unwrap();
+    l.record(
+        catalogue,
+        "alice",
+        &call("m", &forty_cents),
+        None,
+        Some(&pricing),
+        t,
+    )
+    .unwrap();
     let c = l.check("alice", t).unwrap();
     assert_eq!(
         (usd(c.spent), c.alert, c.allowed),
@@ -175,16 +233,30 @@ fn ledger_limits_alerts_and_midnight() {
         input_tokens: 200_000,
         ..Usage::default()
     };
-    l.record("alice", "m", &quarter, None, Some(&pricing), t)
-        .unwrap();
+    l.record(
+        catalogue,
+        "alice",
+        &call("m", &quarter),
+        None,
+        Some(&pricing),
+        t,
+    )
+    .unwrap();
     let c = l.check("alice", t).unwrap();
     assert_eq!(
         (c.alert, c.allowed, c.remaining),
         (Alert::Exceeded, false, Some(0))
     );
     // Bob is under his own limit but the global one (1.5) is near.
-    l.record("bob", "m", &call, None, Some(&pricing), t)
-        .unwrap();
+    l.record(
+        catalogue,
+        "bob",
+        &call("m", &forty_cents),
+        None,
+        Some(&pricing),
+        t,
+    )
+    .unwrap();
     let c = l.check("bob", t).unwrap();
     assert!(c.allowed);
     assert_eq!(c.remaining.map(usd), Some(0.1));
@@ -199,17 +271,21 @@ fn ledger_limits_alerts_and_midnight() {
 
 #[test]
 fn ledger_json_round_trips_and_rejects_corruption_whole() {
-    let pricing = Pricing::from_json(&json!({"input": 0.15, "output": 0.6}), "p").unwrap();
+    let pricing = pricing_from_json(&json!({"input": 0.15, "output": 0.6}));
+    let catalogue = Catalogue::bundled();
     let mut l = BudgetLedger::new(LedgerConfig::default()).unwrap();
     for i in 0..1000u64 {
         l.record(
+            catalogue,
             &format!("u{}", i % 7),
-            "m",
-            &Usage {
-                input_tokens: 1000 + i,
-                output_tokens: i,
-                ..Usage::default()
-            },
+            &call(
+                "m",
+                &Usage {
+                    input_tokens: 1000 + i,
+                    output_tokens: i,
+                    ..Usage::default()
+                },
+            ),
             None,
             Some(&pricing),
             1.7e12 + i as f64 * 1e6,

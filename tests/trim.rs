@@ -7,15 +7,45 @@ use std::collections::BTreeSet;
 
 use common::{random_text, Rng};
 use serde_json::{json, Value};
-use tokenmeter::chat::{
-    count_chat_tokens, parse_messages, parse_tools, Content, Message, Part, Tool,
-};
+use tokenmeter::chat::{self, parse_messages, parse_tools, Content, Message, Part, Tool};
 use tokenmeter::internals::tokenizer_calls;
 use tokenmeter::trim::{
-    is_grapheme_boundary, select_chunks, split_by_tokens, trim_messages, truncate_text, Keep,
-    OnOverflow, PackMode, Strategy, TrimOptions, Trimmed, DEFAULT_MARKER,
+    self, is_grapheme_boundary, Keep, OnOverflow, PackMode, Strategy, TrimOptions, Trimmed,
+    DEFAULT_MARKER,
 };
-use tokenmeter::{ErrorCode, Tokenizer};
+use tokenmeter::{Catalogue, ErrorCode, Result, Tokenizer};
+
+// ---- the API with the bundled catalogue, and models by name ------------------
+
+fn tokenizer(model: &str) -> Result<Tokenizer> {
+    Catalogue::bundled().tokenizer(model)
+}
+
+fn count_chat_tokens(model: &str, messages: &[Message], tools: &[Tool]) -> Result<usize> {
+    chat::count_chat_tokens(&tokenizer(model)?, model, messages, tools)
+}
+
+fn trim_messages(messages: &[Message], opts: &TrimOptions) -> Result<Trimmed> {
+    trim::trim_messages(Catalogue::bundled(), messages, opts)
+}
+
+fn truncate_text(text: &str, max: u64, model: &str, keep: Keep, marker: &str) -> Result<String> {
+    trim::truncate_text(text, max, &tokenizer(model)?, keep, marker)
+}
+
+fn select_chunks<S: AsRef<str>>(
+    chunks: &[S],
+    model: &str,
+    budget: u64,
+    separator: &str,
+    mode: PackMode,
+) -> Result<trim::Selection> {
+    trim::select_chunks(chunks, &tokenizer(model)?, budget, separator, mode)
+}
+
+fn split_by_tokens(text: &str, model: &str, chunk: u64, overlap: u64) -> Result<Vec<String>> {
+    trim::split_by_tokens(text, &tokenizer(model)?, Some(model), chunk, overlap)
+}
 
 // ---- helpers ------------------------------------------------------------------
 
@@ -1044,13 +1074,13 @@ fn bad_trim_options_name_the_field() {
     opts.reserve_output_tokens = 128_001;
     let e = trim_messages(&messages, &opts).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidArgument);
-    assert_eq!(e.field_name(), Some("options.reserveOutputTokens"));
+    assert_eq!(e.field_name(), Some("reserveOutputTokens"));
     assert!(e.message().contains("128000"), "{e}");
 
     opts.max_context_tokens = Some(100);
     opts.reserve_output_tokens = 101;
     let e = trim_messages(&messages, &opts).unwrap_err();
-    assert_eq!(e.field_name(), Some("options.reserveOutputTokens"));
+    assert_eq!(e.field_name(), Some("reserveOutputTokens"));
     opts.reserve_output_tokens = 100;
     assert!(
         trim_messages(&messages, &opts).is_ok(),
@@ -1060,12 +1090,12 @@ fn bad_trim_options_name_the_field() {
     opts.max_context_tokens = Some(0);
     opts.reserve_output_tokens = 0;
     let e = trim_messages(&messages, &opts).unwrap_err();
-    assert_eq!(e.field_name(), Some("options.maxContextTokens"));
+    assert_eq!(e.field_name(), Some("maxContextTokens"));
 
     // davinci-002 is counted (tiktoken knows it) but the catalogue has no window.
     let e = trim_messages(&messages, &TrimOptions::new("davinci-002")).unwrap_err();
     assert_eq!(e.code(), ErrorCode::UnknownModel);
-    assert_eq!(e.field_name(), Some("options.maxContextTokens"));
+    assert_eq!(e.field_name(), Some("maxContextTokens"));
     let e = trim_messages(&messages, &TrimOptions::new("no-such-model")).unwrap_err();
     assert_eq!(e.code(), ErrorCode::UnknownModel);
     assert_eq!(e.field_name(), Some("model"));
@@ -1101,7 +1131,7 @@ fn empty_and_tiny_histories() {
 // ---- truncate_text ---------------------------------------------------------------------
 
 fn count(model: &str, text: &str) -> usize {
-    Tokenizer::for_model(model).unwrap().count_ordinary(text)
+    tokenizer(model).unwrap().count_ordinary(text)
 }
 
 /// Checks a truncation of `text` to `max` tokens and returns the kept parts.
@@ -1450,7 +1480,7 @@ fn split_never_cuts_a_cluster_unless_it_must() {
     assert!(chunks.iter().all(|c| c.chars().count() >= 1));
     // A single character bigger than a chunk cannot be split: an error.
     let e = split_by_tokens("𝔘𝔘𝔘", "gpt-4o", 1, 0).unwrap_err();
-    assert_eq!(e.field_name(), Some("options.chunkTokens"));
+    assert_eq!(e.field_name(), Some("chunkTokens"));
 }
 
 #[test]
@@ -1458,12 +1488,12 @@ fn bad_split_options_name_the_field() {
     let e = split_by_tokens("text", "gpt-4o", 0, 0).unwrap_err();
     assert_eq!(
         (e.code(), e.field_name()),
-        (ErrorCode::InvalidArgument, Some("options.chunkTokens"))
+        (ErrorCode::InvalidArgument, Some("chunkTokens"))
     );
     let e = split_by_tokens("text", "gpt-4o", 10, 10).unwrap_err();
-    assert_eq!(e.field_name(), Some("options.overlapTokens"));
+    assert_eq!(e.field_name(), Some("overlapTokens"));
     let e = split_by_tokens("text", "claude-sonnet-4", 1, 0).unwrap_err();
-    assert_eq!(e.field_name(), Some("options.chunkTokens"));
+    assert_eq!(e.field_name(), Some("chunkTokens"));
     // The model that estimates, by name.
     assert!(
         e.message()

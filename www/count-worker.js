@@ -141,7 +141,7 @@ function workload(state, extra) {
     messagesPerUser: state.perUser,
     appCacheHitRate: state.hitRate / 100,
     cachedPrefixTokens: state.cached,
-    cacheWriteTtl: state.ttl,
+    cacheWriteTtl: tm.getModel(state.model).prices.cacheWrites?.[state.ttl] !== undefined ? state.ttl : undefined,
     batchShare: state.batch ? 1 : 0,
     ...extra,
   };
@@ -160,7 +160,9 @@ async function update(request) {
   if (!summary.error) {
     const n = tokens.value;
     const model = tm.getModel(state.model);
-    const call = { model: state.model, inputTokens: n, outputTokens: state.output, cacheWriteTtl: state.ttl, batch: state.batch };
+    // A lifetime the model does not price is an error: use its own default then.
+    const ttl = model.prices.cacheWrites?.[state.ttl] !== undefined ? state.ttl : undefined;
+    const call = { model: state.model, inputTokens: n, outputTokens: state.output, cacheWriteTtl: ttl, batch: state.batch };
     Object.assign(summary, {
       tokens: n,
       contextWindow: model.contextWindow,

@@ -6,6 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use tokenmeter::chat::{count_chat_tokens, Message, ToolCall};
+use tokenmeter::Catalogue;
 use tokenmeter::trim::{trim_messages, Strategy, TrimOptions};
 
 fuzz_target!(|data: &[u8]| {
@@ -54,9 +55,9 @@ fuzz_target!(|data: &[u8]| {
     opts.strategy = strategy;
     opts.keep_system = keep_system;
     opts.keep_last_user = keep_last_user;
-    match trim_messages(&messages, &opts) {
+    match trim_messages(Catalogue::bundled(), &messages, &opts) {
         Ok(r) => {
-            let n = count_chat_tokens("gpt-4o", &r.messages, &[]).unwrap() as u64;
+            let n = count_chat_tokens(&Catalogue::bundled().tokenizer("gpt-4o").unwrap(), "gpt-4o", &r.messages, &[]).unwrap() as u64;
             assert_eq!(n, r.input_tokens as u64);
             if r.fits {
                 assert!(n + reserve <= window, "{n} + {reserve} > {window}");

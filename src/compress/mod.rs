@@ -32,6 +32,7 @@ use std::str::FromStr;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::catalogue::Catalogue;
 use crate::chat::{self, Content, Message, Part};
 use crate::error::{Error, Result};
 use crate::tokens::Tokenizer;
@@ -199,8 +200,12 @@ fn pipeline(level: Level, normalize_quotes: bool) -> Vec<Pass> {
 
 /// Compresses one prompt. `UNKNOWN_MODEL` for a model the catalogue does not
 /// know; nothing else fails.
-pub fn compress_prompt(text: &str, opts: &CompressOptions) -> Result<Compressed> {
-    let tokenizer = Tokenizer::resolve(opts.model.as_deref(), None)?;
+pub fn compress_prompt(
+    catalogue: &Catalogue,
+    text: &str,
+    opts: &CompressOptions,
+) -> Result<Compressed> {
+    let tokenizer = catalogue.resolve_tokenizer(opts.model.as_deref(), None)?;
     Ok(Compressor::new(tokenizer, opts).compress(text))
 }
 
@@ -209,10 +214,11 @@ pub fn compress_prompt(text: &str, opts: &CompressOptions) -> Result<Compressed>
 /// tool results (role `tool` or `function`): they are data a function
 /// returned, which the model must read exactly as it was sent.
 pub fn compress_messages(
+    catalogue: &Catalogue,
     messages: &[Message],
     opts: &CompressOptions,
 ) -> Result<CompressedMessages<Vec<Message>>> {
-    let tokenizer = Tokenizer::resolve(opts.model.as_deref(), None)?;
+    let tokenizer = catalogue.resolve_tokenizer(opts.model.as_deref(), None)?;
     let compressor = Compressor::new(tokenizer, opts);
     let mut totals = Totals::new(&compressor);
     let messages = messages
@@ -243,11 +249,12 @@ pub fn compress_messages(
 /// as [`chat::parse_messages`] checks them; every other key is kept as it
 /// is.
 pub fn compress_messages_json(
+    catalogue: &Catalogue,
     messages: &Value,
     opts: &CompressOptions,
 ) -> Result<CompressedMessages<Value>> {
     chat::parse_messages(messages, "messages")?;
-    let tokenizer = Tokenizer::resolve(opts.model.as_deref(), None)?;
+    let tokenizer = catalogue.resolve_tokenizer(opts.model.as_deref(), None)?;
     let compressor = Compressor::new(tokenizer, opts);
     let mut totals = Totals::new(&compressor);
     let mut out = messages.clone();
@@ -487,6 +494,7 @@ mod tests {
 
     fn run(text: &str, level: Level) -> String {
         compress_prompt(
+            Catalogue::bundled(),
             text,
             &CompressOptions {
                 level,

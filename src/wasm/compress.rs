@@ -3,7 +3,12 @@
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
+use std::rc::Rc;
+
+use super::catalogue::split_catalogue;
 use super::convert::{json, string, to_js, typed, with_texts, JsResult};
+use super::tokens::tokenizer_option;
+use crate::catalogue::Catalogue;
 use crate::chat;
 use crate::compress::{self, CompressOptions, CompressedMessages, Level};
 use crate::error::Error;
@@ -16,29 +21,33 @@ struct CompressOptionsJs {
     normalize_quotes: Option<bool>,
 }
 
-fn options(opts: &JsValue) -> Result<CompressOptions, Error> {
-    let o: CompressOptionsJs = if opts.is_undefined() || opts.is_null() {
+fn options(opts: &JsValue) -> Result<(Rc<Catalogue>, CompressOptions), Error> {
+    let (catalogue, rest) = split_catalogue(opts)?;
+    let o: CompressOptionsJs = if rest.is_undefined() || rest.is_null() {
         CompressOptionsJs::default()
     } else {
-        typed(opts, "options")?
+        typed(&rest, "options")?
     };
     let level = match o.level.as_deref() {
         None => Level::default(),
         Some(l) => Level::parse_field(l, "options.level")?,
     };
-    Ok(CompressOptions {
-        model: o.model,
-        level,
-        normalize_quotes: o.normalize_quotes.unwrap_or(false),
-    })
+    Ok((
+        catalogue,
+        CompressOptions {
+            model: o.model,
+            level,
+            normalize_quotes: o.normalize_quotes.unwrap_or(false),
+        },
+    ))
 }
 
 /// `{ text, tokensBefore, tokensAfter, savedTokens, savedPercent, passes }`.
 #[wasm_bindgen(js_name = compressPrompt)]
 pub fn compress_prompt(text: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let text = string(&text, "text")?;
-    let opts = options(&opts)?;
-    to_js(&compress::compress_prompt(&text, &opts)?)
+    let (catalogue, opts) = options(&opts)?;
+    to_js(&compress::compress_prompt(&catalogue, &text, &opts).map_err(tokenizer_option)?)
 }
 
 /// `{ messages, tokensBefore, tokensAfter, savedTokens, savedPercent,
@@ -46,10 +55,10 @@ pub fn compress_prompt(text: JsValue, opts: JsValue) -> JsResult<JsValue> {
 /// text changed.
 #[wasm_bindgen(js_name = compressMessages)]
 pub fn compress_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let opts = options(&opts)?;
+    let (catalogue, opts) = options(&opts)?;
     let parsed =
         json(&messages, "messages")?.read("messages", |m| chat::parse_messages(m, "messages"))?;
-    let c = compress::compress_messages(&parsed, &opts)?;
+    let c = compress::compress_messages(&catalogue, &parsed, &opts).map_err(tokenizer_option)?;
     let out = to_js(&CompressedMessages {
         messages: (),
         tokens_before: c.tokens_before,

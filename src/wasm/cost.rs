@@ -1,69 +1,38 @@
-//! The catalogue and the cost engine: listModels, getModel, registerModels,
-//! estimateCost, usageFromResponse, projectCost, compareModels, suggestModel.
+//! The cost engine: estimateCost, usageFromResponse, projectCost,
+//! compareModels, suggestModel.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
+use super::catalogue::{instant, split_catalogue};
 use super::convert::{in_options, json, string, to_js, typed, JsResult, Json};
-use crate::catalogue;
-use crate::cost::{self, usd, Cost, Pricing, Usage};
-use crate::error::{Error, ErrorCode};
+use crate::catalogue::{Catalogue, PriceList};
+use crate::cost::{self, usd, Cost, CostRequest, PriceQuery};
+use crate::error::Error;
 use crate::projection::{self, Projection, Workload};
 use crate::routing;
 
-#[wasm_bindgen(js_name = listModels)]
-pub fn list_models() -> JsResult<JsValue> {
-    let models: Vec<Value> = catalogue::list_models()
-        .iter()
-        .map(catalogue::Model::to_json)
-        .collect();
-    to_js(&models)
-}
-
-#[wasm_bindgen(js_name = getModel)]
-pub fn get_model(id: JsValue) -> JsResult<JsValue> {
-    let id = string(&id, "id")?;
-    let model = catalogue::get_model(&id).ok_or_else(|| crate::tokens::unknown_model(&id))?;
-    to_js(&model.to_json())
-}
-
-/// The providers with the date and source of their prices.
-#[wasm_bindgen(js_name = listProviders)]
-pub fn list_providers() -> JsResult<JsValue> {
-    to_js(&catalogue::list_providers())
-}
-
-#[wasm_bindgen(js_name = registerModels)]
-pub fn register_models(specs: JsValue) -> JsResult<JsValue> {
-    // NaN and infinities are named here: the catalogue is read whole, by serde.
-    let specs = json(&specs, "specs")?
-        .finite()
-        .map_err(|e| e.with_code(ErrorCode::InvalidCatalogue))?;
-    to_js(&catalogue::register_models(&specs)?)
-}
-
-#[wasm_bindgen(js_name = resetModels)]
-pub fn reset_models() {
-    catalogue::reset_models();
-}
-
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PricingOptions {
+struct CostOptions {
     pricing: Option<Value>,
+    at: Option<Value>,
 }
 
-fn pricing_option(opts: &JsValue) -> Result<Option<Pricing>, Error> {
-    let o: PricingOptions = typed(opts, "options")?;
-    o.pricing
+/// A `pricing` override, read where the caller put it.
+pub(super) fn pricing(value: Option<&Value>, field: &str) -> Result<Option<PriceList>, Error> {
+    value
         .filter(|p| !p.is_null())
-        .map(|p| Pricing::from_json(&p, "options.pricing"))
+        .map(|p| cost::pricing_from_json(p, field))
         .transpose()
 }
 
 fn cost_json(model: &str, c: &Cost) -> Value {
     json!({
+        "warnings": c.warnings,
+        "serviceTier": c.service_tier,
+        "timeWindow": c.time_window,
         "currency": "USD",
         "model": model,
         "input": usd(c.input),
@@ -78,15 +47,35 @@ fn cost_json(model: &str, c: &Cost) -> Value {
 
 #[wasm_bindgen(js_name = estimateCost)]
 pub fn estimate_cost(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let pricing = pricing_option(&opts)?;
-    let (model, usage) = usage(&json(&request, "request")?, "")?;
-    let c = cost::estimate_model_cost(&model, &usage, pricing.as_ref())?;
-    let mut out = cost_json(&model, &c);
+    let (catalogue, rest) = split_catalogue(&opts)?;
+    let o: CostOptions = typed(&rest, "options")?;
+    let pricing = pricing(o.pricing.as_ref(), "options.pricing")?;
+    let at = instant(o.at.as_ref(), "options.at")?;
+    let call = usage(&catalogue, &json(&request, "request")?, "")?;
+    let q = PriceQuery {
+        at,
+        service_tier: call.service_tier.as_deref(),
+    };
+    let c = cost::estimate_cost(&catalogue, &call.model, &call.usage, &q, pricing.as_ref())
+        .map_err(|e| in_request(e, &["serviceTier", "cacheWriteTtl"]))?;
+    let mut out = cost_json(&call.model, &c);
     if let Some(o) = out.as_object_mut() {
-        o.insert("inputTokens".into(), usage.input_tokens.into());
-        o.insert("outputTokens".into(), usage.output_tokens.into());
+        o.insert("inputTokens".into(), call.usage.input_tokens.into());
+        o.insert("outputTokens".into(), call.usage.output_tokens.into());
     }
     to_js(&out)
+}
+
+/// An error the core raised about a request field (`serviceTier`), named
+/// where the caller passed it: `request.serviceTier`.
+fn in_request(e: Error, keys: &[&str]) -> Error {
+    match e.field_name() {
+        Some(f) if keys.contains(&f) => {
+            let f = format!("request.{f}");
+            e.at_field(f)
+        }
+        _ => e,
+    }
 }
 
 #[wasm_bindgen(js_name = usageFromResponse)]
@@ -129,27 +118,26 @@ fn projection_json(p: &Projection) -> Value {
         "perRequest": usd(p.per_request),
         "perDay": usd(p.per_day),
         "perUser": p.per_user.map(usd),
+        "warnings": p.warnings,
     })
 }
 
-fn workload(value: &JsValue) -> Result<(Workload, Option<Pricing>), Error> {
+fn workload(
+    catalogue: &Catalogue,
+    value: &JsValue,
+) -> Result<(Workload, Option<PriceList>), Error> {
     let v = json(value, "workload")?;
     // Prices are read by serde, which would not name a NaN.
     v.finite_under("pricing", "")?;
-    let pricing = v
-        .value()
-        .get("pricing")
-        .filter(|p| !p.is_null())
-        .map(|p| Pricing::from_json(p, "pricing"))
-        .transpose()?;
-    Ok((v.read("", Workload::from_json)?, pricing))
+    let pricing = pricing(v.value().get("pricing"), "pricing")?;
+    Ok((v.read("", |w| Workload::from_json(catalogue, w))?, pricing))
 }
 
 /// A usage (an estimateCost request, or what BudgetLedger.record is given)
 /// read by the Rust API, whose fields are at `base`. Its `batch` is the one
 /// boolean the Rust API reads from JSON, where a NaN's stand-in `true` would
 /// pass ([`Json`]): a NaN there is refused first.
-pub(super) fn usage(input: &Json, base: &str) -> Result<(String, Usage), Error> {
+pub(super) fn usage(catalogue: &Catalogue, input: &Json, base: &str) -> Result<CostRequest, Error> {
     if let Some(name) = input.non_finite_at("batch") {
         let field = if base.is_empty() {
             "batch".to_string()
@@ -161,16 +149,27 @@ pub(super) fn usage(input: &Json, base: &str) -> Result<(String, Usage), Error> 
             format!("must be a boolean, got {name}"),
         ));
     }
-    input.read(base, |v| cost::usage_from_json(v, base))
+    input.read(base, |v| cost::usage_from_json(catalogue, v, base))
 }
 
 #[wasm_bindgen(js_name = projectCost)]
-pub fn project_cost(workload_js: JsValue) -> JsResult<JsValue> {
-    let (w, pricing) = workload(&workload_js)?;
+pub fn project_cost(workload_js: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let (catalogue, rest) = split_catalogue(&opts)?;
+    let o: AtOnly = typed(&rest, "options")?;
+    let at = instant(o.at.as_ref(), "options.at")?;
+    let (w, pricing) = workload(&catalogue, &workload_js)?;
     to_js(&projection_json(&projection::project_cost(
+        &catalogue,
         &w,
         pricing.as_ref(),
+        at,
     )?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AtOnly {
+    at: Option<Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -178,14 +177,23 @@ pub fn project_cost(workload_js: JsValue) -> JsResult<JsValue> {
 struct CompareOptions {
     models: Option<Vec<String>>,
     baseline: Option<String>,
+    at: Option<Value>,
 }
 
 #[wasm_bindgen(js_name = compareModels)]
 pub fn compare_models(workload_js: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let (w, _) = workload(&workload_js)?;
-    let o: CompareOptions = typed(&opts, "options")?;
-    let c = projection::compare_models(&w, o.models.as_deref(), o.baseline.as_deref())
-        .map_err(|e| in_options(e, &["models", "baseline"]))?;
+    let (catalogue, rest) = split_catalogue(&opts)?;
+    let (w, _) = workload(&catalogue, &workload_js)?;
+    let o: CompareOptions = typed(&rest, "options")?;
+    let at = instant(o.at.as_ref(), "options.at")?;
+    let c = projection::compare_models(
+        &catalogue,
+        &w,
+        o.models.as_deref(),
+        o.baseline.as_deref(),
+        at,
+    )
+    .map_err(|e| in_options(e, &["models", "baseline"]))?;
     let models: Vec<Value> = c
         .models
         .iter()
@@ -217,13 +225,17 @@ pub fn compare_models(workload_js: JsValue, opts: JsValue) -> JsResult<JsValue> 
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SuggestOptions {
     candidates: Option<Vec<String>>,
+    at: Option<Value>,
 }
 
 #[wasm_bindgen(js_name = suggestModel)]
 pub fn suggest_model(prompt: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let prompt = string(&prompt, "prompt")?;
-    let o: SuggestOptions = typed(&opts, "options")?;
-    let s = routing::suggest_model(&prompt, o.candidates.as_deref())?;
+    let (catalogue, rest) = split_catalogue(&opts)?;
+    let o: SuggestOptions = typed(&rest, "options")?;
+    let at = instant(o.at.as_ref(), "options.at")?;
+    let s = routing::suggest_model(&catalogue, &prompt, o.candidates.as_deref(), at)
+        .map_err(|e| in_options(e, &["candidates"]))?;
     to_js(&json!({
         "model": s.model,
         "complexity": s.complexity.as_str(),

@@ -4,8 +4,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
+use super::catalogue::split_catalogue;
 use super::convert::{json, string, to_js, typed, JsResult};
-use crate::cost::{usd, Pricing};
+use super::cost::pricing;
+use crate::cost::usd;
 use crate::error::Error;
 use crate::ledger::{self, Check, LedgerConfig, Spend};
 
@@ -66,30 +68,27 @@ impl JsBudgetLedger {
     /// key's budget state after it.
     pub fn record(&mut self, key: JsValue, usage: JsValue, opts: JsValue) -> JsResult<JsValue> {
         let key = string(&key, "key")?;
-        let o: RecordOptions = typed(&opts, "options")?;
+        let (catalogue, rest) = split_catalogue(&opts)?;
+        let o: RecordOptions = typed(&rest, "options")?;
         let mut usage_json = json(&usage, "usage")?;
         if let (Some(model), Some(obj)) = (&o.model, usage_json.value_mut().as_object_mut()) {
             if obj.get("model").is_none_or(Value::is_null) {
                 obj.insert("model".into(), model.clone().into());
             }
         }
-        let (model, usage) = super::cost::usage(&usage_json, "usage")?;
-        let pricing = o
-            .pricing
-            .filter(|p| !p.is_null())
-            .map(|p| Pricing::from_json(&p, "options.pricing"))
-            .transpose()?;
+        let call = super::cost::usage(&catalogue, &usage_json, "usage")?;
+        let pricing = pricing(o.pricing.as_ref(), "options.pricing")?;
         let t = now(o.now);
         let c = self.inner.record(
+            &catalogue,
             &key,
-            &model,
-            &usage,
+            &call,
             o.feature.as_deref(),
             pricing.as_ref(),
             t,
         )?;
         let check = self.inner.check(&key, t)?;
-        to_js(&json!({ "costUsd": usd(c), "model": model, "check": check_json(&check) }))
+        to_js(&json!({ "costUsd": usd(c), "model": call.model, "check": check_json(&check) }))
     }
 
     pub fn check(&self, key: JsValue, opts: JsValue) -> JsResult<JsValue> {

@@ -4,8 +4,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
+use super::catalogue::{instant, split_catalogue};
 use super::convert::{json, to_js, typed, JsResult};
-use crate::cost::{usd, Pricing};
+use super::cost::pricing;
+use crate::cost::usd;
 use crate::preflight::{self, Budget};
 
 #[derive(Deserialize, Default)]
@@ -13,6 +15,7 @@ use crate::preflight::{self, Budget};
 struct PreflightOptions {
     budget: Option<BudgetJs>,
     pricing: Option<Value>,
+    at: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -25,19 +28,17 @@ struct BudgetJs {
 
 #[wasm_bindgen]
 pub fn preflight(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let o: PreflightOptions = typed(&opts, "options")?;
+    let (catalogue, rest) = split_catalogue(&opts)?;
+    let o: PreflightOptions = typed(&rest, "options")?;
     let budget = o
         .budget
         .map(|b| Budget::from_usd(b.limit_usd, b.spent_usd))
         .transpose()?;
-    let pricing = o
-        .pricing
-        .filter(|p| !p.is_null())
-        .map(|p| Pricing::from_json(&p, "options.pricing"))
-        .transpose()?;
+    let pricing = pricing(o.pricing.as_ref(), "options.pricing")?;
+    let at = instant(o.at.as_ref(), "options.at")?;
     let request = json(&request, "request")?;
     let p = request.read("request", |r| {
-        preflight::preflight(r, budget, pricing.as_ref())
+        preflight::preflight(&catalogue, r, budget, pricing.as_ref(), at)
     })?;
     // Tool schemas are counted as JSON, where the stand-in of a NaN would
     // count as `true`; the API would get null. Refused, as countChatTokens
@@ -46,7 +47,7 @@ pub fn preflight(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let problems: Vec<Value> = p
         .problems
         .iter()
-        .map(|x| json!({ "code": x.code, "message": x.message }))
+        .map(|x| json!({ "code": x.code.as_str(), "message": x.message }))
         .collect();
     to_js(&json!({
         "ok": p.ok,
@@ -55,9 +56,11 @@ pub fn preflight(request: JsValue, opts: JsValue) -> JsResult<JsValue> {
         "exact": p.exact,
         "maxOutputTokens": p.max_output_tokens,
         "contextWindow": p.context_window,
-        "fits": !p.problems.iter().any(|x| x.code == "CONTEXT_OVERFLOW"),
+        "inputLimit": p.input_limit,
+        "fits": p.fits(),
         "cost": { "currency": "USD", "min": p.cost_min.map(usd), "max": p.cost_max.map(usd) },
         "problems": problems,
+        "warnings": p.warnings,
     }))
 }
 

@@ -5,12 +5,14 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+use super::catalogue::{default_catalogue, split_catalogue};
 use super::convert::{
     count, in_options, json, string, string_fields, to_js, typed, JsResult, MAX_INPUT_BYTES,
 };
+use crate::catalogue::Catalogue;
 use crate::chat;
 use crate::error::Error;
-use crate::tokens::{self, AllowedSpecial, Tokenizer};
+use crate::tokens::{AllowedSpecial, Tokenizer, DEFAULT_ENCODING};
 use crate::Encoding;
 
 #[derive(Deserialize, Default)]
@@ -29,12 +31,18 @@ enum AllowedSpecialJs {
 }
 
 /// The tokenizer of an options object's `model` and `encoding`, by the one
-/// rule every counting function follows ([`Tokenizer::resolve`]: the model,
-/// else the encoding, else o200k_base), with errors naming `options.model` or
-/// `options.encoding`. Options objects with more keys (truncateText's,
-/// selectChunks' ...) read these two and call this.
-pub(super) fn tokenizer(model: Option<&str>, encoding: Option<&str>) -> Result<Tokenizer, Error> {
-    Tokenizer::resolve(model, encoding).map_err(tokenizer_option)
+/// rule every counting function follows ([`Catalogue::resolve_tokenizer`]:
+/// the model, else the encoding, else o200k_base), with errors naming
+/// `options.model` or `options.encoding`. Options objects with more keys
+/// (truncateText's, selectChunks' ...) read these two and call this.
+pub(super) fn tokenizer(
+    catalogue: &Catalogue,
+    model: Option<&str>,
+    encoding: Option<&str>,
+) -> Result<Tokenizer, Error> {
+    catalogue
+        .resolve_tokenizer(model, encoding)
+        .map_err(tokenizer_option)
 }
 
 /// An error about the tokenizer's `model` or `encoding`, named where the
@@ -46,17 +54,24 @@ pub(super) fn tokenizer_option(e: Error) -> Error {
 /// The tokenizer and special-token policy an options object asks for.
 fn options(opts: &JsValue) -> Result<(Tokenizer, AllowedSpecial), Error> {
     if opts.is_undefined() || opts.is_null() {
-        return Ok((tokenizer(None, None)?, AllowedSpecial::None));
+        return Ok((Tokenizer::new(DEFAULT_ENCODING)?, AllowedSpecial::None));
     }
-    let o: TokenOptions = match string_fields(opts, "model,encoding,allowedSpecial") {
+    // The common case, `{ model }` or `{ encoding }` of strings, is read in
+    // one call; an object with a `catalogue` is not (its value is no string).
+    let fast = string_fields(opts, "model,encoding,allowedSpecial");
+    let (catalogue, rest) = match fast {
+        Some(_) => (default_catalogue(), opts.clone()),
+        None => split_catalogue(opts)?,
+    };
+    let o: TokenOptions = match fast {
         Some([model, encoding, allowed]) => TokenOptions {
             model,
             encoding,
             allowed_special: allowed.map(AllowedSpecialJs::Keyword),
         },
-        None => typed(opts, "options")?,
+        None => typed(&rest, "options")?,
     };
-    let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
+    let tokenizer = tokenizer(&catalogue, o.model.as_deref(), o.encoding.as_deref())?;
     let allowed = match o.allowed_special {
         None => AllowedSpecial::None,
         Some(AllowedSpecialJs::Keyword(k)) if k == "all" => AllowedSpecial::All,
@@ -123,9 +138,10 @@ fn token_ids(tokens: &JsValue) -> Result<Vec<u32>, Error> {
 }
 
 #[wasm_bindgen(js_name = encodingForModel)]
-pub fn encoding_for_model(model: JsValue) -> JsResult<String> {
+pub fn encoding_for_model(model: JsValue, opts: JsValue) -> JsResult<String> {
     let model = string(&model, "model")?;
-    Ok(tokens::encoding_for_model(&model)?.name().to_string())
+    let (catalogue, _) = split_catalogue(&opts)?;
+    Ok(catalogue.encoding_for_model(&model)?.name().to_string())
 }
 
 #[derive(Serialize)]
@@ -138,9 +154,10 @@ struct TokenizerInfoJs {
 }
 
 #[wasm_bindgen(js_name = tokenizerInfo)]
-pub fn tokenizer_info(model: JsValue) -> JsResult<JsValue> {
+pub fn tokenizer_info(model: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let model = string(&model, "model")?;
-    let info = tokens::tokenizer_info(&model)?;
+    let (catalogue, _) = split_catalogue(&opts)?;
+    let info = catalogue.tokenizer_info(&model)?;
     to_js(&TokenizerInfoJs {
         encoding: info.encoding.name(),
         exact: info.exact,
@@ -201,27 +218,39 @@ struct ChatOptions {
     tools: Option<serde_json::Value>,
 }
 
-fn chat_request(
-    messages: &JsValue,
-    opts: &JsValue,
-) -> Result<(String, Vec<chat::Message>, Vec<chat::Tool>), Error> {
-    let o: ChatOptions = typed(opts, "options")?;
+/// A chat request to count: the model, its tokenizer, messages and tools.
+struct ChatRequest {
+    model: String,
+    tokenizer: Tokenizer,
+    messages: Vec<chat::Message>,
+    tools: Vec<chat::Tool>,
+}
+
+fn chat_request(messages: &JsValue, opts: &JsValue) -> Result<ChatRequest, Error> {
+    let (catalogue, rest) = split_catalogue(opts)?;
+    let o: ChatOptions = typed(&rest, "options")?;
     let model = o
         .model
         .ok_or_else(|| Error::invalid("options.model", "is required to count chat messages"))?;
+    let tokenizer = tokenizer(&catalogue, Some(&model), None)?;
     let messages =
         json(messages, "messages")?.read("messages", |m| chat::parse_messages(m, "messages"))?;
     let tools = match o.tools {
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(t) => chat::parse_tools(&t, "options.tools")?,
     };
-    Ok((model, messages, tools))
+    Ok(ChatRequest {
+        model,
+        tokenizer,
+        messages,
+        tools,
+    })
 }
 
 #[wasm_bindgen(js_name = countChatTokens)]
 pub fn count_chat_tokens(messages: JsValue, opts: JsValue) -> JsResult<f64> {
-    let (model, messages, tools) = chat_request(&messages, &opts)?;
-    Ok(chat::count_chat_tokens(&model, &messages, &tools)? as f64)
+    let r = chat_request(&messages, &opts)?;
+    Ok(chat::count_chat_tokens(&r.tokenizer, &r.model, &r.messages, &r.tools)? as f64)
 }
 
 /// The count if it is at most `limit`, else `false`; stops early.
@@ -229,8 +258,8 @@ pub fn count_chat_tokens(messages: JsValue, opts: JsValue) -> JsResult<f64> {
 pub fn is_within_token_limit(input: JsValue, limit: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let limit = usize::try_from(count(&limit, "limit")?).unwrap_or(usize::MAX);
     let within = if input.is_array() {
-        let (model, messages, tools) = chat_request(&input, &opts)?;
-        chat::count_chat_within(&model, &messages, &tools, limit)?
+        let r = chat_request(&input, &opts)?;
+        chat::count_chat_within(&r.tokenizer, &r.model, &r.messages, &r.tools, limit)?
     } else {
         let (tokenizer, allowed) = options(&opts)?;
         within_limit(&tokenizer, &allowed, &input, "input", limit)?

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{count, json, string, to_js, typed, with_texts, JsResult};
+use super::catalogue::split_catalogue;
+use super::convert::{count, in_options, json, string, to_js, typed, with_texts, JsResult};
 use super::tokens::tokenizer;
 use crate::catalogue::token_count;
 use crate::chat::{self, type_name};
@@ -78,7 +79,8 @@ struct TrimmedJs {
 /// changed; the summary is `{ role: "system", content }`.
 #[wasm_bindgen(js_name = trimMessages)]
 pub fn trim_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let o: TrimOptionsJs = typed(&opts, "options")?;
+    let (catalogue, rest) = split_catalogue(&opts)?;
+    let o: TrimOptionsJs = typed(&rest, "options")?;
     let parsed =
         json(&messages, "messages")?.read("messages", |m| chat::parse_messages(m, "messages"))?;
     let mut options = TrimOptions::new(required_model(o.model)?);
@@ -110,7 +112,8 @@ pub fn trim_messages(messages: JsValue, opts: JsValue) -> JsResult<JsValue> {
         ],
     )?
     .unwrap_or(OnOverflow::Truncate);
-    let result = trim::trim_messages(&parsed, &options)?;
+    let result = trim::trim_messages(&catalogue, &parsed, &options)
+        .map_err(|e| in_options(e, &["maxContextTokens", "reserveOutputTokens", "model"]))?;
 
     let summaries = result
         .sources
@@ -162,7 +165,8 @@ struct TruncateOptionsJs {
 pub fn truncate_text(text: JsValue, max_tokens: JsValue, opts: JsValue) -> JsResult<String> {
     let text = string(&text, "text")?;
     let max_tokens = count(&max_tokens, "maxTokens")?;
-    let o: TruncateOptionsJs = typed(&opts, "options")?;
+    let (catalogue, rest) = split_catalogue(&opts)?;
+    let o: TruncateOptionsJs = typed(&rest, "options")?;
     let keep = choice(
         o.keep,
         "options.keep",
@@ -174,8 +178,8 @@ pub fn truncate_text(text: JsValue, max_tokens: JsValue, opts: JsValue) -> JsRes
     )?
     .unwrap_or(Keep::Start);
     let marker = o.marker.as_deref().unwrap_or(trim::DEFAULT_MARKER);
-    let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
-    Ok(trim::truncate_text_with(
+    let tokenizer = tokenizer(&catalogue, o.model.as_deref(), o.encoding.as_deref())?;
+    Ok(trim::truncate_text(
         &text, max_tokens, &tokenizer, keep, marker,
     )?)
 }
@@ -220,8 +224,9 @@ pub fn select_chunks(chunks: JsValue, opts: JsValue) -> JsResult<JsValue> {
             })
             .collect::<Result<Vec<&str>, Error>>()
     })?;
-    let o: SelectOptionsJs = typed(&opts, "options")?;
-    let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
+    let (catalogue, rest) = split_catalogue(&opts)?;
+    let o: SelectOptionsJs = typed(&rest, "options")?;
+    let tokenizer = tokenizer(&catalogue, o.model.as_deref(), o.encoding.as_deref())?;
     let budget = tokens(o.budget, "options.budget")?
         .ok_or_else(|| Error::invalid("options.budget", "is required"))?;
     let mode = choice(
@@ -234,7 +239,7 @@ pub fn select_chunks(chunks: JsValue, opts: JsValue) -> JsResult<JsValue> {
     )?
     .unwrap_or(PackMode::InOrder);
     let separator = o.separator.as_deref().unwrap_or(trim::DEFAULT_SEPARATOR);
-    let s = trim::select_chunks_with(&chunks, &tokenizer, budget, separator, mode)?;
+    let s = trim::select_chunks(&chunks, &tokenizer, budget, separator, mode)?;
     to_js(&SelectionJs {
         indices: s.indices,
         tokens: s.tokens,
@@ -253,14 +258,15 @@ struct SplitOptionsJs {
 #[wasm_bindgen(js_name = splitByTokens)]
 pub fn split_by_tokens(text: JsValue, opts: JsValue) -> JsResult<Vec<String>> {
     let text = string(&text, "text")?;
-    let o: SplitOptionsJs = typed(&opts, "options")?;
-    let tokenizer = tokenizer(o.model.as_deref(), o.encoding.as_deref())?;
+    let (catalogue, rest) = split_catalogue(&opts)?;
+    let o: SplitOptionsJs = typed(&rest, "options")?;
+    let tokenizer = tokenizer(&catalogue, o.model.as_deref(), o.encoding.as_deref())?;
     let chunk_tokens = tokens(o.chunk_tokens, "options.chunkTokens")?
         .ok_or_else(|| Error::invalid("options.chunkTokens", "is required"))?;
     let overlap = tokens(o.overlap_tokens, "options.overlapTokens")?.unwrap_or(0);
     // By the model's name where one was passed, so that its errors name it.
-    Ok(match o.model.as_deref() {
-        Some(model) => trim::split_by_tokens(&text, model, chunk_tokens, overlap)?,
-        None => trim::split_by_tokens_with(&text, &tokenizer, chunk_tokens, overlap)?,
-    })
+    Ok(
+        trim::split_by_tokens(&text, &tokenizer, o.model.as_deref(), chunk_tokens, overlap)
+            .map_err(|e| in_options(e, &["chunkTokens", "overlapTokens"]))?,
+    )
 }

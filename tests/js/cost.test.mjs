@@ -54,7 +54,7 @@ test("usageFromResponse feeds estimateCost and the ledger", () => {
   assert.equal(u.inputTokens, 9050);
   const c = tm.estimateCost(u);
   const p = tm.getModel("claude-sonnet-4").prices;
-  const expected = (50 * p.input + 8000 * p.cachedInput + 1000 * p.cacheWrite5m + 200 * p.output) / 1e6;
+  const expected = (50 * p.input + 8000 * p.cachedInput + 1000 * p.cacheWrites["5m"] + 200 * p.output) / 1e6;
   assert.ok(Math.abs(c.total - expected) < 1e-12, `${c.total} vs ${expected}`);
 });
 
@@ -71,7 +71,11 @@ test("projections, comparisons and routing", () => {
   const cmp = tm.compareModels({ ...w, inputTokens: 150_000 }, { baseline: "gpt-4o" });
   const totals = cmp.models.map((x) => x.total);
   assert.deepEqual(totals, [...totals].sort((a, b) => a - b));
-  assert.ok(cmp.skipped.some((s) => s.model === "gpt-3.5-turbo"), "a 16k-window model cannot take 150k tokens");
+  // Llama 3.2 1B on Workers AI has a 60,000-token window.
+  assert.ok(cmp.skipped.some((s) => s.model === "@cf/meta/llama-3.2-1b-instruct"), "a 60k-window model cannot take 150k tokens");
+  // Retired models are not in the default list at all.
+  const listed = new Set([...cmp.models.map((m) => m.model), ...cmp.skipped.map((s) => s.model)]);
+  assert.ok(!listed.has("gpt-3.5-turbo") && listed.has("gpt-4o"));
   const s = tm.suggestModel("Hi! What's the capital of France?");
   assert.equal(s.complexity, "simple");
   const hard = tm.suggestModel("Analyze this stack trace step by step and debug the root cause:\n```\nfn main() {\n  let x = 1;\n}\n```");
@@ -107,17 +111,20 @@ test("bad cost input names the field", () => {
 
 test("compareModels' default list works from every entry: models it cannot count are skipped", () => {
   const w = { model: "gpt-4o", requestsPerDay: 10, text: "Summarise this contract in three bullet points.", outputTokens: 100 };
+  // Llama 3.3 on Workers AI is estimated with cl100k_base (the llama3 profile).
+  const llama = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
+  assert.equal(tm.tokenizerInfo(llama).encoding, "cl100k_base");
   const cmp = o200k.compareModels(w);
-  const gpt4 = cmp.skipped.find((s) => s.model === "gpt-4");
-  assert.ok(gpt4, "gpt-4 (cl100k_base) is skipped from tokenmeter/o200k");
-  assert.match(gpt4.reason, /cl100k_base/);
-  assert.match(gpt4.reason, /import it from tokenmeter\b/);
+  const skipped = cmp.skipped.find((s) => s.model === llama);
+  assert.ok(skipped, `${llama} (cl100k_base) is skipped from tokenmeter/o200k`);
+  assert.match(skipped.reason, /cl100k_base/);
+  assert.match(skipped.reason, /import it from tokenmeter\b/);
   assert.ok(cmp.models.some((m) => m.model === "gpt-4o"));
-  assert.ok(!cmp.models.some((m) => m.model === "gpt-4"));
-  // The default entry carries cl100k_base: gpt-4 is compared there.
-  assert.ok(tm.compareModels(w).models.some((m) => m.model === "gpt-4"));
+  assert.ok(!cmp.models.some((m) => m.model === llama));
+  // The default entry carries cl100k_base: the model is compared there.
+  assert.ok(tm.compareModels(w).models.some((m) => m.model === llama));
   // Asked for by name, it is an error, as counting with it is (README).
-  assert.throws(() => o200k.compareModels(w, { models: ["gpt-4o", "gpt-4"] }),
+  assert.throws(() => o200k.compareModels(w, { models: ["gpt-4o", llama] }),
     (e) => e.code === "ENCODING_NOT_BUNDLED" && e.field === "options.models[1]" && e.message.startsWith("options.models[1]: "));
 });
 

@@ -64,12 +64,14 @@ export function showModel() {
   const m = modelById($("model").value);
   if (!m) return;
   const t = m.tokenizer;
-  const p = m.prices;
+  // The editor's fields: schema v2 keeps cache writes by lifetime.
+  const p = { ...m.prices, cacheWrite5m: m.prices.cacheWrites?.["5m"], cacheWrite1h: m.prices.cacheWrites?.["1h"] };
+  const tiers = m.prices.tiers ?? [];
   const priced = PRICE_FIELDS.filter((f) => p[f] !== undefined).map((f) => `${PRICE_NAMES[f]} ${usd(p[f])}`);
   fill($("model-info"),
     h("p", null, `${providerName(m.provider)} · ${m.kind} · window ${int(m.contextWindow)} tokens · output up to ${int(m.maxOutputTokens)}`),
     h("p", null, t.exact ? `Tokenizer: ${t.encoding}, exact.` : `Tokenizer not public: estimated as ${t.estimate} × ${t.factor}.`),
-    h("p", null, `Per million tokens: ${priced.join(", ")}.`, m.tiers.length ? ` Higher prices above ${m.tiers.map((x) => int(x.aboveInputTokens)).join(", ")} input tokens.` : ""),
+    h("p", null, `Per million tokens: ${priced.join(", ")}.`, tiers.length ? ` Higher prices above ${tiers.map((x) => int(x.aboveInputTokens)).join(", ")} input tokens.` : ""),
     edited[m.id] ? h("p", { class: "edited" }, "Prices edited for this session.") : null,
     m.uncertain ? h("p", null, h("em", null, "Note: "), m.uncertain) : null,
   );
