@@ -64,6 +64,15 @@ export interface TokenOptions extends ModelOrEncoding {
 export function countTokens(text: string, options?: TokenOptions): number;
 /** The token ids of `text`. Throws for estimated models (no public ids). */
 export function encode(text: string, options?: TokenOptions): Uint32Array;
+/**
+ * The token ids of `text` and where each token's text starts (UTF-16
+ * offsets, then `text.length`): token `i` is shown as `text.slice(starts[i],
+ * starts[i + 1])`, and the slices join into `text`. BPE splits a character's
+ * bytes freely; a character is shown with the token that began it, so a
+ * token that only continues one has an empty slice. Throws for estimated
+ * models (no public ids).
+ */
+export function encodeWithOffsets(text: string, options?: TokenOptions): { tokens: Uint32Array; starts: Uint32Array };
 /** The text of token ids; bytes that are not valid UTF-8 become U+FFFD. */
 export function decode(tokens: Uint32Array | number[], options?: TokenOptions): string;
 /** The encoding tiktoken uses for an OpenAI model (prefixes and snapshots included). */

@@ -116,6 +116,32 @@ impl Tokenizer {
         Ok(out)
     }
 
+    /// The tokens of `text`, and for each the byte offset in `text` where it
+    /// starts, then `text.len()`. The tokens' bytes are `text`'s bytes in
+    /// order, so token `i` is `text[starts[i]..starts[i + 1]]`; a range may
+    /// begin or end inside a UTF-8 character, which BPE splits freely.
+    pub fn encode_with_offsets(
+        &self,
+        text: &str,
+        allowed: &AllowedSpecial,
+    ) -> Result<(Vec<Rank>, Vec<usize>)> {
+        let tokens = self.encode(text, allowed)?;
+        let mut starts = Vec::with_capacity(tokens.len() + 1);
+        let mut at = 0usize;
+        for &t in &tokens {
+            starts.push(at);
+            at += self.token_bytes(t).map_or(0, <[u8]>::len);
+        }
+        starts.push(at);
+        if at != text.len() {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "the tokens do not spell the text (a bug: please report it)",
+            ));
+        }
+        Ok((tokens, starts))
+    }
+
     /// Tokens of `text` with every special-looking text as ordinary text.
     pub fn encode_ordinary(&self, text: &str) -> Result<Vec<Rank>> {
         self.encode(text, &AllowedSpecial::None)

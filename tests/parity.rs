@@ -219,3 +219,29 @@ fn prefix_exceeds_is_never_wrong() {
     let long = "word ".repeat(10_000);
     assert!(t.prefix_exceeds(&long[..20_000], &AllowedSpecial::None, 1000));
 }
+
+/// encode_with_offsets: the tokens are encode's, and their bytes, cut at the
+/// offsets, spell the text.
+#[test]
+fn offsets_spell_the_text() {
+    let mut rng = Rng::new(77);
+    for encoding in [Encoding::O200kBase, Encoding::Cl100kBase] {
+        let t = Tokenizer::new(encoding).unwrap();
+        for _ in 0..300 {
+            let text = random_text(&mut rng, 200);
+            let (tokens, starts) = t.encode_with_offsets(&text, &AllowedSpecial::None).unwrap();
+            assert_eq!(tokens, t.encode_ordinary(&text).unwrap());
+            assert_eq!(
+                (starts.len(), starts.last().copied()),
+                (tokens.len() + 1, Some(text.len()))
+            );
+            for (i, &tok) in tokens.iter().enumerate() {
+                assert_eq!(
+                    &text.as_bytes()[starts[i]..starts[i + 1]],
+                    t.token_bytes(tok).unwrap(),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+}

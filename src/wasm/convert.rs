@@ -424,7 +424,10 @@ export function copyWithTexts(message, texts) {
   return copy;
 }
 export function stringify(value) {
-  return JSON.stringify(value, (k, v) => {
+  return JSON.stringify(value, function (k, v) {
+    // An invalid Date's toJSON is null, which would read as "not given".
+    const original = this[k];
+    if (typeof original === "object" && original !== null && original.constructor === Date && Number.isNaN(original.getTime())) return "Invalid Date";
     // A Number or String object, as JSON.stringify would unbox it (by its
     // constructor: `instanceof` would run a proxy's getPrototypeOf trap).
     if (typeof v === "object" && v !== null && (v.constructor === Number || v.constructor === String)) v = v.valueOf();

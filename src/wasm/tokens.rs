@@ -105,6 +105,46 @@ pub fn encode(text: JsValue, opts: JsValue) -> JsResult<Vec<u32>> {
         .map_err(tokenizer_option)?)
 }
 
+/// `{ tokens, starts }`: the token ids, and where each token's text starts
+/// in `text` (UTF-16 offsets, then `text.length`), so that token `i` is
+/// shown as `text.slice(starts[i], starts[i + 1])`. BPE splits a
+/// character's bytes freely; a character belongs to the token that began
+/// it, so a token that begins inside a character starts after it (and its
+/// slice is empty when it holds nothing more).
+#[wasm_bindgen(js_name = encodeWithOffsets)]
+pub fn encode_with_offsets(text: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let text = string(&text, "text")?;
+    let (tokenizer, allowed) = options(&opts)?;
+    let (tokens, starts) = tokenizer
+        .encode_with_offsets(&text, &allowed)
+        .map_err(tokenizer_option)?;
+    let out = js_sys::Object::new();
+    let tokens = js_sys::Uint32Array::from(tokens.as_slice());
+    let starts = js_sys::Uint32Array::from(utf16_offsets(&text, &starts).as_slice());
+    js_sys::Reflect::set(&out, &"tokens".into(), &tokens)?;
+    js_sys::Reflect::set(&out, &"starts".into(), &starts)?;
+    Ok(out.into())
+}
+
+/// Byte offsets of `text` (ascending) as UTF-16 offsets, each moved forward
+/// to the first character that starts at or after it.
+fn utf16_offsets(text: &str, bytes: &[usize]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut chars = text.char_indices().peekable();
+    let mut utf16 = 0u32;
+    for &b in bytes {
+        while let Some(&(at, c)) = chars.peek() {
+            if at >= b {
+                break;
+            }
+            utf16 += c.len_utf16() as u32;
+            chars.next();
+        }
+        out.push(utf16);
+    }
+    out
+}
+
 #[wasm_bindgen]
 pub fn decode(tokens: JsValue, opts: JsValue) -> JsResult<String> {
     let ids = token_ids(&tokens)?;

@@ -87,6 +87,11 @@ test("golden chat cases in workerd", async () => {
   assert.deepEqual(await post("/chat", cases), cases.map((c) => c.expected));
 });
 
+test("scoped catalogues in workerd: two tenants, one isolate", async () => {
+  const res = await mf.dispatchFetch("http://localhost/tenants");
+  assert.deepEqual(await res.json(), { a: 1, b: 3, defaultKnows: false });
+});
+
 test("errors in workerd are real Errors with codes, and the module keeps working", async () => {
   const res = await mf.dispatchFetch("http://localhost/errors");
   const { errors, after } = await res.json();

@@ -18,6 +18,19 @@ export default {
       const cases = await request.json();
       return Response.json(cases.map((c) => tm.countChatTokens(c.messages, { model: c.model, tools: c.tools })));
     }
+    if (url.pathname === "/tenants") {
+      // Two tenants' prices for one id, in one isolate.
+      const spec = (input) => [{ id: "tenant-model", contextWindow: 1000, maxOutputTokens: 100, prices: { input, output: 1 } }];
+      const a = new tm.Catalogue();
+      const b = new tm.Catalogue();
+      a.register(spec(1));
+      b.register(spec(3));
+      const cost = (catalogue) => tm.estimateCost({ model: "tenant-model", inputTokens: 1_000_000 }, { catalogue }).total;
+      const body = { a: cost(a), b: cost(b), defaultKnows: tm.listModels().some((m) => m.id === "tenant-model") };
+      a.free();
+      b.free();
+      return Response.json(body);
+    }
     if (url.pathname === "/errors") {
       const errors = [];
       for (const bad of [() => tm.countTokens(1), () => tm.countTokens("x", { model: "nope" }), () => tm.decode([-1])]) {
