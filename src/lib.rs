@@ -5,7 +5,8 @@
 //!   passed to whatever resolves a model; [`Catalogue::bundled`] is the data
 //!   shipped in the build.
 //! * [`chat`]: counting chat messages, images and tool definitions.
-//! * [`cost`]: the exact cost of a call, and usage from provider replies.
+//! * [`cost`]: the exact cost of a call.
+//! * [`usage`]: usage as each provider reports it, in one convention.
 //! * [`projection`]: monthly projections and model comparisons.
 //! * [`preflight`]: will a request fit the window and the budget? And its cache key.
 //! * [`ledger`]: per-key and global daily budgets.
@@ -45,6 +46,7 @@ pub mod routing;
 pub mod time;
 pub mod tokens;
 pub mod trim;
+pub mod usage;
 #[cfg(feature = "wasm")]
 mod wasm;
 

@@ -7,8 +7,9 @@ mod common;
 use common::Rng;
 use serde_json::json;
 use tokenmeter::catalogue::{Lifetime, PriceList};
-use tokenmeter::cost::{self, usage_from_response, usd, Cost, PriceQuery, Usage};
+use tokenmeter::cost::{self, usd, Cost, PriceQuery, Usage};
 use tokenmeter::time::Instant;
+use tokenmeter::usage::usage_from_response;
 use tokenmeter::{Catalogue, Result};
 
 fn pricing(v: serde_json::Value) -> PriceList {

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use tokenmeter::catalogue::RawModel;
 use tokenmeter::time::Instant;
-use tokenmeter::{chat, cost, ledger, preflight, Catalogue};
+use tokenmeter::{chat, cost, ledger, preflight, usage, Catalogue};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else { return };
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = chat::parse_tools(&value, "tools");
     let _ = cost::usage_from_json(c, &value, "");
-    let _ = cost::usage_from_response(&value);
+    let _ = usage::usage_from_response(&value);
     let _ = preflight::preflight(c, &value, None, None, at);
     let _ = preflight::request_cache_key(&value, true);
     if let Ok(l) = ledger::BudgetLedger::from_json(&value) {

@@ -10,10 +10,8 @@
 //! is exact, and nothing is rounded until the result is handed out in USD.
 
 mod request;
-mod response;
 
 pub use request::{count_request_input, usage_from_json, CostRequest};
-pub use response::{usage_from_response, ResponseUsage};
 
 use crate::catalogue::{Applied, Catalogue, Lifetime, Price, PriceList, Prices};
 use crate::error::{Error, Result};

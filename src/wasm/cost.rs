@@ -80,7 +80,7 @@ fn in_request(e: Error, keys: &[&str]) -> Error {
 
 #[wasm_bindgen(js_name = usageFromResponse)]
 pub fn usage_from_response(body: JsValue) -> JsResult<JsValue> {
-    let r = json(&body, "body")?.read("", cost::usage_from_response)?;
+    let r = json(&body, "body")?.read("", crate::usage::usage_from_response)?;
     let u = &r.usage;
     to_js(&json!({
         "format": r.format,
