@@ -16,12 +16,13 @@ serve: build
 
 lint:
 	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --features test-encodings -- -D warnings
 	cargo clippy --features wasm -- -D warnings
 
-# Native tests; release because the parity tests are heavy.
+# Native tests; release because the parity tests are heavy. The feature adds
+# the test-only encodings of data/encodings/encodings.json.
 test-rust:
-	cargo test --release
+	cargo test --release --features test-encodings
 
 # The JS tests run against the packed tarball, installed by its name.
 test-js: build

@@ -1,335 +1,50 @@
-//! Turns the committed data into the compact forms the tokenizer reads.
+//! Turns the committed data into the compact forms the library reads.
 //!
-//! * Each enabled rank file (`data/encodings/*.tiktoken.gz`, the upstream files)
-//!   is checked against the sha256 tiktoken pins, then written as merge
-//!   pairs: each token of two bytes or more as the two lower ranks whose
-//!   bytes it joins (see `write_ranks`). No base64 and no per-line parsing
-//!   at start-up, which rebuilds the bytes with two copies per token, and
+//! * `build/encodings.rs`: the encodings of `data/encodings/encodings.json`
+//!   as generated Rust (the `Encoding` enum, split patterns, special tokens,
+//!   tiktoken's model map) and, for each rank file whose feature is on, its
+//!   table: checked against the sha256 tiktoken pins, then written as merge
+//!   pairs (`build/ranks.rs`): each token of two bytes or more as the two
+//!   lower ranks whose bytes it joins. No base64 and no per-line parsing at
+//!   start-up, which rebuilds the bytes with two copies per token, and
 //!   smaller under gzip than the token bytes themselves: 680 KB for o200k,
 //!   against 891 KB for its bytes run together (without the lengths that
 //!   would tell the tokens apart) and 1,049 KB with them.
-//! * The model catalogue (`data/models.json`), minified without its notes.
-//! * The Unicode classes the pre-tokenizer needs (`\p{L}` split by case,
-//!   `\p{M}`, `\p{N}`, `\s`) come from `regex-syntax`, the same tables the
-//!   reference regex engine uses, as a two-level lookup table.
+//! * `build/catalogue.rs`: the model catalogue, minified without its notes.
+//! * `build/unicode.rs`: the Unicode classes the pre-tokenizer needs (`\p{L}`
+//!   split by case, `\p{M}`, `\p{N}`, `\s`) from `regex-syntax`, the same
+//!   tables the reference regex engine uses, as a two-level lookup table.
 
-/// The rank table's markers, shared with src/bpe.rs, which reads the tables.
+/// The rank table's markers, shared with src/bpe/, which reads the tables.
 #[path = "src/bpe/symbols.rs"]
 mod symbols;
 
-use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+#[path = "build/catalogue.rs"]
+mod catalogue;
+#[path = "build/encodings.rs"]
+mod encodings;
+#[path = "build/ranks.rs"]
+mod ranks;
+#[path = "build/unicode.rs"]
+mod unicode;
 
-use base64::Engine as _;
-use sha2::Digest as _;
+use std::path::{Path, PathBuf};
 
 type BuildResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn main() -> BuildResult<()> {
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
-    println!("cargo:rerun-if-changed=data/encodings");
-    println!("cargo:rerun-if-changed=build.rs");
-
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string("data/encodings/encodings.json")?)?;
-    let enabled = |feature: &str| std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_some();
-    let read = |name: &str| -> BuildResult<Vec<Vec<u8>>> {
-        let sha = manifest["rankFiles"][name]["sha256"]
-            .as_str()
-            .ok_or(format!("no sha256 for {name} in encodings.json"))?;
-        read_ranks(
-            Path::new(&format!("data/encodings/{name}.tiktoken.gz")),
-            sha,
-        )
-    };
-    // cl100k shares 85% of its tokens with o200k: where both are compiled in,
-    // cl100k's table refers to o200k's tokens instead of repeating them.
-    let o200k = if enabled("ENC_O200K") {
-        Some(read("o200k_base")?)
-    } else {
-        None
-    };
-    for (name, feature) in [
-        ("r50k_base", "ENC_R50K"),
-        ("p50k_base", "ENC_P50K"),
-        ("cl100k_base", "ENC_CL100K"),
-        ("o200k_base", "ENC_O200K"),
+    for watched in [
+        "data/encodings",
+        "data/entry-points.json",
+        "data/models.json",
+        "build",
+        "build.rs",
     ] {
-        let path = out.join(format!("{name}.ranks"));
-        if !enabled(feature) {
-            // Still create the file so that include_bytes! paths stay valid;
-            // the code that reads it is compiled out with the feature.
-            std::fs::write(&path, [])?;
-            continue;
-        }
-        let tokens = if name == "o200k_base" {
-            o200k.clone().unwrap_or_default()
-        } else {
-            read(name)?
-        };
-        let base = if name == "cl100k_base" {
-            o200k.as_deref()
-        } else {
-            None
-        };
-        write_ranks(&tokens, base, &path)?;
+        println!("cargo:rerun-if-changed={watched}");
     }
-    write_unicode_classes(&out.join("unicode_classes.rs"))?;
-    println!("cargo:rerun-if-changed=data/models.json");
-    write_catalogue(Path::new("data/models.json"), &out.join("models.min.json"))?;
-    Ok(())
-}
-
-/// The catalogue as the library ships it: minified, and without the models'
-/// `uncertain` notes, which explain the figures to the people who maintain
-/// them (they stay in data/models.json) and would be 60% of the shipped
-/// bytes (15 KB of 25 KB gzipped, measured with the 2026-12 data).
-fn write_catalogue(src: &Path, dst: &Path) -> BuildResult<()> {
-    let mut catalogue: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(src)?)?;
-    let providers = catalogue["providers"]
-        .as_array_mut()
-        .ok_or("data/models.json: providers is not an array")?;
-    for provider in providers {
-        let models = provider["models"]
-            .as_array_mut()
-            .ok_or("data/models.json: a provider's models is not an array")?;
-        for model in models {
-            if let Some(m) = model.as_object_mut() {
-                m.remove("uncertain");
-            }
-        }
-    }
-    std::fs::write(dst, serde_json::to_string(&catalogue)?)?;
-    Ok(())
-}
-
-/// The tokens of an upstream rank file by rank (empty where a special token
-/// sits), after checking the file against tiktoken's sha256.
-fn read_ranks(src: &Path, sha256: &str) -> BuildResult<Vec<Vec<u8>>> {
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(src)?).read_to_string(&mut text)?;
-    let digest = sha2::Sha256::digest(text.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    if hex != sha256 {
-        return Err(format!("{} has sha256 {hex}, expected {sha256}", src.display()).into());
-    }
-    let mut tokens: Vec<(u32, Vec<u8>)> = Vec::new();
-    for line in text.lines() {
-        let (b64, rank) = line.split_once(' ').ok_or("malformed rank line")?;
-        tokens.push((
-            rank.parse()?,
-            base64::engine::general_purpose::STANDARD.decode(b64)?,
-        ));
-    }
-    tokens.sort();
-    // Ranks are contiguous except where a special token sits (p50k's 50256):
-    // such a hole is written as a zero-length token, which never matches.
-    let count = tokens.last().map_or(0, |(r, _)| *r as usize + 1);
-    if count - tokens.len() > 16 {
-        return Err(format!(
-            "{}: {} holes in the ranks",
-            src.display(),
-            count - tokens.len()
-        )
-        .into());
-    }
-    let mut by_rank: Vec<Vec<u8>> = vec![Vec::new(); count];
-    for (rank, bytes) in tokens {
-        if bytes.is_empty() || bytes.len() > 255 {
-            return Err(
-                format!("{}: token {rank} has length {}", src.display(), bytes.len()).into(),
-            );
-        }
-        by_rank[rank as usize] = bytes;
-    }
-    Ok(by_rank)
-}
-
-/// Writes `[u32 count][u8 base][count left symbols][count right symbols]
-/// [u32 n][n literal bytes][extra bits]`, base 1 when tokens refer to
-/// o200k's table. A left symbol is a rank's [`value_code`] or one of the
-/// markers in `symbols`; the right column holds the other rank, or the
-/// marker's value. The extra bits of each token (left, then right) follow
-/// in one stream, least significant first.
-fn write_ranks(by_rank: &[Vec<u8>], base: Option<&[Vec<u8>]>, dst: &Path) -> BuildResult<()> {
-    let count = by_rank.len();
-    let base_index: HashMap<&[u8], u32> = base
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| b.len() > 1)
-        .map(|(r, b)| (b.as_slice(), r as u32))
-        .collect();
-    // Each token of two bytes or more is the concatenation of two tokens of
-    // lower rank: store those two ranks instead of the bytes, which rank
-    // order makes nearly incompressible. Rebuilding the bytes at start-up
-    // is two copies a token.
-    let index: HashMap<&[u8], u32> = by_rank
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| !b.is_empty())
-        .map(|(r, b)| (b.as_slice(), r as u32))
-        .collect();
-    let (mut left, mut right, mut literal) = (Vec::new(), Vec::new(), Vec::new());
-    let mut bits = BitWriter::default();
-    for (rank, bytes) in by_rank.iter().enumerate() {
-        let rank = rank as u32;
-        let (marker, value) = match bytes.len() {
-            0 => (Some(symbols::HOLE), 0),
-            1 => (Some(symbols::BYTE), u32::from(bytes[0])),
-            _ if base_index.contains_key(bytes.as_slice()) => {
-                (Some(symbols::REF), base_index[bytes.as_slice()])
-            }
-            n => {
-                // Of the possible splits, the one whose ranks take the
-                // fewest bits together (the lowest product) compresses
-                // best: 680 KB for o200k, against 688 KB for the split
-                // with the lowest right-hand rank (measured).
-                let split = (1..n)
-                    .filter_map(|k| Some((*index.get(&bytes[..k])?, *index.get(&bytes[k..])?)))
-                    .filter(|&(a, b)| a < rank && b < rank)
-                    .min_by_key(|&(a, b)| (u64::from(a) + 1) * (u64::from(b) + 1));
-                match split {
-                    Some((a, b)) => {
-                        let (symbol, extra, n_extra) = value_code(a)?;
-                        bits.push(extra, n_extra);
-                        left.push(symbol);
-                        (None, b)
-                    }
-                    None => {
-                        literal.extend_from_slice(bytes);
-                        (Some(symbols::LITERAL), n as u32)
-                    }
-                }
-            }
-        };
-        left.extend(marker);
-        let (symbol, extra, n_extra) = value_code(value)?;
-        bits.push(extra, n_extra);
-        right.push(symbol);
-    }
-    let mut blob = Vec::with_capacity(13 + count * 2 + literal.len() + bits.bytes.len());
-    blob.extend_from_slice(&u32::try_from(count)?.to_le_bytes());
-    blob.push(u8::from(base.is_some()));
-    blob.extend_from_slice(&left);
-    blob.extend_from_slice(&right);
-    blob.extend_from_slice(&u32::try_from(literal.len())?.to_le_bytes());
-    blob.extend_from_slice(&literal);
-    blob.extend_from_slice(&bits.finish());
-    std::fs::write(dst, blob)?;
-    Ok(())
-}
-
-/// A rank as a byte symbol and extra bits: below 32 the symbol is the value;
-/// above, the symbol keeps the value's five leading bits and its length, and
-/// the bits below go to the bit stream. gzip's Huffman code over the symbols
-/// then comes within a few percent of the ranks' entropy, which whole bytes
-/// (the low byte of a rank is close to random) do not: with the same splits,
-/// o200k's table gzips to 688.6 KB instead of 720.4 KB in byte planes.
-/// Returns the symbol, the extra bits and their number; src/bpe.rs
-/// `Bits::value` reads it back.
-fn value_code(v: u32) -> BuildResult<(u8, u32, u32)> {
-    if v < 32 {
-        return Ok((v as u8, 0, 0));
-    }
-    let extra = 32 - v.leading_zeros() - 5;
-    let symbol = 16 * extra + (v >> extra);
-    if symbol >= u32::from(symbols::REF) {
-        return Err(format!("rank {v} is too large for the value code").into());
-    }
-    Ok((symbol as u8, v & ((1 << extra) - 1), extra))
-}
-
-#[derive(Default)]
-struct BitWriter {
-    bytes: Vec<u8>,
-    acc: u64,
-    len: u32,
-}
-
-impl BitWriter {
-    fn push(&mut self, value: u32, n: u32) {
-        self.acc |= u64::from(value) << self.len;
-        self.len += n;
-        while self.len >= 8 {
-            self.bytes.push(self.acc as u8);
-            self.acc >>= 8;
-            self.len -= 8;
-        }
-    }
-
-    fn finish(mut self) -> Vec<u8> {
-        if self.len > 0 {
-            self.bytes.push(self.acc as u8);
-        }
-        self.bytes
-    }
-}
-
-/// Character classes, in the order the pre-tokenizer (src/pretokenize.rs)
-/// expects them. Every class is disjoint from the others.
-const CLASSES: [(&str, &str); 6] = [
-    ("UPPER", r"[\p{Lu}\p{Lt}]"),
-    ("LOWER", r"\p{Ll}"),
-    ("OTHER_LETTER", r"[\p{Lm}\p{Lo}]"),
-    ("MARK", r"\p{M}"),
-    ("NUMBER", r"\p{N}"),
-    ("SPACE", r"\s"),
-];
-const BLOCK: usize = 128;
-
-fn write_unicode_classes(dst: &Path) -> BuildResult<()> {
-    // Class 0 is "anything else" (punctuation, symbols, controls, unassigned).
-    let mut class = vec![0u8; 0x11_0000];
-    for (i, (_, pattern)) in CLASSES.iter().enumerate() {
-        let hir = regex_syntax::Parser::new().parse(pattern)?;
-        let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(set)) = hir.kind()
-        else {
-            return Err(format!("{pattern} is not a Unicode class").into());
-        };
-        for range in set.ranges() {
-            for c in u32::from(range.start())..=u32::from(range.end()) {
-                let slot = &mut class[c as usize];
-                if *slot != 0 {
-                    return Err(format!("U+{c:04X} is in two classes").into());
-                }
-                *slot = i as u8 + 1;
-            }
-        }
-    }
-    let mut blocks: Vec<&[u8]> = Vec::new();
-    let mut seen: HashMap<&[u8], u16> = HashMap::new();
-    let mut index = Vec::new();
-    for chunk in class.chunks(BLOCK) {
-        let id = *seen.entry(chunk).or_insert_with(|| {
-            blocks.push(chunk);
-            (blocks.len() - 1) as u16
-        });
-        index.push(id);
-    }
-    let mut src = String::new();
-    writeln!(
-        src,
-        "// Generated by build.rs from regex-syntax's Unicode tables."
-    )?;
-    for (i, (name, _)) in CLASSES.iter().enumerate() {
-        writeln!(src, "pub const {name}: u8 = {};", i + 1)?;
-    }
-    writeln!(
-        src,
-        "pub const BLOCK_SHIFT: u32 = {};",
-        BLOCK.trailing_zeros()
-    )?;
-    writeln!(
-        src,
-        "pub static BLOCK_INDEX: [u16; {}] = {:?};",
-        index.len(),
-        index
-    )?;
-    let flat: Vec<u8> = blocks.concat();
-    writeln!(src, "pub static BLOCKS: [u8; {}] = {:?};", flat.len(), flat)?;
-    std::fs::write(dst, src)?;
+    encodings::write(Path::new("data"), &out)?;
+    unicode::write_unicode_classes(&out.join("unicode_classes.rs"))?;
+    catalogue::write_catalogue(Path::new("data/models.json"), &out.join("models.min.json"))?;
     Ok(())
 }

@@ -8,13 +8,10 @@ cd "$root"
 settings="$(scripts/tools.sh)"  # fails the build when a tool cannot be installed
 eval "$settings"
 
-# flavour -> cargo features (the encodings it carries)
-declare -A FEATURES=(
-  [default]="enc-o200k,enc-cl100k"
-  [o200k]="enc-o200k"
-  [all]="enc-o200k,enc-cl100k,enc-p50k,enc-r50k"
-)
-flavours="${FLAVOURS:-default o200k all}"
+# One flavour per entry point of data/entry-points.json, with the cargo
+# features of its encodings' rank files (ENTRIES, FEATURES).
+eval "$(node scripts/entries.mjs features)"
+flavours="${FLAVOURS:-$ENTRIES}"
 
 # Assembled in pkg-build/ and moved to pkg/ at the end, so that a failed build
 # leaves no half package behind.
@@ -57,7 +54,7 @@ finish() {
 pids=()
 for flavour in $flavours; do
   echo "build: $flavour (${FEATURES[$flavour]})"
-  $WASM_CARGO --target-dir target/wasm --no-default-features --features "wasm,${FEATURES[$flavour]}"
+  $WASM_CARGO --target-dir target/wasm --no-default-features --features "${FEATURES[$flavour]}"
   cp target/wasm/wasm32-unknown-unknown/release/tokenmeter.wasm "target/wasm/tokenmeter-$flavour.wasm"
   finish "$flavour" &
   pids+=($!)
@@ -71,8 +68,9 @@ node -e '
   const fs = require("fs");
   const m = JSON.parse(fs.readFileSync("pkg.json", "utf8"));
   m.version = process.argv[1];
+  m.exports = JSON.parse(process.argv[3]);
   fs.writeFileSync(process.argv[2] + "/package.json", JSON.stringify(m, null, 2) + "\n");
-' "$version" "$stage"
+' "$version" "$stage" "$(node scripts/entries.mjs exports)"
 node scripts/model-types.mjs > "$stage/models.d.ts"
 cp js/index.d.ts README.md LICENSE "$stage/"
 # Smoke test: each flavour loads in Node and counts.

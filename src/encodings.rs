@@ -1,59 +1,57 @@
-//! The encodings tiktoken defines, their rank tables and special tokens, and
-//! the map from OpenAI model names to encodings.
+//! The encodings of `data/encodings/encodings.json`, their rank tables and
+//! special tokens, and tiktoken's map from OpenAI model names to encodings.
 //!
-//! All of it comes from `data/encodings/` (loaded here and nowhere else).
-//! Rank tables are compiled in per cargo feature and built on first use, so a
-//! program that only counts with o200k never pays for cl100k.
+//! build.rs turns the data file into the `Encoding` enum and the static
+//! tables included below; rank tables are compiled in per cargo feature and
+//! built on first use, so a program that only counts with o200k never pays
+//! for cl100k. Adding an encoding is a data entry (DEVELOPERS.md).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
-
-use serde::Deserialize;
 
 use crate::bpe::{Rank, Ranks};
 use crate::error::{did_you_mean, near_matches, Error, ErrorCode, Result};
 use crate::pretokenize::Pattern;
 
-/// One of tiktoken's encodings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Encoding {
-    R50kBase,
-    P50kBase,
-    P50kEdit,
-    Cl100kBase,
-    O200kBase,
-    O200kHarmony,
+include!(concat!(env!("OUT_DIR"), "/encodings.rs"));
+
+/// One encoding, as the data file declares it.
+pub(crate) struct EncodingSpec {
+    name: &'static str,
+    aliases: &'static [&'static str],
+    /// Index into [`RANK_TABLES`].
+    table: usize,
+    pattern: Pattern,
+    special: &'static [(&'static str, Rank)],
+    /// Ids from `.0` to `.1` are `<|reserved_{id}|>` specials.
+    reserved: Option<(Rank, Rank)>,
+}
+
+/// One rank file: its packed table when compiled in, and the table its
+/// tokens are stored against.
+pub(crate) struct RankTableSpec {
+    #[allow(dead_code)]
+    name: &'static str,
+    blob: Option<&'static [u8]>,
+    base: Option<usize>,
 }
 
 impl Encoding {
-    pub const ALL: [Encoding; 6] = [
-        Encoding::R50kBase,
-        Encoding::P50kBase,
-        Encoding::P50kEdit,
-        Encoding::Cl100kBase,
-        Encoding::O200kBase,
-        Encoding::O200kHarmony,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Encoding::R50kBase => "r50k_base",
-            Encoding::P50kBase => "p50k_base",
-            Encoding::P50kEdit => "p50k_edit",
-            Encoding::Cl100kBase => "cl100k_base",
-            Encoding::O200kBase => "o200k_base",
-            Encoding::O200kHarmony => "o200k_harmony",
-        }
+    fn spec(self) -> &'static EncodingSpec {
+        // The enum and SPECS are generated together, in the same order.
+        #[allow(clippy::indexing_slicing)]
+        &SPECS[self as usize]
     }
 
-    /// Parses an encoding name. `gpt2` is accepted as tiktoken's alias of r50k.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// Parses an encoding name or alias (tiktoken's `gpt2` for r50k).
     pub fn from_name(name: &str) -> Result<Encoding> {
-        if name == "gpt2" {
-            return Ok(Encoding::R50kBase);
-        }
         Encoding::ALL
             .into_iter()
-            .find(|e| e.name() == name)
+            .find(|e| e.name() == name || e.spec().aliases.contains(&name))
             .ok_or_else(|| {
                 let near = near_matches(name, Encoding::ALL.iter().map(|e| e.name()));
                 Error::field(
@@ -70,25 +68,14 @@ impl Encoding {
     }
 
     pub(crate) fn pattern(self) -> Pattern {
-        match self {
-            Encoding::R50kBase | Encoding::P50kBase | Encoding::P50kEdit => Pattern::R50k,
-            Encoding::Cl100kBase => Pattern::Cl100k,
-            Encoding::O200kBase | Encoding::O200kHarmony => Pattern::O200k,
-        }
-    }
-
-    fn table(self) -> RankTable {
-        match self {
-            Encoding::R50kBase => RankTable::R50k,
-            Encoding::P50kBase | Encoding::P50kEdit => RankTable::P50k,
-            Encoding::Cl100kBase => RankTable::Cl100k,
-            Encoding::O200kBase | Encoding::O200kHarmony => RankTable::O200k,
-        }
+        self.spec().pattern
     }
 
     /// Whether this build carries the encoding's rank table.
     pub fn is_bundled(self) -> bool {
-        self.table().blob().is_some()
+        RANK_TABLES
+            .get(self.spec().table)
+            .is_some_and(|t| t.blob.is_some())
     }
 
     /// The encodings this build can count with.
@@ -98,26 +85,23 @@ impl Encoding {
 
     /// The loaded tables of this encoding: built on first use, then shared.
     pub(crate) fn tables(self) -> Result<&'static Tables> {
-        static CELLS: [OnceLock<Option<Tables>>; 6] = [const { OnceLock::new() }; 6];
-        let index = Encoding::ALL.iter().position(|&e| e == self).unwrap_or(0);
-        let cell = CELLS.get(index).ok_or_else(|| not_bundled(self))?;
-        cell.get_or_init(|| Tables::load(self))
-            .as_ref()
+        static CELLS: [OnceLock<Option<Tables>>; Encoding::ALL.len()] =
+            [const { OnceLock::new() }; Encoding::ALL.len()];
+        CELLS
+            .get(self as usize)
+            .and_then(|cell| cell.get_or_init(|| Tables::load(self)).as_ref())
             .ok_or_else(|| not_bundled(self))
     }
 }
 
+/// `ENCODING_NOT_BUNDLED` for `encoding`. Which package entry point carries
+/// it is the binding's to say; this says what this build has.
 fn not_bundled(encoding: Encoding) -> Error {
-    let entry = match encoding {
-        Encoding::O200kBase | Encoding::O200kHarmony => "tokenmeter or tokenmeter/o200k",
-        Encoding::Cl100kBase => "tokenmeter",
-        _ => "tokenmeter/all",
-    };
     Error::field(
         ErrorCode::EncodingNotBundled,
         "encoding",
         format!(
-            "{} is not in this build; import it from {entry} (bundled here: {})",
+            "{} is not in this build (bundled here: {})",
             encoding.name(),
             Encoding::bundled()
                 .map(|e| e.name())
@@ -125,6 +109,7 @@ fn not_bundled(encoding: Encoding) -> Error {
                 .join(", ")
         ),
     )
+    .about_encoding(encoding.name())
 }
 
 /// Keeps error messages short when the caller passed something huge.
@@ -135,44 +120,16 @@ pub(crate) fn truncate_for_message(s: &str) -> String {
     }
 }
 
-#[derive(Clone, Copy)]
-enum RankTable {
-    R50k,
-    P50k,
-    Cl100k,
-    O200k,
-}
-
-impl RankTable {
-    fn blob(self) -> Option<&'static [u8]> {
-        match self {
-            #[cfg(feature = "enc-r50k")]
-            RankTable::R50k => Some(include_bytes!(concat!(env!("OUT_DIR"), "/r50k_base.ranks"))),
-            #[cfg(feature = "enc-p50k")]
-            RankTable::P50k => Some(include_bytes!(concat!(env!("OUT_DIR"), "/p50k_base.ranks"))),
-            #[cfg(feature = "enc-cl100k")]
-            RankTable::Cl100k => Some(include_bytes!(concat!(
-                env!("OUT_DIR"),
-                "/cl100k_base.ranks"
-            ))),
-            #[cfg(feature = "enc-o200k")]
-            RankTable::O200k => Some(include_bytes!(concat!(
-                env!("OUT_DIR"),
-                "/o200k_base.ranks"
-            ))),
-            #[allow(unreachable_patterns)]
-            _ => None,
-        }
-    }
-
-    /// Rank tables are shared between encodings (p50k_edit uses p50k's).
-    fn ranks(self) -> Option<&'static Ranks> {
-        static CELLS: [OnceLock<Option<Ranks>>; 4] = [const { OnceLock::new() }; 4];
-        CELLS
-            .get(self as usize)?
-            .get_or_init(|| Ranks::from_blob(self.blob()?, || RankTable::O200k.ranks()))
-            .as_ref()
-    }
+/// The rank table of `RANK_TABLES[index]`, built on first use; `None` when
+/// it is not compiled in (or, in a broken build only, malformed).
+fn ranks(index: usize) -> Option<&'static Ranks> {
+    static CELLS: [OnceLock<Option<Ranks>>; RANK_TABLES.len()] =
+        [const { OnceLock::new() }; RANK_TABLES.len()];
+    let spec = RANK_TABLES.get(index)?;
+    CELLS
+        .get(index)?
+        .get_or_init(|| Ranks::from_blob(spec.blob?, || ranks(spec.base?)))
+        .as_ref()
 }
 
 /// Everything an encoding needs to encode and decode.
@@ -190,10 +147,14 @@ pub(crate) struct Tables {
 
 impl Tables {
     fn load(encoding: Encoding) -> Option<Tables> {
-        let ranks = encoding.table().ranks()?;
-        let spec = manifest().encodings.get(encoding.name())?;
-        let mut special: HashMap<String, Rank> = spec.special.clone();
-        if let Some([from, to]) = spec.reserved_range {
+        let spec = encoding.spec();
+        let ranks = ranks(spec.table)?;
+        let mut special: HashMap<String, Rank> = spec
+            .special
+            .iter()
+            .map(|&(text, id)| (text.to_string(), id))
+            .collect();
+        if let Some((from, to)) = spec.reserved {
             for id in from..=to {
                 special.entry(format!("<|reserved_{id}|>")).or_insert(id);
             }
@@ -223,51 +184,25 @@ impl Tables {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Manifest {
-    encodings: HashMap<String, EncodingSpec>,
-    model_to_encoding: HashMap<String, String>,
-    model_prefix_to_encoding: Vec<(String, String)>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EncodingSpec {
-    special: HashMap<String, Rank>,
-    reserved_range: Option<[Rank; 2]>,
-}
-
-fn manifest() -> &'static Manifest {
-    static MANIFEST: OnceLock<Manifest> = OnceLock::new();
-    MANIFEST.get_or_init(|| {
-        // The file is compiled in and checked by tests; an empty manifest is
-        // only possible in a broken build, and then every lookup errors.
-        serde_json::from_str(include_str!("../data/encodings/encodings.json")).unwrap_or(Manifest {
-            encodings: HashMap::new(),
-            model_to_encoding: HashMap::new(),
-            model_prefix_to_encoding: Vec::new(),
-        })
-    })
-}
-
 /// The encoding OpenAI's tiktoken uses for `model`: an exact name first, then
 /// the longest-standing prefixes (`gpt-4o-2024-08-06`, `ft:gpt-4o:org::id`),
 /// in tiktoken's order. `None` for models outside tiktoken's map.
 pub fn openai_encoding_for_model(model: &str) -> Option<Encoding> {
-    let m = manifest();
-    let name = m.model_to_encoding.get(model).or_else(|| {
-        m.model_prefix_to_encoding
-            .iter()
-            .find(|(prefix, _)| model.starts_with(prefix.as_str()))
-            .map(|(_, name)| name)
-    })?;
-    Encoding::from_name(name).ok()
+    MODEL_TO_ENCODING
+        .binary_search_by(|(name, _)| (*name).cmp(model))
+        .ok()
+        .and_then(|i| MODEL_TO_ENCODING.get(i))
+        .or_else(|| {
+            MODEL_PREFIX_TO_ENCODING
+                .iter()
+                .find(|(prefix, _)| model.starts_with(prefix))
+        })
+        .map(|&(_, e)| e)
 }
 
 /// Every exact model name in tiktoken's map, for "did you mean" hints.
 pub(crate) fn openai_model_names() -> impl Iterator<Item = &'static str> {
-    manifest().model_to_encoding.keys().map(String::as_str)
+    MODEL_TO_ENCODING.iter().map(|&(name, _)| name)
 }
 
 #[cfg(test)]
@@ -278,7 +213,8 @@ mod tests {
     /// in part: a table with fewer tokens would count wrongly without a sign.
     #[test]
     fn a_truncated_rank_table_is_refused() {
-        let blob = RankTable::R50k.blob().expect("native builds carry r50k");
+        let r50k = RANK_TABLES.iter().find(|t| t.name == "r50k_base").unwrap();
+        let blob = r50k.blob.expect("native builds carry r50k");
         assert!(Ranks::from_blob(blob, || None).is_some());
         let count = u32::from_le_bytes(*blob.first_chunk::<4>().unwrap()) as usize;
         // In the header, the left symbols, the right symbols, the literals'
@@ -294,6 +230,16 @@ mod tests {
         ] {
             let short: &'static [u8] = Vec::leak(blob[..cut].to_vec());
             assert!(Ranks::from_blob(short, || None).is_none(), "cut at {cut}");
+        }
+    }
+
+    /// The generated model map is sorted, so the binary search finds every
+    /// name.
+    #[test]
+    fn the_model_map_is_sorted() {
+        assert!(MODEL_TO_ENCODING.windows(2).all(|w| w[0].0 < w[1].0));
+        for &(name, e) in &MODEL_TO_ENCODING {
+            assert_eq!(openai_encoding_for_model(name), Some(e));
         }
     }
 }

@@ -53,6 +53,9 @@ pub struct Error {
     code: ErrorCode,
     field: Option<String>,
     message: String,
+    /// The encoding an `ENCODING_NOT_BUNDLED` error is about, for a caller
+    /// that knows which builds carry it (the binding names the entry point).
+    encoding: Option<&'static str>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -63,6 +66,7 @@ impl Error {
             code,
             field: None,
             message: message.into(),
+            encoding: None,
         }
     }
 
@@ -73,6 +77,7 @@ impl Error {
             code,
             message: format!("{field}: {message}"),
             field: Some(field),
+            encoding: None,
         }
     }
 
@@ -121,6 +126,17 @@ impl Error {
     pub fn with_code(mut self, code: ErrorCode) -> Self {
         self.code = code;
         self
+    }
+
+    /// The same error, about `encoding` (see [`Error::encoding`]).
+    pub fn about_encoding(mut self, encoding: &'static str) -> Self {
+        self.encoding = Some(encoding);
+        self
+    }
+
+    /// The encoding an `ENCODING_NOT_BUNDLED` error is about.
+    pub fn encoding(&self) -> Option<&'static str> {
+        self.encoding
     }
 
     pub fn code(&self) -> ErrorCode {

@@ -481,9 +481,19 @@ pub struct Comparison {
     pub models: Vec<Compared>,
     /// Models left out, with the reason (the workload does not fit them, or
     /// this build lacks the encoding to count its text for them).
-    pub skipped: Vec<(String, String)>,
+    pub skipped: Vec<Skipped>,
     /// The baseline's total, `None` when the workload does not fit it.
     pub baseline_total: Option<Pico>,
+}
+
+/// A model a comparison left out, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Skipped {
+    pub model: String,
+    pub reason: String,
+    /// The encoding this build lacks to count the workload's text, where
+    /// that is the reason.
+    pub missing_encoding: Option<&'static str>,
 }
 
 /// Why `workload` (already on `model`) cannot run on `model`, if it cannot.
@@ -592,7 +602,11 @@ pub fn compare_models(
                     .and_then(|f| why.strip_prefix(f))
                     .and_then(|w| w.strip_prefix(": "))
                     .unwrap_or(why);
-                skipped.push((m.id.clone(), format!("cannot count its text here: {why}")));
+                skipped.push(Skipped {
+                    model: m.id.clone(),
+                    reason: format!("cannot count its text here: {why}"),
+                    missing_encoding: e.encoding(),
+                });
                 continue;
             }
             Err(e) if named.is_some() && e.field_name() == Some("model") => {
@@ -601,7 +615,11 @@ pub fn compare_models(
             Err(e) => return Err(e),
         };
         if let Some(why) = misfit(m, &w) {
-            skipped.push((m.id.clone(), why));
+            skipped.push(Skipped {
+                model: m.id.clone(),
+                reason: why,
+                missing_encoding: None,
+            });
             continue;
         }
         let projection = project_cost(catalogue, &w, None, at)?;

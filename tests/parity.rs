@@ -6,6 +6,16 @@ mod common;
 use common::{random_text, random_unicode, Rng};
 use tokenmeter::{AllowedSpecial, Encoding, Tokenizer};
 
+/// The encodings tiktoken-rs implements, which these tests compare.
+const TIKTOKEN: [Encoding; 6] = [
+    Encoding::R50kBase,
+    Encoding::P50kBase,
+    Encoding::P50kEdit,
+    Encoding::Cl100kBase,
+    Encoding::O200kBase,
+    Encoding::O200kHarmony,
+];
+
 fn reference(e: Encoding) -> &'static tiktoken_rs::CoreBPE {
     match e {
         Encoding::R50kBase => tiktoken_rs::r50k_base_singleton(),
@@ -14,6 +24,7 @@ fn reference(e: Encoding) -> &'static tiktoken_rs::CoreBPE {
         Encoding::Cl100kBase => tiktoken_rs::cl100k_base_singleton(),
         Encoding::O200kBase => tiktoken_rs::o200k_base_singleton(),
         Encoding::O200kHarmony => tiktoken_rs::o200k_harmony_singleton(),
+        other => panic!("tiktoken-rs has no {}", other.name()),
     }
 }
 
@@ -42,7 +53,7 @@ fn random_text_matches_tiktoken() {
     let mut rng = Rng::new(7);
     for _ in 0..3_000 {
         let text = random_text(&mut rng, 40);
-        for e in Encoding::ALL {
+        for e in TIKTOKEN {
             check(e, &text);
         }
     }
@@ -53,7 +64,7 @@ fn random_unicode_matches_tiktoken_and_round_trips() {
     let mut rng = Rng::new(8);
     for _ in 0..1_000 {
         let text = random_unicode(&mut rng, 60);
-        for e in Encoding::ALL {
+        for e in TIKTOKEN {
             check(e, &text);
         }
     }
@@ -68,7 +79,7 @@ fn long_runs_match_tiktoken() {
     ] {
         for n in [95, 96, 97, 200, 10_000] {
             let text = unit.repeat(n);
-            for e in Encoding::ALL {
+            for e in TIKTOKEN {
                 check(e, &text);
             }
         }
@@ -81,7 +92,7 @@ fn long_runs_match_tiktoken() {
         .collect();
     for _ in 0..20 {
         let text: String = (0..2_000).map(|_| *rng.pick(&b64)).collect();
-        for e in Encoding::ALL {
+        for e in TIKTOKEN {
             check(e, &text);
         }
     }
@@ -115,7 +126,7 @@ fn long_random_pieces_match_tiktoken() {
                 text.push(*rng.pick(&alphabets[round / 2 % alphabets.len()]));
             }
         }
-        for e in Encoding::ALL {
+        for e in TIKTOKEN {
             check(e, &text);
         }
     }
@@ -123,7 +134,7 @@ fn long_random_pieces_match_tiktoken() {
 
 #[test]
 fn special_tokens_follow_allowed_special() {
-    for e in Encoding::ALL {
+    for e in TIKTOKEN {
         // tiktoken-rs leaves <|endofprompt|> out of o200k_harmony, which OpenAI's
         // tiktoken keeps (inherited from o200k_base); the golden file covers it.
         let text = if e == Encoding::O200kHarmony {

@@ -10,9 +10,30 @@ use crate::error::{Error, ErrorCode};
 
 pub type JsResult<T> = Result<T, JsValue>;
 
+include!(concat!(env!("OUT_DIR"), "/entry_points.rs"));
+
+/// The package entry points that carry `encoding` (data/entry-points.json),
+/// as "tokenmeter or tokenmeter/all".
+pub fn entry_points_of(encoding: &str) -> Option<String> {
+    let entries: Vec<&str> = ENTRY_POINTS
+        .iter()
+        .filter(|(_, encodings)| encodings.contains(&encoding))
+        .map(|(import, _)| *import)
+        .collect();
+    (!entries.is_empty()).then(|| entries.join(" or "))
+}
+
+/// An `ENCODING_NOT_BUNDLED` message with the entry points that carry the
+/// encoding.
+fn with_entry_points(e: &Error) -> Option<String> {
+    let entries = entry_points_of(e.encoding()?)?;
+    Some(format!("{}; import it from {entries}", e.message()))
+}
+
 /// A real JS `Error` with a stable `code` and the `field` it concerns.
 pub fn js_error(e: Error) -> JsValue {
-    let err = js_sys::Error::new(e.message());
+    let message = with_entry_points(&e);
+    let err = js_sys::Error::new(message.as_deref().unwrap_or(e.message()));
     err.set_name("TokenmeterError");
     let obj: &JsValue = err.as_ref();
     // Setting a property on a fresh Error object cannot fail.

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 use super::catalogue::{instant, split_catalogue};
-use super::convert::{in_options, json, string, to_js, typed, JsResult, Json};
+use super::convert::{entry_points_of, in_options, json, string, to_js, typed, JsResult, Json};
 use crate::catalogue::{Catalogue, PriceList};
 use crate::cost::{self, usd, Cost, CostRequest, PriceQuery};
 use crate::error::Error;
@@ -216,7 +216,13 @@ pub fn compare_models(workload_js: JsValue, opts: JsValue) -> JsResult<JsValue> 
     let skipped: Vec<Value> = c
         .skipped
         .iter()
-        .map(|(id, why)| json!({ "model": id, "reason": why }))
+        .map(|s| {
+            let reason = match s.missing_encoding.and_then(entry_points_of) {
+                Some(entries) => format!("{}; import it from {entries}", s.reason),
+                None => s.reason.clone(),
+            };
+            json!({ "model": s.model, "reason": reason })
+        })
         .collect();
     to_js(&json!({ "baseline": c.baseline, "models": models, "skipped": skipped }))
 }
