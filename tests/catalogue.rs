@@ -9,7 +9,21 @@ use tokenmeter::tokens::tokenizer_info;
 #[test]
 fn every_entry_is_complete_and_sourced() {
     let providers = catalogue::list_providers();
-    assert!(providers.len() >= 5);
+    // README: "63 models from OpenAI, Anthropic, Google, Together (Llama,
+    // gpt-oss), Mistral and DeepSeek".
+    let mut ids: Vec<&str> = providers.iter().map(|p| p.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            "anthropic",
+            "deepseek",
+            "google",
+            "mistral",
+            "openai",
+            "together"
+        ]
+    );
     for p in &providers {
         assert!(
             p.source.starts_with("https://"),
@@ -26,7 +40,35 @@ fn every_entry_is_complete_and_sourced() {
         );
     }
     let models = catalogue::list_models();
-    assert!(models.len() >= 40);
+    // Every model of data/models.json (each object with an id and prices),
+    // and as many as the README says.
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("../data/models.json")).unwrap();
+    fn model_ids(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Array(items) => items.iter().for_each(|i| model_ids(i, out)),
+            serde_json::Value::Object(o) => match (o.get("id"), o.get("prices")) {
+                (Some(serde_json::Value::String(id)), Some(serde_json::Value::Object(_))) => {
+                    out.push(id.clone())
+                }
+                _ => o.values().for_each(|i| model_ids(i, out)),
+            },
+            _ => {}
+        }
+    }
+    let mut in_file = Vec::new();
+    model_ids(&file, &mut in_file);
+    let mut listed: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
+    listed.sort();
+    in_file.sort();
+    assert_eq!(listed, in_file);
+    let readme = include_str!("../README.md");
+    let claimed = readme
+        .split("The catalogue is `data/models.json`: ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    assert_eq!(Some(models.len()), claimed, "the README's count of models");
     for m in &models {
         assert!(
             providers.iter().any(|p| p.id == m.provider),

@@ -29,14 +29,11 @@ fn preflight_reports_tokens_cost_and_problems() {
         )
         .unwrap() as u64
     );
-    assert_eq!(
-        p.cost_min.unwrap(),
-        u128::from(input) * u128::from(model.prices.input.0)
-    );
-    assert_eq!(
-        p.cost_max.unwrap(),
-        p.cost_min.unwrap() + 1000 * u128::from(model.prices.output.0)
-    );
+    // gpt-4o's list prices, $2.50 in and $10 out per 1M tokens
+    // (openai.com/api/pricing; tests/js/promises.test.mjs pins every
+    // provider's): 2,500,000 and 10,000,000 pico-dollars a token.
+    assert_eq!(p.cost_min.unwrap(), u128::from(input) * 2_500_000);
+    assert_eq!(p.cost_max.unwrap(), p.cost_min.unwrap() + 1000 * 10_000_000);
 
     let too_long = preflight(&gpt4o_request(model.max_output_tokens + 1), None, None).unwrap();
     assert!(!too_long.ok);
