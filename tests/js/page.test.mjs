@@ -51,8 +51,20 @@ test("live exact counts and costs", async () => {
 });
 
 test("user text is never markup", async () => {
-  await page.fill("#prompt", "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>");
-  await page.waitForTimeout(100);
+  const payload = "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>";
+  await page.selectOption("#model", "gpt-4o");
+  await page.check("#show-tokens");
+  await page.fill("#prompt", payload);
+  // The page renders after a pause (150 ms): wait for the count of this text
+  // and for the token view to hold it, so the check below sees the page drawn
+  // from the payload, not the page before it.
+  const n = tm.countTokens(payload, { model: "gpt-4o" });
+  await page.waitForFunction((s) => document.getElementById("count").textContent === s, `${n} tokens`);
+  await page.waitForFunction((p) => document.getElementById("tokens").textContent === p, payload);
+  assert.equal(await page.$$eval("#tokens .tok", (s) => s.length), n);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
-  assert.equal(await page.$("#prompt ~ img"), null);
+  assert.equal(await page.$$eval("img", (imgs) => imgs.length), 0);
+  assert.equal(await page.$$eval("body script", (s) => s.filter((x) => !x.src).length), 0);
+  await page.uncheck("#show-tokens");
+  assert.deepEqual(errors, []);
 });
