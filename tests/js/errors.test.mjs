@@ -3,6 +3,11 @@
 // TokenmeterError with a documented code, a field and a message free of Rust
 // internals; and after each one the module still answers correctly (no
 // trapped or poisoned wasm instance).
+//
+// Issue 28: a missing export was skipped, and a call that returned instead of
+// throwing passed. Now every export is in the matrix, and "every function,
+// every argument, every bad value" lists the values each argument may accept
+// (ACCEPTED); any other value must throw a coded error.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tm from "tokenmeter";

@@ -1,6 +1,9 @@
 // The calculator page (www/), served as `make serve` serves it, in headless
 // Chromium: typing a known text shows tiktoken's count, and switching the
 // model changes the count and the cost to the package's values.
+//
+// Issue 28: "user text is never markup" waited 100 ms while the page renders
+// after 150; it now waits for the payload's count and token view.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";

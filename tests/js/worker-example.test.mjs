@@ -2,6 +2,15 @@
 // disk: the example's own package.json installs the packed tarball by name,
 // esbuild bundles it the way wrangler does, and the answers are checked
 // against the package run in Node and the golden chat counts.
+//
+// Promises that had no test before (issue 28), and the test that checks each:
+// - "1,000 bad requests (10 MB bodies among them) leave it serving": the
+//   10 MB bodies were sent in a separate four-request test; now "1,000 bad
+//   requests, 10 MB bodies among them, then a good one" sends ten of them
+//   among the thousand.
+// - the daily budget "resets at UTC midnight" was checked against the day
+//   read after the request (a race at midnight); "restart over the same
+//   storage ..." now accepts the day before or after the request only.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
