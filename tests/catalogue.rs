@@ -1,8 +1,8 @@
 //! The bundled catalogue is complete, sourced and consistent with tiktoken's
 //! model map; registering models is validated and all-or-nothing.
 //!
-//! Issue 28: `every_entry_is_complete_and_sourced` checked >= 40 models and
-//! >= 5 providers; it now checks data/models.json's own models, the README's
+//! Issue 28: `every_entry_is_complete_and_sourced` checked at least 40 models
+//! and 5 providers; it now checks data/models.json's own models, the README's
 //! count, and the six providers by name.
 
 use serde_json::json;
