@@ -18,6 +18,9 @@ lint:
 	cargo fmt --check
 	cargo clippy --all-targets --features test-encodings -- -D warnings
 	cargo clippy --features wasm -- -D warnings
+	# The fuzz targets (fuzz/, a crate of its own) are compiled, not run: they
+	# run under cargo fuzz (README, "Fuzzing"). Stable cargo checks them.
+	RUSTFLAGS="-D warnings" cargo check --manifest-path fuzz/Cargo.toml --bins
 
 # Native tests; release because the parity tests are heavy. The feature adds
 # the test-only encodings of data/encodings/encodings.json.

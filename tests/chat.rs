@@ -1,4 +1,9 @@
 //! Chat counting against the OpenAI cookbook's published figures.
+//!
+//! Issue 28: `tool_results_must_answer_an_earlier_call` checked `> 20`; it now
+//! checks the README's tool_calls approximation by hand (35).
+//! `count_chat_within_stops_inside_a_long_message` timed the early stop; it now
+//! counts the texts tokenized (work done, not time).
 
 use serde_json::json;
 mod common;
@@ -166,7 +171,14 @@ fn tool_results_must_answer_an_earlier_call() {
         {"role": "tool", "tool_call_id": "call_1", "content": "18C"}
     ]);
     let messages = parse_messages(&ok, "messages").unwrap();
-    assert!(count_chat_tokens("gpt-4o", &messages, &[]).unwrap() > 20);
+    // The cookbook's rule, by hand, with o200k_base's counts of each value
+    // (tiktoken's: "user" 1, "weather?" 2, "assistant" 1, "call_1" 3,
+    // "get_weather" 2, {"city":"Paris"} 5, "tool" 1, "18C" 2):
+    //   user:      3 + 1 + 2                  =  6
+    //   assistant: 3 + 1 + (3 + 2 + 5 + 3)    = 17  (a call: id, name, arguments, plus 3)
+    //   tool:      3 + 1 + 3 (its call id) + 2 =  9
+    //   priming the reply                     =  3
+    assert_eq!(count_chat_tokens("gpt-4o", &messages, &[]).unwrap(), 35);
 }
 
 /// A random history: text and part contents, names, images, tool calls and
@@ -252,20 +264,30 @@ fn count_chat_within_stops_inside_a_long_message() {
         Message::new("system", "be brief"),
         Message::new("user", &big),
     ];
-    let start = std::time::Instant::now();
     let full = count_chat_tokens("gpt-4o", &messages, &[]).unwrap();
-    let whole = start.elapsed();
-    let start = std::time::Instant::now();
     assert_eq!(
         count_chat_within("gpt-4o", &messages, &[], 1000).unwrap(),
         None
     );
-    let early = start.elapsed();
     assert!(full > 2_000_000);
-    // Measured: about 1,000 times faster; a tenth leaves room for a busy machine.
+    // Work done, not time: the messages after the one that passes the limit
+    // are not tokenized at all. 100 more messages are 200 more texts (role
+    // and content) for the whole count, and none for the early one.
+    let mut long = messages.clone();
+    long.extend((0..100).map(|i| Message::new("user", &format!("message {i}"))));
+    let before = tokenmeter::internals::tokenizer_calls();
+    count_chat_tokens("gpt-4o", &long, &[]).unwrap();
+    let whole_calls = tokenmeter::internals::tokenizer_calls() - before;
+    let before = tokenmeter::internals::tokenizer_calls();
+    assert_eq!(count_chat_within("gpt-4o", &long, &[], 1000).unwrap(), None);
+    let early_calls = tokenmeter::internals::tokenizer_calls() - before;
     assert!(
-        early * 10 < whole,
-        "{early:?} vs {whole:?} for the whole count"
+        whole_calls >= 204,
+        "{whole_calls} texts for the whole count"
+    );
+    assert!(
+        early_calls <= 4,
+        "{early_calls} texts tokenized to pass the limit"
     );
     assert_eq!(
         count_chat_within("gpt-4o", &messages, &[], full).unwrap(),

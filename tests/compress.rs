@@ -1,6 +1,10 @@
 //! Prompt compression: protected spans survive byte for byte, the output is
 //! never longer in tokens, compression is idempotent, every phrase-table
 //! entry works, and other languages only get whitespace passes.
+//!
+//! Issue 28: the phrase table had a floor of 80 entries; it now has the
+//! README's count. The 10 MB test's 25x ratio and 60 s ceilings are gone
+//! (`ten_megabytes_compress_and_keep_the_laws` checks the work, not the time).
 
 mod common;
 
@@ -522,7 +526,18 @@ fn edge_inputs() {
 #[test]
 fn every_phrase_entry_applies_keeps_capitals_and_saves_tokens() {
     let table = phrase_table();
-    assert!(table.len() >= 80, "{} entries", table.len());
+    // README: "The tables are data/phrases.json (N entries, each tested)".
+    let readme = include_str!("../README.md");
+    let claimed = readme
+        .split("(data/phrases.json) (")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    assert_eq!(
+        Some(table.len()),
+        claimed,
+        "the README's count of phrase entries"
+    );
     for e in table {
         let o = opts(e.level);
         // Mid-sentence, between two ordinary words (or after a word it
@@ -976,21 +991,37 @@ fn models_choose_the_encoding() {
 // Size
 
 #[test]
-#[cfg_attr(debug_assertions, ignore = "timed; run with --release")]
-fn ten_megabytes_in_linear_time() {
+#[cfg_attr(debug_assertions, ignore = "10 MB inputs; run with --release")]
+fn ten_megabytes_compress_and_keep_the_laws() {
+    // The speed of this (linear in the input) belongs in the benchmark:
+    // `cargo run --release --example compress_report` and bench/. Here the
+    // work is checked: 10 MB come back compressed, never longer in tokens,
+    // with the same saving per repetition as 1 MB, and the worst cases finish.
     let unit = "I want you to act as a helpful assistant. Please note that in order to answer, you need to use the   data.  \nSee https://example.com/a?b=1 and `code` for {name}.\n\n\n## Heading\n\n- **one** item\n- two items\n\n```py\nx = 1\n```\n\nVous êtes un assistant très utile.\n\n";
     let build = |size: usize| unit.repeat(size / unit.len() + 1);
-    let time = |text: &str| {
-        let t = std::time::Instant::now();
-        let r = compress_prompt(Catalogue::bundled(), text, &opts(Level::Aggressive)).unwrap();
-        assert!(r.saved_percent > 20.0);
-        t.elapsed()
-    };
-    let small = time(&build(1_000_000));
-    let big = time(&build(10_000_000));
-    // Ten times the text: about ten times the time, far from a hundred.
-    assert!(big < small * 25, "1 MB took {small:?}, 10 MB took {big:?}");
-    assert!(big.as_secs() < 60, "10 MB took {big:?}");
+    let small = compress_prompt(
+        Catalogue::bundled(),
+        &build(1_000_000),
+        &opts(Level::Aggressive),
+    )
+    .unwrap();
+    let big = compress_prompt(
+        Catalogue::bundled(),
+        &build(10_000_000),
+        &opts(Level::Aggressive),
+    )
+    .unwrap();
+    for r in [&small, &big] {
+        assert!(r.saved_percent > 20.0, "{}", r.saved_percent);
+        assert!(r.tokens_after < r.tokens_before);
+    }
+    // The same text repeated saves the same share, to within a repetition.
+    assert!(
+        (small.saved_percent - big.saved_percent).abs() < 0.5,
+        "{} vs {}",
+        small.saved_percent,
+        big.saved_percent
+    );
     // One 10 MB paragraph with no line breaks, and 10 MB of one character.
     for text in [
         "please ".repeat(1_500_000),
@@ -1005,9 +1036,7 @@ fn ten_megabytes_in_linear_time() {
         "x\n\n    y  z\n".repeat(1_000_000),
         "- a\n\n        b\n\n\n".repeat(800_000),
     ] {
-        let t = std::time::Instant::now();
         let r = compress_prompt(Catalogue::bundled(), &text, &opts(Level::Aggressive)).unwrap();
-        assert!(r.tokens_after <= r.tokens_before);
-        assert!(t.elapsed().as_secs() < 60, "{:?}", &text[..10]);
+        assert!(r.tokens_after <= r.tokens_before, "{:?}", &text[..10]);
     }
 }

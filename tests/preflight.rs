@@ -1,4 +1,9 @@
 //! Pre-flight checks, cache keys and the budget ledger.
+//!
+//! Issue 28: cost.min and cost.max came from the catalogue under test; they
+//! now come from gpt-4o's list prices. The cache key's SHA-256 against one
+//! computed outside the library, and the fields left out of it, are checked
+//! in tests/js/promises.test.mjs.
 
 use serde_json::json;
 use tokenmeter::catalogue::PriceList;

@@ -1,8 +1,10 @@
-//! Counts and tokens equal tiktoken-rs's on arbitrary UTF-8, every encoding.
+//! Counts and tokens equal tiktoken-rs's on arbitrary UTF-8, every encoding;
+//! `count_within` agrees with the whole count at every limit around it (0,
+//! one under, exactly, one over, half, and one the input picks).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tokenmeter::{Encoding, Tokenizer};
+use tokenmeter::{AllowedSpecial, Encoding, Tokenizer};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else { return };
@@ -17,8 +19,11 @@ fuzz_target!(|data: &[u8]| {
     let ours = Tokenizer::new(encoding).unwrap();
     let expected = reference.encode_ordinary(&text);
     assert_eq!(ours.encode_ordinary(&text).unwrap(), expected, "{}: {text:?}", encoding.name());
-    assert_eq!(ours.count_ordinary(&text), expected.len());
-    let limit = expected.len() / 2;
-    let within = ours.count_within(&text, &tokenmeter::AllowedSpecial::None, limit);
-    assert_eq!(within, (expected.len() <= limit).then_some(expected.len()));
+    let n = expected.len();
+    assert_eq!(ours.count_ordinary(&text), n);
+    let picked = usize::from(selector >> 3) % (n + 2);
+    for limit in [0, n.saturating_sub(1), n, n + 1, n / 2, picked] {
+        let within = ours.count_within(&text, &AllowedSpecial::None, limit);
+        assert_eq!(within, (n <= limit).then_some(n), "{}: limit {limit}, {n} tokens: {text:?}", encoding.name());
+    }
 });

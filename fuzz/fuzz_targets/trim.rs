@@ -1,7 +1,8 @@
-//! Trimming always fits when it says it does, keeps order, the system
-//! messages and the last user message, never strands a reply before the last
-//! user message (the conversation after a drop resumes at a user message),
-//! or fails with a coded error.
+//! Trimming always fits when it says it does, keeps order, every system
+//! message (not only the first) and the last user message, never strands a
+//! reply before the last user message (the conversation after a drop resumes
+//! at a user message), never separates a tool call from its result, or fails
+//! with a coded error.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -66,7 +67,19 @@ fuzz_target!(|data: &[u8]| {
             assert!(kept.windows(2).all(|w| w[0] < w[1]), "order: {kept:?}");
             let last_user = messages.iter().rposition(|m| m.role == "user");
             if keep_system {
-                assert_eq!(r.messages[0].role, "system");
+                let systems: Vec<usize> = (0..messages.len()).filter(|&i| messages[i].role == "system").collect();
+                for i in systems {
+                    assert!(kept.contains(&i), "system message {i} dropped: kept {kept:?}");
+                }
+            }
+            // A kept tool result keeps the call it answers, and the reverse.
+            for (i, m) in messages.iter().enumerate() {
+                if let Some(id) = &m.tool_call_id {
+                    let call = messages.iter().position(|c| c.tool_calls.iter().any(|t| &t.id == id));
+                    if let Some(c) = call {
+                        assert_eq!(kept.contains(&i), kept.contains(&c), "call {c} and its result {i}: kept {kept:?}");
+                    }
+                }
             }
             if keep_last_user {
                 assert!(last_user.is_none_or(|l| kept.contains(&l)), "last user dropped");

@@ -42,6 +42,10 @@ pub fn is_boundary(text: &str, at: usize) -> bool {
         | (Hangul::Lvt | Hangul::T, Hangul::T) => return false,
         _ => {}
     }
+    // GB9b: nothing breaks after a prepended mark (the Arabic number signs).
+    if is_prepend(prev) {
+        return false;
+    }
     // GB9, GB9a: nothing breaks before a combining mark, spacing mark or ZWJ.
     if is_extend(next) || next == ZWJ {
         return false;
@@ -79,6 +83,29 @@ fn is_virama(c: char) -> bool {
             u,
             0x0DCA | 0x0E3A | 0x0F84 | 0x1039 | 0x17D2 | 0x1B44 | 0xA9C0
         )
+}
+
+/// Grapheme_Cluster_Break = Prepend (Unicode 16.0.0, the whole list).
+fn is_prepend(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x0600..=0x0605
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x0D4E
+            | 0x110BD
+            | 0x110CD
+            | 0x111C2..=0x111C3
+            | 0x113D1
+            | 0x1193F
+            | 0x11941
+            | 0x11A3A
+            | 0x11A84..=0x11A89
+            | 0x11D46
+            | 0x11F02
+    )
 }
 
 fn is_regional_indicator(c: char) -> bool {

@@ -272,13 +272,15 @@ fn chat_request(messages: &JsValue, opts: &JsValue) -> Result<ChatRequest, Error
     let model = o
         .model
         .ok_or_else(|| Error::invalid("options.model", "is required to count chat messages"))?;
-    let tokenizer = tokenizer(&catalogue, Some(&model), None)?;
+    // The request is read before the model is resolved: a malformed one is
+    // that, whichever build reads it.
     let messages =
         json(messages, "messages")?.read("messages", |m| chat::parse_messages(m, "messages"))?;
     let tools = match o.tools {
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(t) => chat::parse_tools(&t, "options.tools")?,
     };
+    let tokenizer = tokenizer(&catalogue, Some(&model), None)?;
     Ok(ChatRequest {
         model,
         tokenizer,

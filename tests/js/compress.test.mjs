@@ -4,6 +4,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tm from "tokenmeter";
 
+const LOSSLESS = ["unicode_spaces", "whitespace", "indentation", "duplicates"];
+const BALANCED = [...LOSSLESS, "fillers", "phrases"];
+const PASSES = { lossless: LOSSLESS, balanced: BALANCED, aggressive: [...BALANCED, "markdown", "lists", "low_information_words"] };
+
 const verbose = "I want you to act as a travel guide. Please note that in order to help, you need to read {city} and `docs` at https://example.com/please?x=1 and say \"in order to\".";
 
 test("compressPrompt saves tokens, keeps protected spans, and is idempotent", () => {
@@ -14,8 +18,13 @@ test("compressPrompt saves tokens, keeps protected spans, and is idempotent", ()
     assert.equal(r.tokensAfter, tm.countTokens(r.text, { model: "gpt-4o" }));
     assert.equal(r.savedTokens, r.tokensBefore - r.tokensAfter);
     assert.ok(r.tokensAfter <= r.tokensBefore);
-    assert.equal(typeof r.savedPercent, "number");
-    assert.ok(Array.isArray(r.passes) && r.passes.every((p) => typeof p.name === "string" && typeof p.savedTokens === "number"));
+    // The percentage to two decimals, and the passes each level runs (README:
+    // lossless = spaces, whitespace and duplicates; balanced adds fillers and
+    // phrases; aggressive adds Markdown, lists and articles), whose savings add
+    // up to the total.
+    assert.equal(r.savedPercent, Math.round((r.savedTokens / r.tokensBefore) * 10_000) / 100);
+    assert.deepEqual(r.passes.map((p) => p.name), PASSES[level]);
+    assert.equal(r.passes.reduce((n, p) => n + p.savedTokens, 0), r.savedTokens);
     for (const kept of ["{city}", "`docs`", "https://example.com/please?x=1", "\"in order to\""]) {
       assert.ok(r.text.includes(kept), `${level} lost ${kept}`);
     }
@@ -23,7 +32,10 @@ test("compressPrompt saves tokens, keeps protected spans, and is idempotent", ()
   }
   const balanced = tm.compressPrompt(verbose);
   assert.ok(balanced.text.startsWith("Act as a travel guide."), balanced.text);
-  assert.ok(balanced.savedTokens > 0);
+  // "Please note that" goes (a filler) and "in order to help" becomes "to help"
+  // outside the quotes: at least those tokens are saved.
+  const filler = tm.countTokens(" Please note that", { model: "gpt-4o" }) + tm.countTokens(" in order to", { model: "gpt-4o" }) - tm.countTokens(" to", { model: "gpt-4o" });
+  assert.ok(balanced.savedTokens >= filler, `${balanced.savedTokens} < ${filler}`);
   assert.equal(tm.compressPrompt("Don’t", { normalizeQuotes: true }).tokensAfter <= tm.countTokens("Don’t"), true);
 });
 

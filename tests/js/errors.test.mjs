@@ -3,6 +3,11 @@
 // TokenmeterError with a documented code, a field and a message free of Rust
 // internals; and after each one the module still answers correctly (no
 // trapped or poisoned wasm instance).
+//
+// Issue 28: a missing export was skipped, and a call that returned instead of
+// throwing passed. Now every export is in the matrix, and "every function,
+// every argument, every bad value" lists the values each argument may accept
+// (ACCEPTED); any other value must throw a coded error.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tm from "tokenmeter";
@@ -70,23 +75,87 @@ const CALLS = {
 function stillWorks() {
   assert.equal(tm.countTokens("hello world"), 2);
   assert.equal(tm.countChatTokens(GOOD_MESSAGES, { model: "gpt-4o" }), 8);
-  assert.ok(tm.estimateCost({ model: "gpt-4o", inputTokens: 1000, outputTokens: 0 }).total > 0);
+  // 1,000 tokens at gpt-4o's $2.50 per 1M input tokens.
+  assert.equal(tm.estimateCost({ model: "gpt-4o", inputTokens: 1000, outputTokens: 0 }, { pricing: { input: 2.5, output: 10 } }).total, 0.0025);
 }
 
-test("every function, every argument, every bad value: a coded error or a result", () => {
+// The bad values a call accepts, by argument position: any string where the
+// argument is a text (a text can be anything, an empty or broken one
+// included), and nothing at all where the argument is an optional options
+// object. Every other bad value must throw a coded error: a call that
+// returns instead fails the test.
+const TEXT = ["empty string", "string", "lone surrogate"];
+const ABSENT = ["undefined", "null"];
+const ACCEPTED = {
+  countTokens: [TEXT, ABSENT],
+  encode: [TEXT, ABSENT],
+  decode: [[], ABSENT],
+  encodingForModel: [[]],
+  tokenizerInfo: [[]],
+  countChatTokens: [[], []],
+  isWithinTokenLimit: [TEXT, [], ABSENT],
+  getModel: [[]],
+  registerModels: [[]],
+  estimateCost: [[], ABSENT],
+  usageFromResponse: [[]],
+  projectCost: [[]],
+  compareModels: [[], ABSENT],
+  suggestModel: [TEXT, ABSENT],
+  trimMessages: [[], []],
+  truncateText: [TEXT, [], ABSENT],
+  selectChunks: [[], []],
+  splitByTokens: [TEXT, []],
+  preflight: [[], ABSENT],
+  // A request with the __proto__ and constructor keys and a model, but no
+  // temperature: sampled, so no key (null) before anything else is read.
+  requestCacheKey: [["proto keys"], ABSENT],
+  compressPrompt: [TEXT, ABSENT],
+  compressMessages: [[], ABSENT],
+  Tokenizer: [ABSENT],
+  "Tokenizer.count": [TEXT],
+  "Tokenizer.isWithinTokenLimit": [TEXT, []],
+  BudgetLedger: [ABSENT],
+  // A key is any non-empty string (record refuses "", check answers for it).
+  "BudgetLedger.record": [["string", "lone surrogate"], [], ABSENT],
+  "BudgetLedger.check": [TEXT, ABSENT],
+  "BudgetLedger.fromJSON": [[]],
+};
+
+test("every function, every argument, every bad value: a coded error, or a result only where the value is acceptable", () => {
+  // Every function the matrix names is exported, and every exported function is in the matrix.
+  for (const [name, [fn]] of Object.entries(CALLS)) assert.equal(typeof fn, "function", name);
+  for (const name of ["countTokens", "encode", "decode", "encodingForModel", "tokenizerInfo", "countChatTokens",
+    "isWithinTokenLimit", "getModel", "registerModels", "estimateCost", "usageFromResponse", "projectCost", "compareModels",
+    "suggestModel", "trimMessages", "truncateText", "selectChunks", "splitByTokens", "preflight", "requestCacheKey",
+    "compressPrompt", "compressMessages"]) {
+    assert.equal(typeof tm[name], "function", `tokenmeter exports ${name}`);
+    assert.ok(name in CALLS, `${name} is in the matrix`);
+  }
+  assert.deepEqual(Object.keys(ACCEPTED).sort(), Object.keys(CALLS).sort());
   let errors = 0;
+  let calls = 0;
   for (const [name, [fn, good]] of Object.entries(CALLS)) {
-    if (typeof fn !== "function" || (name.startsWith("compress") && !tm.compressPrompt)) continue;
     fn(...good); // the good call works
+    assert.equal(ACCEPTED[name].length, good.length, `${name}: one list per argument`);
     for (let position = 0; position < good.length; position++) {
       for (const [label, bad] of BAD) {
         const args = [...good];
         args[position] = bad;
+        const where = `${name} arg ${position} = ${label}`;
+        const accepted = ACCEPTED[name][position].includes(label);
+        calls++;
+        let threw = null;
         try {
           fn(...args);
         } catch (e) {
+          threw = e;
+        }
+        if (threw === null) {
+          assert.ok(accepted, `${where}: returned instead of throwing a coded error`);
+        } else {
           errors++;
-          const where = `${name} arg ${position} = ${label}`;
+          const e = threw;
+          assert.ok(!accepted, `${where}: threw ${e.code}: ${e.message}, but the value is acceptable there`);
           assert.ok(e instanceof Error, `${where}: threw a non-Error ${e}`);
           assert.equal(e.name, "TokenmeterError", `${where}: ${e.name}: ${e.message}`);
           assert.ok(CODES.has(e.code), `${where}: code ${e.code}`);
@@ -97,7 +166,9 @@ test("every function, every argument, every bad value: a coded error or a result
       }
     }
   }
-  assert.ok(errors > 500, `only ${errors} errors raised`);
+  // 29 calls, 51 argument positions, 23 bad values each.
+  assert.equal(calls, 51 * BAD.length);
+  assert.equal(errors, calls - Object.values(ACCEPTED).flat(2).length);
   assert.equal({}.polluted, undefined, "no prototype pollution");
 });
 

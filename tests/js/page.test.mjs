@@ -1,6 +1,9 @@
 // The calculator page (www/), served as `make serve` serves it, in headless
 // Chromium: typing a known text shows tiktoken's count, and switching the
 // model changes the count and the cost to the package's values.
+//
+// Issue 28: "user text is never markup" waited 100 ms while the page renders
+// after 150; it now waits for the payload's count and token view.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -51,8 +54,20 @@ test("live exact counts and costs", async () => {
 });
 
 test("user text is never markup", async () => {
-  await page.fill("#prompt", "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>");
-  await page.waitForTimeout(100);
+  const payload = "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>";
+  await page.selectOption("#model", "gpt-4o");
+  await page.check("#show-tokens");
+  await page.fill("#prompt", payload);
+  // The page renders after a pause (150 ms): wait for the count of this text
+  // and for the token view to hold it, so the check below sees the page drawn
+  // from the payload, not the page before it.
+  const n = tm.countTokens(payload, { model: "gpt-4o" });
+  await page.waitForFunction((s) => document.getElementById("count").textContent === s, `${n} tokens`);
+  await page.waitForFunction((p) => document.getElementById("tokens").textContent === p, payload);
+  assert.equal(await page.$$eval("#tokens .tok", (s) => s.length), n);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
-  assert.equal(await page.$("#prompt ~ img"), null);
+  assert.equal(await page.$$eval("img", (imgs) => imgs.length), 0);
+  assert.equal(await page.$$eval("body script", (s) => s.filter((x) => !x.src).length), 0);
+  await page.uncheck("#show-tokens");
+  assert.deepEqual(errors, []);
 });

@@ -2,6 +2,13 @@
 // www/vendor/tokenmeter/), in headless Chromium. Every figure the page shows
 // is checked against the package itself, run here in Node. Screenshots (light,
 // dark, phone width) go to tests/artifacts/.
+//
+// Issue 28: "the compression panel ..." skipped its checks when a level saved
+// nothing (and when compressPrompt was missing); now every level must save
+// on its prompt, and the nothing-to-save case is checked on its own prompt.
+// "a 1 MB paste keeps typing responsive" asserted latencies (a median, a
+// 600 ms maximum, five busy keys); it now checks the order of events (a key
+// handled and drawn while the worker counts) and prints the latencies.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -204,54 +211,54 @@ test("a 1 MB paste keeps typing responsive, and the count is right", async () =>
   await settled();
   await page.focus("#prompt");
   // A paste: the text lands in the box at once, with one input event.
-  await page.evaluate((text) => {
+  const paste = (text) => page.evaluate((t) => {
     const box = document.getElementById("prompt");
-    box.value = text;
-    box.setSelectionRange(text.length, text.length);
+    box.value = t;
+    box.setSelectionRange(t.length, t.length);
     box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
-  }, big);
-  await settled();
-  // Each key from its event to the next frame, measured in the page, and whether the worker was counting.
+  }, text);
+  // For each key: whether the worker was counting when the page handled the
+  // key, and again when the page drew its next frame. The timings are only
+  // printed (speed belongs in the benchmark).
   await page.evaluate(() => {
-    window.lags = [];
+    window.keys = [];
     document.getElementById("prompt").addEventListener("keydown", (e) => {
-      const busy = document.getElementById("compare-status").textContent.startsWith("Counting");
-      requestAnimationFrame(() => window.lags.push({ ms: performance.now() - e.timeStamp, busy }));
+      const counting = () => document.getElementById("compare-status").textContent.startsWith("Counting");
+      const key = { atKey: counting(), atFrame: null, ms: null };
+      window.keys.push(key);
+      requestAnimationFrame(() => Object.assign(key, { atFrame: counting(), ms: performance.now() - e.timeStamp }));
     });
   });
-  let typed = 0;
-  const typeKeys = async (n) => {
-    for (let i = 0; i < n; i += 1) {
+  // Order, not time: counting a megabyte for every model takes the worker a
+  // while; if it ran on the page's thread, no key could be handled, let alone
+  // drawn, between "Counting" appearing and the count ending. A key pressed
+  // in that stretch whose frame is drawn while the worker still counts shows
+  // that the page stayed responsive. Each round pastes a new megabyte (so
+  // there is always a count to type into, however fast counting becomes)
+  // and types until the count ends.
+  let typed = "";
+  let drawnWhileCounting = 0;
+  for (let round = 0; round < 5 && drawnWhileCounting === 0; round += 1) {
+    await paste(`${big}${typed}${round}`);
+    typed += String(round);
+    await page.waitForFunction(() => document.getElementById("compare-status").textContent.startsWith("Counting"));
+    const from = await page.evaluate(() => window.keys.length);
+    for (let i = 0; i < 40; i += 1) {
       await page.keyboard.type("x");
-      typed += 1;
-      await page.waitForTimeout(40);
+      typed += "x";
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+      const still = await page.evaluate(() => document.getElementById("compare-status").textContent.startsWith("Counting"));
+      if (!still) break;
     }
-  };
-  await typeKeys(6); // a burst: the page sends the text when it pauses, so the worker is idle
-  await page.waitForFunction(() => document.getElementById("compare-status").textContent.startsWith("Counting"));
-  await page.waitForTimeout(100);
-  // While the worker counts the megabyte for every model, until it is done
-  // (a faster count leaves fewer keys to measure; five are enough).
-  const counting = () => page.evaluate(() => document.getElementById("compare-status").textContent.startsWith("Counting"));
-  for (let i = 0; i < 16 && (await counting()); i += 1) await typeKeys(1);
-  const lags = await page.evaluate(() => window.lags);
-  const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
-  const idle = lags.slice(0, 6).filter((l) => !l.busy).map((l) => l.ms);
-  const busy = lags.slice(6).filter((l) => l.busy).map((l) => l.ms);
-  assert.ok(busy.length >= 5, `only ${busy.length} keys were pressed while the worker counted`);
-  console.log(`keypress to next frame in a 1 MB box: idle worker ${idle.map((x) => x.toFixed(0)).join(", ")} ms; counting worker ${busy.map((x) => x.toFixed(0)).join(", ")} ms`);
-  // Counting on the page's thread would hold keys for seconds (one update counts 1 MB once
-  // per model). The browser's own cost of editing a megabyte-long box is the floor (the
-  // idle figures, 35-50 ms on a quiet machine); while the worker counts, a quiet machine
-  // stays near 50-100 ms, and a two-core runner busy with other builds near twice that,
-  // as the worker and the page share the cores. The bound allows for the latter.
-  const bound = Math.max(150, 2.5 * median(idle));
-  assert.ok(median(busy) < bound, `median ${median(busy).toFixed(0)} ms while counting, ${median(idle).toFixed(0)} ms idle`);
-  assert.ok(Math.max(...busy) < 600, `slowest key ${Math.max(...busy).toFixed(0)} ms`);
-  const t0 = Date.now();
+    const keys = (await page.evaluate(() => window.keys)).slice(from);
+    drawnWhileCounting += keys.filter((k) => k.atKey && k.atFrame).length;
+    console.log(`round ${round}: ${keys.length} keys, ${keys.filter((k) => k.atKey && k.atFrame).length} handled and drawn while the worker counted; keypress to next frame ${keys.map((k) => k.ms?.toFixed(0)).join(", ")} ms`);
+  }
+  assert.ok(drawnWhileCounting > 0, "no key was handled and drawn while the worker counted the megabyte");
   await settled();
-  console.log(`1 MB: count and every model's comparison drawn ${Date.now() - t0} ms after the last key`);
-  assert.equal(await text("#count"), `${int(tm.countTokens(`${big}${"x".repeat(typed)}`, { model: "gpt-4o" }))} tokens`);
+  // The work was done, and done right: the count is the count of everything typed.
+  assert.equal(await page.inputValue("#prompt"), `${big}${typed}`);
+  assert.equal(await text("#count"), `${int(tm.countTokens(`${big}${typed}`, { model: "gpt-4o" }))} tokens`);
   await page.waitForFunction(() => /too long for a link/.test(document.getElementById("share-status").textContent));
   await page.fill("#prompt", "short again");
   await settled();
@@ -329,28 +336,28 @@ test("the trimming panel shows what trimMessages keeps and drops", async () => {
   }
 });
 
-test("the compression panel shows compressPrompt's savings, and replaces the prompt", async (t) => {
-  if (typeof tm.compressPrompt !== "function") {
-    assert.ok(await page.isDisabled("#compress-run"));
-    assert.match(await text("#compress-note"), /not in this build/);
-    t.skip("this build of the package has no compressPrompt");
-    return;
-  }
-  const prompt = "Please could you kindly make sure that you summarise the following text in order to make it shorter. "
-    + "It is very important that you do not add any information that is not in the text. Thank you very much!";
+test("the compression panel shows compressPrompt's savings, and replaces the prompt", async () => {
+  assert.equal(typeof tm.compressPrompt, "function", "the package exports compressPrompt");
+  assert.equal(await page.isDisabled("#compress-run"), false);
+  // Verbose enough that every level saves something: lossless (the doubled
+  // spaces and the repeated line), balanced (fillers and verbose phrases),
+  // aggressive (articles and Markdown too).
+  const prompt = "Please could you kindly make sure that you summarise the following text in order to make it shorter.   \n"
+    + "It is very important that you do not add any information that is not in the text.\n"
+    + "It is very important that you do not add any information that is not in the text.\n"
+    + "**Due to the fact that** the text is long, the summary should be short. Thank you very much!";
   await page.fill("#prompt", prompt);
   await settled();
   await page.click("#compress-run");
   await page.waitForSelector("#compress-results .level >> nth=2");
+  const saved = [];
   for (const level of ["lossless", "balanced", "aggressive"]) {
     const r = tm.compressPrompt(prompt, { model: "gpt-4o", level });
+    assert.ok(r.savedTokens > 0, `${level} saves nothing on the test prompt`);
+    saved.push(r.savedTokens);
     const card = `#compress-results [data-level=${level}]`;
     assert.match(await text(`${card} .saving`), new RegExp(`^${int(r.tokensBefore)} → ${int(r.tokensAfter)} tokens: saves ${int(r.savedTokens)} `));
-    if (r.savedTokens === 0) {
-      assert.match(await text(card), /Nothing to save at this level/);
-      assert.ok(await page.isDisabled(`${card} button`));
-      continue;
-    }
+    assert.equal(await page.isDisabled(`${card} button`), false);
     // The diff reads back as the text before (without insertions) and after (without deletions).
     const [before, after] = await page.$eval(`${card} .diff`, (d) => {
       const read = (skip) => [...d.childNodes].filter((n) => n.nodeName !== skip && !(n.classList?.contains("visually-hidden"))).map((n) => n.textContent).join("");
@@ -359,12 +366,23 @@ test("the compression panel shows compressPrompt's savings, and replaces the pro
     assert.equal(before, prompt);
     assert.equal(after, r.text);
   }
+  assert.ok(saved[0] < saved[1] && saved[1] < saved[2], `each level saves more: ${saved}`);
   const balanced = tm.compressPrompt(prompt, { model: "gpt-4o", level: "balanced" });
-  if (balanced.savedTokens > 0) {
-    await page.click("#compress-results [data-level=balanced] button");
-    await settled();
-    assert.equal(await page.inputValue("#prompt"), balanced.text);
-    assert.equal(await text("#count"), `${balanced.tokensAfter} tokens`);
+  await page.click("#compress-results [data-level=balanced] button");
+  await settled();
+  assert.equal(await page.inputValue("#prompt"), balanced.text);
+  assert.equal(await text("#count"), `${balanced.tokensAfter} tokens`);
+
+  // A prompt with nothing to save says so, and offers nothing to apply.
+  await page.fill("#prompt", "Hi.");
+  await settled();
+  await page.click("#compress-run");
+  await page.waitForSelector("#compress-results .level >> nth=2");
+  for (const level of ["lossless", "balanced", "aggressive"]) {
+    assert.equal(tm.compressPrompt("Hi.", { model: "gpt-4o", level }).savedTokens, 0);
+    const card = `#compress-results [data-level=${level}]`;
+    await page.waitForFunction((c) => /Nothing to save at this level/.test(document.querySelector(c)?.textContent ?? ""), card);
+    assert.ok(await page.isDisabled(`${card} button`));
   }
 });
 

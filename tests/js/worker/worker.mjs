@@ -1,4 +1,6 @@
 // A test Worker that imports the package by its name, as a user's would.
+// workerd.test.mjs bundles it once per entry point, with "tokenmeter"
+// replaced by "tokenmeter/o200k" or "tokenmeter/all".
 import * as tm from "tokenmeter";
 
 export default {
@@ -16,7 +18,13 @@ export default {
     }
     if (url.pathname === "/chat") {
       const cases = await request.json();
-      return Response.json(cases.map((c) => tm.countChatTokens(c.messages, { model: c.model, tools: c.tools })));
+      return Response.json(cases.map((c) => {
+        try {
+          return tm.countChatTokens(c.messages, { model: c.model, tools: c.tools });
+        } catch (e) {
+          return e.code;
+        }
+      }));
     }
     if (url.pathname === "/tenants") {
       // Two tenants' prices for one id, in one isolate.
@@ -41,7 +49,7 @@ export default {
           errors.push({ name: e.name, code: e.code, field: e.field, isError: e instanceof Error });
         }
       }
-      return Response.json({ errors, after: tm.countTokens("hello world") });
+      return Response.json({ errors, after: tm.countTokens("hello world"), encodings: tm.bundledEncodings() });
     }
     return new Response("not found", { status: 404 });
   },
