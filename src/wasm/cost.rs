@@ -130,7 +130,10 @@ fn workload(
     // Prices are read by serde, which would not name a NaN.
     v.finite_under("pricing", "")?;
     let pricing = pricing(v.value().get("pricing"), "pricing")?;
-    Ok((v.read("", |w| Workload::from_json(catalogue, w))?, pricing))
+    Ok((
+        v.read("", |w| super::read::workload::workload(catalogue, w))?,
+        pricing,
+    ))
 }
 
 /// A usage (an estimateCost request, or what BudgetLedger.record is given)
@@ -149,7 +152,9 @@ pub(super) fn usage(catalogue: &Catalogue, input: &Json, base: &str) -> Result<C
             format!("must be a boolean, got {name}"),
         ));
     }
-    input.read(base, |v| cost::usage_from_json(catalogue, v, base))
+    input.read(base, |v| {
+        super::read::cost::usage_from_json(catalogue, v, base)
+    })
 }
 
 #[wasm_bindgen(js_name = projectCost)]

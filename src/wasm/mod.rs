@@ -10,5 +10,6 @@ mod convert;
 mod cost;
 mod ledger;
 mod preflight;
+mod read;
 mod tokens;
 mod trim;
