@@ -923,11 +923,13 @@ fn messages_compress_text_content_only() {
     }
     assert_eq!(r.messages[1].name.as_deref(), Some("bob"));
     assert_eq!(r.messages[2], messages[2]);
-    // A tool result is data: passed through, outside the totals.
+    // A tool result is data: compacted (here nothing to compact), never
+    // compressed as prose, and counted in the totals.
     assert_eq!(r.messages[3], messages[3]);
     let texts = [
         "I want you to act as a travel guide. Please answer in order to help.",
         "Please note that I am in Paris.",
+        "in order to",
     ];
     assert_eq!(
         r.tokens_before,
