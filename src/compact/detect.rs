@@ -108,5 +108,11 @@ fn log_prefix(line: &str) -> bool {
 fn looks_like_table(head: &str) -> bool {
     let lines: Vec<&str> = head.lines().filter(|l| !l.trim().is_empty()).collect();
     let piped = lines.iter().filter(|l| l.starts_with('|')).count();
-    lines.len() >= 2 && piped * 10 >= lines.len() * 6
+    let first: Vec<&str> = head
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    (lines.len() >= 2 && piped * 10 >= lines.len() * 6)
+        || (first.len() * 10 >= lines.len() * 6 && super::table::aligned_table(&first).is_some())
 }

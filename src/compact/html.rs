@@ -358,6 +358,7 @@ impl Converter {
             "ul" | "ol" => {
                 self.flush();
                 self.lists.pop();
+                self.last_was_item = false;
             }
             "li" => {
                 self.flush();
@@ -386,6 +387,8 @@ impl Converter {
         }
         let space = &mut self.space;
         let target = match self.table.as_mut() {
+            // Whitespace between a table's tags is not a cell.
+            Some(t) if t.cell.is_none() && text.trim().is_empty() => return,
             Some(t) => t.cell.get_or_insert_with(String::new),
             None => &mut self.line,
         };

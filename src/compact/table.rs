@@ -124,14 +124,15 @@ fn short_delimiter(c: &str) -> String {
 /// A plain-text table of at least three lines: the header's columns start
 /// after runs of two or more spaces, and every line breaks (a space before)
 /// at each of those columns. Returns it with tabs and with ` | ` between
-/// cells, each only if no cell holds that separator.
-fn aligned_table(block: &[&str]) -> Option<Vec<String>> {
+/// cells, each only if no cell holds that separator. Columns are counted in
+/// characters, as a terminal aligns them.
+pub(super) fn aligned_table(block: &[&str]) -> Option<Vec<String>> {
     let header = block.first()?;
     if block.len() < 3
         || header.contains(':')
         || block
             .iter()
-            .any(|l| l.starts_with(char::is_whitespace) || l.contains('\t') || !l.is_ascii())
+            .any(|l| l.starts_with(char::is_whitespace) || l.contains('\t'))
     {
         return None;
     }
@@ -142,22 +143,20 @@ fn aligned_table(block: &[&str]) -> Option<Vec<String>> {
     let mut rows = Vec::with_capacity(block.len());
     let mut padded = false;
     for line in block {
-        let b = line.as_bytes();
+        let chars: Vec<char> = line.chars().collect();
         let mut cells = Vec::with_capacity(starts.len());
         for (k, &s) in starts.iter().enumerate() {
             let e = starts
                 .get(k + 1)
                 .copied()
                 .unwrap_or(usize::MAX)
-                .min(b.len());
-            if s > 0 && b.get(s - 1).is_some_and(|&x| x != b' ') {
+                .min(chars.len());
+            if s > 0 && chars.get(s - 1).is_some_and(|&x| x != ' ') {
                 return None;
             }
-            if s > 1 && b.get(s - 2) == Some(&b' ') {
-                padded = true;
-            }
-            let cell = line.get(s.min(b.len())..e).unwrap_or("").trim();
-            cells.push(cell);
+            padded |= s > 1 && chars.get(s - 2) == Some(&' ');
+            let cell: String = chars.get(s.min(e)..e).unwrap_or(&[]).iter().collect();
+            cells.push(cell.trim().to_string());
         }
         if cells.iter().filter(|c| !c.is_empty()).count() < 2 {
             return None;
@@ -180,14 +179,13 @@ fn aligned_table(block: &[&str]) -> Option<Vec<String>> {
     (!forms.is_empty()).then_some(forms)
 }
 
-/// Byte offsets where a header cell starts: 0, and after each run of two or
-/// more spaces.
+/// Character offsets where a header cell starts: 0, and after each run of
+/// two or more spaces.
 fn column_starts(header: &str) -> Vec<usize> {
-    let b = header.as_bytes();
     let mut starts = vec![0];
     let mut spaces = 0;
-    for (i, &x) in b.iter().enumerate() {
-        if x == b' ' {
+    for (i, x) in header.chars().enumerate() {
+        if x == ' ' {
             spaces += 1;
         } else {
             if spaces >= 2 && i > 0 {

@@ -4,6 +4,7 @@
 //! `INVALID_ARGUMENT` error naming the field), call the Rust API, and convert
 //! the result. One file per capability.
 
+mod compact;
 mod compress;
 mod convert;
 mod cost;
