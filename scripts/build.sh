@@ -8,13 +8,15 @@ cd "$root"
 settings="$(scripts/tools.sh)"  # fails the build when a tool cannot be installed
 eval "$settings"
 
-# flavour -> cargo features (the encodings it carries)
+# flavour -> cargo features (the encodings it carries; html: the default's,
+# plus the HTML parser that compactContext's HTML kind needs)
 declare -A FEATURES=(
   [default]="enc-o200k,enc-cl100k"
   [o200k]="enc-o200k"
   [all]="enc-o200k,enc-cl100k,enc-p50k,enc-r50k"
+  [html]="enc-o200k,enc-cl100k,html"
 )
-flavours="${FLAVOURS:-default o200k all}"
+flavours="${FLAVOURS:-default o200k all html}"
 
 # Assembled in pkg-build/ and moved to pkg/ at the end, so that a failed build
 # leaves no half package behind.
