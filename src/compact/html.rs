@@ -257,8 +257,10 @@ impl Converter {
                     }
                     t.cell = Some(String::new());
                 }
-                "a" | "code" => {}
-                _ => self.space = true,
+                // A block inside a cell separates its text; inline
+                // elements (a span in inline code) do not.
+                n if separates(n) => self.space = true,
+                _ => {}
             }
             if !matches!(s.name, "a" | "code") {
                 return;
@@ -346,7 +348,8 @@ impl Converter {
                 "td" | "th" if t.nested == 0 => finish_cell(t),
                 "a" => self.close_link(&open),
                 "code" => self.close_code(&open),
-                _ => self.space = true,
+                n if separates(n) => self.space = true,
+                _ => {}
             }
             return;
         }
@@ -418,6 +421,12 @@ fn is_block_like(name: &str) -> bool {
         name,
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "li" | "pre" | "table" | "dl"
     )
+}
+
+/// Inside a table cell: the elements whose ends separate words (blocks,
+/// and the cells of a table nested in the cell).
+fn separates(name: &str) -> bool {
+    BLOCKS.contains(&name) || is_block_like(name) || matches!(name, "tr" | "td" | "th")
 }
 
 fn useful_href(h: &str) -> bool {
