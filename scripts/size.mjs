@@ -13,10 +13,14 @@ import { gzipSize, shippedFiles } from "./shipped.mjs";
 // 2.5 MB (all); the numbers below hold the line a little above what ships
 // today, and only ever go down. They assume Debian's rustc-web 1.96 or the
 // rustup target (scripts/tools.sh); rustc 1.85 builds 23 KB larger.
+// Context compaction (issue 24: JSON, TOON, logs, tables, and tool results
+// in compressMessages) added 32 KB to each of the first three; HTML's parser
+// ships only in tokenmeter/html, the default entry's encodings plus 66 KB.
 const BUDGETS = {
-  default: 1_260_000, // issue 8's goal: 1.3 MB
-  o200k: 1_015_000, // issue 8's goal: 0.8 MB
-  all: 1_565_000,
+  default: 1_290_000, // issue 8's goal: 1.3 MB
+  o200k: 1_045_000, // issue 8's goal: 0.8 MB
+  all: 1_595_000,
+  html: 1_360_000,
 };
 const WORKER_LIMIT = 3_000_000;
 

@@ -189,8 +189,8 @@ pub fn compact_context(input: &str, opts: &CompactOptions) -> Result<Compacted> 
 }
 
 /// [`compact_context`] of JSON data given as a value: it is serialised
-/// (minified) and compacted as JSON, so `tokens_before` counts that
-/// serialisation.
+/// (minified, in `serde_json`'s key order) and compacted as JSON, so
+/// `tokens_before` counts that serialisation.
 pub fn compact_value(value: &serde_json::Value, opts: &CompactOptions) -> Result<Compacted> {
     let text = serde_json::to_string(value)
         .map_err(|e| Error::invalid("input", format!("is not JSON-serialisable: {e}")))?;

@@ -95,8 +95,18 @@ pub fn compact_context(input: JsValue, opts: JsValue) -> JsResult<JsValue> {
     } else if input.is_undefined() {
         return Err(Error::invalid("input", "is required: a string or JSON data").into());
     } else {
-        let value = json(&input, "input")?.finite()?;
-        compact::compact_value(&value, &opts).map_err(|e| in_options(e, &keys))?
+        // Checked as every JSON argument is (NaN and cycles named), then
+        // compacted as JSON.stringify writes it, in the object's key order.
+        json(&input, "input")?.finite()?;
+        let text = js_sys::JSON::stringify(&input)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| Error::invalid("input", "is not JSON-serialisable"))?;
+        let opts = CompactOptions {
+            kind: Kind::Json,
+            ..opts
+        };
+        compact::compact_context(&text, &opts).map_err(|e| in_options(e, &keys))?
     };
     to_js(&result(c, level))
 }
