@@ -156,6 +156,10 @@ if x:
         r.text
     );
     assert!(r.text.starts_with("# Retries"));
+    // An article's own header is content, not the page's furniture.
+    let article = "<body><header>Site</header><article><header><h1>Title</h1></header><p>Text.</p><footer>By ann</footer></article></body>";
+    let r = check(article, &opts(Kind::Html, Level::Structural));
+    assert_eq!(r.text, "# Title\n\nText.\n\nBy ann");
 }
 
 // ---------------------------------------------------------------------------

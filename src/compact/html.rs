@@ -67,8 +67,9 @@ const SKIPPED: &[&str] = &[
     "script", "style", "template", "noscript", "svg", "math", "head", "title", "iframe", "object",
     "canvas", "audio", "video",
 ];
-/// Page furniture, dropped at the structural level.
-const BOILERPLATE: &[&str] = &["nav", "header", "footer", "aside"];
+/// Where a header or footer is the content's (an article's header holds its
+/// title), not the page's furniture.
+const CONTENT: &[&str] = &["article", "main", "section"];
 const BOILERPLATE_ROLES: &[&str] = &["navigation", "banner", "contentinfo", "complementary"];
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
@@ -172,7 +173,7 @@ impl Converter {
         }
         let skips = s.hidden
             || SKIPPED.contains(&s.name)
-            || (self.structural && BOILERPLATE.contains(&s.name));
+            || (self.structural && self.is_boilerplate(s.name));
         if VOID.contains(&s.name) || (s.self_closing && (skips || s.name == "svg")) {
             if self.skipping == 0 && !skips {
                 self.void(&s);
@@ -192,6 +193,19 @@ impl Converter {
             self.open_element(&s, &mut open);
         }
         self.stack.push(open);
+    }
+
+    /// Page furniture, dropped at the structural level: navigation, asides,
+    /// and the page's own header and footer.
+    fn is_boilerplate(&self, name: &str) -> bool {
+        match name {
+            "nav" | "aside" => true,
+            "header" | "footer" => !self
+                .stack
+                .iter()
+                .any(|o| CONTENT.contains(&o.name.as_str())),
+            _ => false,
+        }
     }
 
     fn void(&mut self, s: &Start<'_>) {
