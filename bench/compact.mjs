@@ -31,6 +31,8 @@ const inputs = {
   "HTML page (docs-like markup)": (bytes) =>
     `<!doctype html><html><head><title>Docs</title><style>.a{color:red}</style></head><body><main>${repeatTo(bytes, (i) =>
       `<section class="doc-section mt-10" id="s${i}"><h2 class="text-2xl font-semibold">Section ${i}</h2><p class="leading-7 text-slate-600">The client retries a request that failed, waiting <code>2^n</code> seconds; see <a href="/docs/retries#${i}">retries</a>.</p><ul class="list-disc"><li>one</li><li>two</li></ul><pre><code class="language-js">const x = ${i};</code></pre><script>track(${i})</script></section>`).join("\n")}</main></body></html>`,
+  "HTML tag soup (unclosed spans, then list items)": (bytes) => `<p>${"<span>".repeat(bytes / 12)}${"<li>x".repeat(bytes / 10)}`,
+  "log: one line erased over and over": (bytes) => `${"x".repeat(bytes / 2)}\r${"\x1b[2Ky".repeat(bytes / 10)}`,
   "CI log (ANSI, progress, repeats)": (bytes) =>
     repeatTo(bytes, (i) => `\x1b[32m   Compiling\x1b[0m crate-${i % 50} v1.0.${i}\n\r\x1b[K[=====>    ] ${i}%\r\x1b[K[==========] 100%\nwarning: retrying\nwarning: retrying\nwarning: retrying\n`).join(""),
 };
@@ -50,10 +52,11 @@ function time(fn) {
 const rows = [];
 for (const [name, make] of Object.entries(inputs)) {
   const lib = name.startsWith("HTML") ? html : tm;
+  const kind = name.startsWith("HTML") ? "html" : "auto";
   const small = make(MB);
   const big = make(10 * MB);
-  const a = time(() => lib.compactContext(small));
-  const b = time(() => lib.compactContext(big));
+  const a = time(() => lib.compactContext(small, { kind }));
+  const b = time(() => lib.compactContext(big, { kind }));
   rows.push(`| ${name} | ${b.r.kind} | ${(Buffer.byteLength(big) / MB).toFixed(1)} MB | ${b.r.savedPercent}% | ${a.ms.toFixed(0)} ms | ${b.ms.toFixed(0)} ms | ${(b.ms / a.ms).toFixed(1)} |`);
 }
 console.log(`compactContext in Node ${process.version}, median of ${ROUNDS} runs (o200k_base)\n`);

@@ -250,3 +250,30 @@ fn padded_tables_lose_their_padding_and_keep_their_cells() {
         ["worker-5c6b7-fghij", "0/1", "Pending", "12", "5m"]
     );
 }
+
+// ---------------------------------------------------------------------------
+// Adversarial shapes
+
+/// Inputs built to make a careless pass quadratic (deep unclosed tags, a
+/// line erased thousands of times, runs of blank lines, deep lists and
+/// quotes): each obeys the laws. bench/compact.mjs times them at 10 MB.
+#[test]
+fn adversarial_inputs_obey_the_laws() {
+    let n = 20_000;
+    let inputs = [
+        (format!("<p>{}{}", "<span>".repeat(n), "<li>x".repeat(n)), Kind::Html),
+        ("<ul><li>x".repeat(n), Kind::Html),
+        ("<blockquote>x".repeat(n), Kind::Html),
+        (format!("<p>{}{}", "<div>".repeat(n), "</p>".repeat(n)), Kind::Html),
+        (format!("{}\r{}", "x".repeat(5 * n), "\u{1b}[2Ky".repeat(n)), Kind::Log),
+        (format!("{}a\n", "\n".repeat(10 * n)), Kind::Log),
+        (
+            format!("{}[{{\"a\":1}},{{\"a\":2}}]{}", "[".repeat(250), "]".repeat(250)),
+            Kind::Json,
+        ),
+    ];
+    for (text, kind) in inputs {
+        let r = check(&text, &opts(kind, Level::Structural));
+        assert!(r.tokens_after <= r.tokens_before);
+    }
+}

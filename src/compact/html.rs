@@ -67,6 +67,10 @@ const SKIPPED: &[&str] = &[
     "script", "style", "template", "noscript", "svg", "math", "head", "title", "iframe", "object",
     "canvas", "audio", "video",
 ];
+/// How far down the element stack an end tag or an implied end looks for
+/// its element: tag soup can leave thousands open, and a search to the
+/// bottom for each tag would make them quadratic. Real pages nest far less.
+const SCAN: usize = 64;
 /// Where a header or footer is the content's (an article's header holds its
 /// title), not the page's furniture.
 const CONTENT: &[&str] = &["article", "main", "section"];
@@ -154,6 +158,10 @@ struct Converter {
     space: bool,
     stack: Vec<Open>,
     skipping: usize,
+    /// Open `head` elements, and open `article`, `main` and `section`
+    /// elements (kept as counts so that no tag searches the stack).
+    open_heads: usize,
+    open_content: usize,
     lists: Vec<List>,
     marker: Option<String>,
     in_item: bool,
@@ -165,10 +173,7 @@ struct Converter {
 
 impl Converter {
     fn start(&mut self, s: Start<'_>) {
-        if self.skipping == 0
-            && self.stack.iter().any(|o| o.skips && o.name == "head")
-            && !HEAD_CONTENT.contains(&s.name)
-        {
+        if self.skipping == 0 && self.open_heads > 0 && !HEAD_CONTENT.contains(&s.name) {
             self.end("head");
         }
         let skips = s.hidden
@@ -192,6 +197,7 @@ impl Converter {
         } else if self.skipping == 0 {
             self.open_element(&s, &mut open);
         }
+        self.count_open(&open.name, 1);
         self.stack.push(open);
     }
 
@@ -200,10 +206,7 @@ impl Converter {
     fn is_boilerplate(&self, name: &str) -> bool {
         match name {
             "nav" | "aside" => true,
-            "header" | "footer" => !self
-                .stack
-                .iter()
-                .any(|o| CONTENT.contains(&o.name.as_str())),
+            "header" | "footer" => self.open_content == 0,
             _ => false,
         }
     }
@@ -240,7 +243,7 @@ impl Converter {
             _ => return,
         };
         let mut found = None;
-        for (i, o) in self.stack.iter().enumerate().rev() {
+        for (i, o) in self.stack.iter().enumerate().rev().take(SCAN) {
             if closes.contains(&o.name.as_str()) {
                 found = Some(i);
                 break;
@@ -333,7 +336,15 @@ impl Converter {
     }
 
     fn end(&mut self, name: &str) {
-        let Some(i) = self.stack.iter().rposition(|o| o.name == name) else {
+        let depth = self.stack.len();
+        let Some(i) = self
+            .stack
+            .iter()
+            .rev()
+            .take(SCAN)
+            .position(|o| o.name == name)
+            .map(|from_top| depth - 1 - from_top)
+        else {
             return;
         };
         while self.stack.len() > i {
@@ -341,10 +352,20 @@ impl Converter {
         }
     }
 
+    fn count_open(&mut self, name: &str, delta: isize) {
+        let counter = match name {
+            "head" => &mut self.open_heads,
+            n if CONTENT.contains(&n) => &mut self.open_content,
+            _ => return,
+        };
+        *counter = counter.saturating_add_signed(delta);
+    }
+
     fn pop(&mut self) {
         let Some(open) = self.stack.pop() else {
             return;
         };
+        self.count_open(&open.name, -1);
         if open.skips {
             self.skipping = self.skipping.saturating_sub(1);
             return;

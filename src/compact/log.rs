@@ -30,18 +30,21 @@ pub fn collapse_progress(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// What a terminal shows after printing `line`, by characters.
+/// What a terminal shows after printing `line`, by characters. Erasing the
+/// whole line (`ESC[2K`) starts a new epoch instead of blanking every cell,
+/// so that a line of many erasures costs no more than its length.
 fn overlay(line: &str, out: &mut String) {
-    let mut cells: Vec<char> = Vec::new();
+    // (character, epoch written in); a cell of an older epoch is blank.
+    let mut cells: Vec<(char, u32)> = Vec::new();
+    let mut epoch = 0u32;
     let mut cursor = 0usize;
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
         if c == '\u{1b}' {
             let len = escape_len(rest);
-            let seq = rest.get(..len).unwrap_or("");
-            match seq {
+            match rest.get(..len).unwrap_or("") {
                 "\u{1b}[K" | "\u{1b}[0K" => cells.truncate(cursor),
-                "\u{1b}[2K" => cells.iter_mut().for_each(|c| *c = ' '),
+                "\u{1b}[2K" => epoch = epoch.wrapping_add(1),
                 _ => {}
             }
             rest = rest.get(len..).unwrap_or("");
@@ -50,15 +53,18 @@ fn overlay(line: &str, out: &mut String) {
         rest = rest.get(c.len_utf8()..).unwrap_or("");
         if c == '\r' {
             cursor = 0;
-        } else if let Some(cell) = cells.get_mut(cursor) {
-            *cell = c;
-            cursor += 1;
         } else {
-            cells.push(c);
+            match cells.get_mut(cursor) {
+                Some(cell) => *cell = (c, epoch),
+                None => cells.push((c, epoch)),
+            }
             cursor += 1;
         }
     }
-    let shown: String = cells.into_iter().collect();
+    let shown: String = cells
+        .into_iter()
+        .map(|(c, e)| if e == epoch { c } else { ' ' })
+        .collect();
     out.push_str(shown.trim_end_matches(' '));
 }
 
@@ -185,10 +191,14 @@ pub fn fold_repeats(text: &str) -> Option<String> {
         if worth && !line.trim().is_empty() {
             out.push_str(&format!("{FOLD_OPEN}{run}]"));
             folded = true;
-            i += run;
         } else {
-            i += 1;
+            // The whole run as it is, so that it is counted once.
+            for _ in 1..run {
+                out.push('\n');
+                out.push_str(line);
+            }
         }
+        i += run.max(1);
     }
     folded.then_some(out)
 }

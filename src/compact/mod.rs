@@ -361,7 +361,10 @@ impl<'t> Compactor<'t> {
                 p.aliases.extend(aliases);
             }
         }
-        p.offer("toon", toon::encode(&node));
+        // TOON is kept only if it counts fewer tokens; past twice the
+        // current text's bytes it cannot, and is not written on.
+        let limit = p.text.len().saturating_mul(2);
+        p.offer("toon", toon::encode(&node, limit));
     }
 
     fn text_passes(&self, p: &mut Progress<'_>, kind: Kind) {

@@ -16,23 +16,27 @@ use std::collections::HashSet;
 use super::json::{JsonStr, Node};
 
 /// The TOON text of a JSON object or array with at least one tabular
-/// array, or `None` (see the module's doc).
-pub fn encode(node: &Node<'_>) -> Option<String> {
+/// array, or `None` (see the module's doc). Also `None` past `limit` bytes:
+/// indentation grows with depth, and deeply nested lists would write far
+/// more than they save.
+pub fn encode(node: &Node<'_>, limit: usize) -> Option<String> {
     let mut w = Writer {
         out: String::new(),
         tabular: false,
+        limit,
     };
     match node {
         Node::Object(members) => w.fields(members, 0)?,
         Node::Array(items) => w.array(None, items, 0, "")?,
         _ => return None,
     }
-    w.tabular.then_some(w.out)
+    (w.tabular && w.out.len() <= limit).then_some(w.out)
 }
 
 struct Writer {
     out: String,
     tabular: bool,
+    limit: usize,
 }
 
 fn indent(depth: usize) -> String {
@@ -44,12 +48,15 @@ fn is_primitive(node: &Node<'_>) -> bool {
 }
 
 impl Writer {
-    fn line(&mut self, start: &str, content: &str) {
+    /// Writes a line; `None` once the output is past its limit, which
+    /// every caller passes on.
+    fn line(&mut self, start: &str, content: &str) -> Option<()> {
         if !self.out.is_empty() {
             self.out.push('\n');
         }
         self.out.push_str(start);
         self.out.push_str(content);
+        (self.out.len() <= self.limit).then_some(())
     }
 
     /// An object's members, each on its line at `depth`.
@@ -79,13 +86,13 @@ impl Writer {
         let key = encode_key(key)?;
         match value {
             Node::Object(members) => {
-                self.line(start, &format!("{key}:"));
+                self.line(start, &format!("{key}:"))?;
                 self.fields(members, depth + 1)
             }
             Node::Array(items) => self.array(Some(&key), items, depth, start),
             v => {
                 let cell = primitive(v)?;
-                self.line(start, &format!("{key}: {cell}"));
+                self.line(start, &format!("{key}: {cell}"))?;
                 Some(())
             }
         }
@@ -108,12 +115,12 @@ impl Writer {
             } else {
                 format!("{key}: []")
             };
-            self.line(start, &empty);
+            self.line(start, &empty)?;
             return Some(());
         }
         if items.iter().all(is_primitive) {
             let cells = items.iter().map(primitive).collect::<Option<Vec<_>>>()?;
-            self.line(start, &format!("{key}[{n}]: {}", cells.join(",")));
+            self.line(start, &format!("{key}[{n}]: {}", cells.join(",")))?;
             return Some(());
         }
         if let Some(fields) = table_fields(items) {
@@ -121,7 +128,7 @@ impl Writer {
                 .iter()
                 .map(|f| encode_key(f))
                 .collect::<Option<Vec<_>>>()?;
-            self.line(start, &format!("{key}[{n}]{{{}}}:", names.join(",")));
+            self.line(start, &format!("{key}[{n}]{{{}}}:", names.join(",")))?;
             let row_start = indent(depth + 1);
             for item in items {
                 let Node::Object(members) = item else {
@@ -131,12 +138,12 @@ impl Writer {
                     .iter()
                     .map(|(_, v)| primitive(v))
                     .collect::<Option<Vec<_>>>()?;
-                self.line(&row_start, &cells.join(","));
+                self.line(&row_start, &cells.join(","))?;
             }
             self.tabular = true;
             return Some(());
         }
-        self.line(start, &format!("{key}[{n}]:"));
+        self.line(start, &format!("{key}[{n}]:"))?;
         let item_start = format!("{}- ", indent(depth + 1));
         for item in items {
             self.list_item(item, depth + 1, &item_start)?;
@@ -151,7 +158,7 @@ impl Writer {
             Node::Array(inner) => self.array(None, inner, depth, start),
             Node::Object(members) => {
                 let Some(((k, v), rest)) = members.split_first() else {
-                    self.line(&indent(depth), "-");
+                    self.line(&indent(depth), "-")?;
                     return Some(());
                 };
                 let mut seen = HashSet::with_capacity(members.len());
@@ -171,7 +178,7 @@ impl Writer {
             }
             v => {
                 let cell = primitive(v)?;
-                self.line(start, &cell);
+                self.line(start, &cell)?;
                 Some(())
             }
         }
@@ -297,11 +304,11 @@ mod tests {
     fn tables_and_quoting() {
         let node = parse(r#"{"items":[{"id":1,"name":"a, b"},{"id":2.50,"name":"007"}],"ok":true,"tags":["x","-y"],"more":[{"a":[1]},{"b":{}}]}"#).unwrap();
         assert_eq!(
-            encode(&node).unwrap(),
+            encode(&node, usize::MAX).unwrap(),
             "items[2]{id,name}:\n  1,\"a, b\"\n  2.50,\"007\"\nok: true\ntags[2]: x,\"-y\"\nmore[2]:\n  - a[1]: 1\n  - b:"
         );
-        assert!(encode(&parse(r#"{"a":[1,2]}"#).unwrap()).is_none());
-        assert!(encode(&parse(r#"[{"a":-0},{"a":1}]"#).unwrap()).is_none());
+        assert!(encode(&parse(r#"{"a":[1,2]}"#).unwrap(), usize::MAX).is_none());
+        assert!(encode(&parse(r#"[{"a":-0},{"a":1}]"#).unwrap(), usize::MAX).is_none());
         assert!(
             numeric_like("1e-6")
                 && numeric_like("-05")

@@ -3,6 +3,9 @@
 
 use super::{Converter, Open, Table};
 
+/// The deepest list nesting and quote level written out.
+const MAX_INDENT: usize = 8;
+
 impl Converter {
     /// A count that changes whenever the buffer inline markup wraps is
     /// emitted, so that a link or code span cut by a block is left plain.
@@ -136,8 +139,11 @@ impl Converter {
         } else {
             None
         };
-        let depth = self.lists.len().saturating_sub(1);
-        let quote = "> ".repeat(self.quote);
+        // Capped: tag soup can open thousands of lists or quotes, and
+        // indenting each line by all of them would grow the output with the
+        // square of the input.
+        let depth = self.lists.len().saturating_sub(1).min(MAX_INDENT);
+        let quote = "> ".repeat(self.quote.min(MAX_INDENT));
         let cont = if self.in_item {
             "  ".repeat(depth + 1)
         } else {
