@@ -261,14 +261,27 @@ fn padded_tables_lose_their_padding_and_keep_their_cells() {
 fn adversarial_inputs_obey_the_laws() {
     let n = 20_000;
     let inputs = [
-        (format!("<p>{}{}", "<span>".repeat(n), "<li>x".repeat(n)), Kind::Html),
+        (
+            format!("<p>{}{}", "<span>".repeat(n), "<li>x".repeat(n)),
+            Kind::Html,
+        ),
         ("<ul><li>x".repeat(n), Kind::Html),
         ("<blockquote>x".repeat(n), Kind::Html),
-        (format!("<p>{}{}", "<div>".repeat(n), "</p>".repeat(n)), Kind::Html),
-        (format!("{}\r{}", "x".repeat(5 * n), "\u{1b}[2Ky".repeat(n)), Kind::Log),
+        (
+            format!("<p>{}{}", "<div>".repeat(n), "</p>".repeat(n)),
+            Kind::Html,
+        ),
+        (
+            format!("{}\r{}", "x".repeat(5 * n), "\u{1b}[2Ky".repeat(n)),
+            Kind::Log,
+        ),
         (format!("{}a\n", "\n".repeat(10 * n)), Kind::Log),
         (
-            format!("{}[{{\"a\":1}},{{\"a\":2}}]{}", "[".repeat(250), "]".repeat(250)),
+            format!(
+                "{}[{{\"a\":1}},{{\"a\":2}}]{}",
+                "[".repeat(250),
+                "]".repeat(250)
+            ),
             Kind::Json,
         ),
     ];
