@@ -52,7 +52,7 @@ function time(fn) {
 const rows = [];
 for (const [name, make] of Object.entries(inputs)) {
   const lib = name.startsWith("HTML") ? html : tm;
-  const kind = name.startsWith("HTML") ? "html" : "auto";
+  const kind = name.startsWith("HTML") ? "html" : name.startsWith("log:") ? "log" : "auto";
   const small = make(MB);
   const big = make(10 * MB);
   const a = time(() => lib.compactContext(small, { kind }));

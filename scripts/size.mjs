@@ -15,7 +15,7 @@ import { gzipSize, shippedFiles } from "./shipped.mjs";
 // rustup target (scripts/tools.sh); rustc 1.85 builds 23 KB larger.
 // Context compaction (issue 24: JSON, TOON, logs, tables, and tool results
 // in compressMessages) added 32 KB to each of the first three; HTML's parser
-// ships only in tokenmeter/html, the default entry's encodings plus 66 KB.
+// ships only in tokenmeter/html, the default entry's encodings plus 68 KB.
 const BUDGETS = {
   default: 1_290_000, // issue 8's goal: 1.3 MB
   o200k: 1_045_000, // issue 8's goal: 0.8 MB
