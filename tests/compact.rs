@@ -469,3 +469,32 @@ fn tokenizer_calls_do_not_grow_with_the_input() {
         assert_eq!(calls(1_000), calls(10_000));
     }
 }
+
+/// TOON whose keys read like log levels (`error: ...`) is detected as a log
+/// when compacted again; its identical rows are indented, and indented lines
+/// are never folded, so it stays as it is.
+#[test]
+fn toon_that_looks_like_a_log_is_not_folded() {
+    let rows: Vec<Value> = (0..3)
+        .map(|_| json!({"code": 500, "retry": true}))
+        .collect();
+    let text = serde_json::to_string_pretty(&json!({
+        "DEBUG": "on",
+        "ERROR": "upstream timed out",
+        "INFO": "ok",
+        "TRACE": "off",
+        "WARN": "slow",
+        "attempts": rows,
+        "error": "timeout",
+        "note": "retried",
+        "warning": "slow"
+    }))
+    .unwrap();
+    let r = check(&text, &opts(Kind::Auto, Level::Lossless));
+    assert!(
+        r.text
+            .contains("attempts[3]{code,retry}:\n  500,true\n  500,true\n  500,true\n"),
+        "{}",
+        r.text
+    );
+}

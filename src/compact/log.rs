@@ -3,9 +3,10 @@
 //! spinners), escape sequences colour and move but show nothing, and runs of
 //! one repeated line say the same thing N times.
 //!
-//! Folding writes a run of N identical lines (N >= 2) as the line followed by
-//! ` [×N]`. It is done only on text where no line already ends that way, so
-//! [`expand_folds`] reverses it exactly, and a folded text is left as it is.
+//! Folding writes a run of N identical lines (N >= 2) that start at the
+//! margin as the line followed by ` [×N]`. It is done only on text where no
+//! line already ends that way, so [`expand_folds`] reverses it exactly, and
+//! a folded text is left as it is.
 
 /// Collapses each line's carriage-return rewrites to what the terminal
 /// finally showed, honouring erase-line sequences (`ESC[K`, `ESC[2K`); other
@@ -167,9 +168,9 @@ fn fold_marker(line: &str) -> Option<(&str, usize)> {
     Some((body.get(..at)?, n))
 }
 
-/// Folds runs of identical non-blank lines. `None` if there is nothing to
-/// fold, or if a line already ends like a fold marker (the text may have
-/// been folded, and folding again would be ambiguous).
+/// Folds runs of identical lines that start at the margin. `None` if there
+/// is nothing to fold, or if a line already ends like a fold marker (the
+/// text may have been folded, and folding again would be ambiguous).
 pub fn fold_repeats(text: &str) -> Option<String> {
     let lines: Vec<&str> = text.split('\n').collect();
     if lines.iter().any(|l| fold_marker(l).is_some()) {
@@ -186,9 +187,12 @@ pub fn fold_repeats(text: &str) -> Option<String> {
             out.push('\n');
         }
         out.push_str(line);
-        // A short line said twice costs less than its marker.
+        // A short line said twice costs less than its marker. Indented
+        // lines are never folded: in TOON (which a JSON tool result may have
+        // become, and which can read as a log) identical rows are indented,
+        // and a fold there would change the data.
         let worth = run >= 3 || (run == 2 && line.len() >= 8);
-        if worth && !line.trim().is_empty() {
+        if worth && line.starts_with(|c: char| !c.is_whitespace()) {
             out.push_str(&format!("{FOLD_OPEN}{run}]"));
             folded = true;
         } else {
