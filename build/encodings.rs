@@ -76,6 +76,10 @@ struct EntryPoint {
     name: String,
     import: String,
     encodings: Vec<String>,
+    /// Cargo features the entry's build adds (scripts/entries.mjs).
+    #[serde(default)]
+    #[allow(dead_code)]
+    features: Vec<String>,
 }
 
 /// `o200k_harmony` -> `O200kHarmony`.

@@ -542,6 +542,8 @@ export interface CompressOptions {
   model?: ModelId;
   level?: "lossless" | "balanced" | "aggressive";
   normalizeQuotes?: boolean;
+  /** compressMessages: compact tool results losslessly (default) or keep them as they are. */
+  toolResults?: "compact" | "keep";
 }
 export interface Compressed {
   text: string;
@@ -552,11 +554,51 @@ export interface Compressed {
   passes: { name: string; savedTokens: number }[];
 }
 export function compressPrompt(text: string, options?: CompressOptions): Compressed;
-/** The messages are copies of the objects passed (`{ ...message }`) with only their text changed. */
+/** An Anthropic content block that compressMessages reads (tool results) or passes through (tool calls). */
+export type AnthropicToolBlock =
+  | { type: "tool_result"; tool_use_id: string; content?: string | { type: string; text?: string }[]; is_error?: boolean }
+  | { type: "tool_use"; id: string; name: string; input: unknown };
+/**
+ * The messages are copies of the objects passed (`{ ...message }`) with only their text changed.
+ * Tool results (`role: "tool"`, and Anthropic `tool_result` blocks) are compacted losslessly, as
+ * compactContext does, and count in the totals; `toolResults: "keep"` leaves them as they are.
+ */
 export function compressMessages(
-  messages: ChatMessage[],
+  messages: (ChatMessage | (Omit<ChatMessage, "content"> & { content?: string | (ContentPart | AnthropicToolBlock)[] | null }))[],
   options?: CompressOptions,
 ): Omit<Compressed, "text"> & { messages: ChatMessage[] };
+
+// ---- Context compaction ----------------------------------------------------
+
+export type ContextKind = "json" | "html" | "log" | "table" | "text";
+export interface CompactOptions {
+  model?: ModelId;
+  encoding?: Encoding;
+  /** What the input is; "auto" (the default) detects it. "html" needs the `tokenmeter/html` entry point. */
+  kind?: "auto" | ContextKind;
+  /** "lossless" (default): the data stays. "structural": also drops empty columns and page furniture. "lossy": also `keep` and id aliases. */
+  level?: "lossless" | "structural" | "lossy";
+  /** At "lossy": the JSON fields to keep, as dotted paths from the top (arrays are passed through). */
+  keep?: string[];
+}
+export interface Compacted {
+  text: string;
+  /** The kind the input was read as. */
+  kind: ContextKind;
+  tokensBefore: number;
+  tokensAfter: number;
+  savedTokens: number;
+  savedPercent: number;
+  passes: { name: string; savedTokens: number }[];
+  /** At "lossy": each alias in `text` and the id it stands for. */
+  aliases?: Record<string, string>;
+}
+/**
+ * Writes context data (tool results, API responses, pages, logs, tables) in fewer tokens; each
+ * transform is kept only if it lowers the count. A string is read as `kind`; any other value is
+ * JSON data (serialised first). See docs/compaction.md.
+ */
+export function compactContext(input: string | unknown, options?: CompactOptions): Compacted;
 
 // ---- Pre-flight and budgets -------------------------------------------------
 

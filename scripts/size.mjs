@@ -13,13 +13,16 @@ import { gzipSize, shippedFiles } from "./shipped.mjs";
 // 2.5 MB (all); the numbers below hold the line a little above what ships
 // today. They went up once, by 35 KB, with the catalogue's schema v2 (the
 // 2026-12 data, 206 models: 10.5 KB; dated price lists, service tiers,
-// lifecycles and scoped catalogues: the rest), and otherwise only go down.
+// lifecycles and scoped catalogues: the rest), once by 30 KB with context
+// compaction (the html entry point adds the HTML tokenizer on top), and
+// otherwise only go down.
 // They assume Debian's rustc-web 1.96 or the rustup target
 // (scripts/tools.sh); rustc 1.85 builds 23 KB larger.
 const BUDGETS = {
-  default: 1_300_000, // goal: 1.1 MB
-  o200k: 1_055_000, // goal: 0.8 MB
-  all: 1_605_000,
+  default: 1_330_000, // goal: 1.1 MB
+  o200k: 1_085_000, // goal: 0.8 MB
+  all: 1_635_000,
+  html: 1_400_000,
 };
 const WORKER_LIMIT = 3_000_000;
 

@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use tokenmeter::catalogue::RawModel;
 use tokenmeter::time::Instant;
-use tokenmeter::{chat, cost, ledger, preflight, usage, Catalogue, Result};
+use tokenmeter::{chat, ledger, preflight, usage, Catalogue, Result};
 
 /// README, "Errors".
 const CODES: &[&str] = &[

@@ -5,6 +5,7 @@
 //! the result. One file per capability.
 
 mod catalogue;
+mod compact;
 mod compress;
 mod convert;
 mod cost;
