@@ -451,6 +451,8 @@ export interface Workload {
   cacheWritesPerDay?: number;
   /** Share (0..1) of model requests sent through the batch API. */
   batchShare?: number;
+  /** A service tier the model prices ("flex", "priority" ...), for every request. Default: standard. */
+  serviceTier?: string;
   embeddingModel?: ModelId;
   embeddingTokensPerRequest?: number;
   pricing?: Pricing;

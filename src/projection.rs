@@ -43,6 +43,9 @@ pub struct Workload {
     pub cache_writes_per_day: Option<u64>,
     /// Share of model requests sent through the batch API, in millionths.
     pub batch_share_micro: u128,
+    /// A service tier the model prices ("flex", "priority" ...), for every
+    /// request; `None`: standard.
+    pub service_tier: Option<String>,
     pub embedding_model: Option<String>,
     pub embedding_tokens_per_request: u64,
     /// When the workload was given as text or messages, the request, so
@@ -126,7 +129,7 @@ impl Workload {
                 format!("must be an object, got {}", chat::type_name(value)),
             )
         })?;
-        const KNOWN: [&str; 19] = [
+        const KNOWN: [&str; 20] = [
             "model",
             "requestsPerDay",
             "dailyUsers",
@@ -140,6 +143,7 @@ impl Workload {
             "cacheWriteTtl",
             "cacheWritesPerDay",
             "batchShare",
+            "serviceTier",
             "embeddingModel",
             "embeddingTokensPerRequest",
             "text",
@@ -260,6 +264,16 @@ impl Workload {
                 ))
             }
         };
+        let service_tier = match obj.get("serviceTier") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(t)) => Some(t.clone()),
+            Some(v) => {
+                return Err(Error::invalid(
+                    "serviceTier",
+                    format!("must be a service tier name, got {}", chat::type_name(v)),
+                ))
+            }
+        };
         let request =
             (obj.contains_key("text") || obj.contains_key("messages")).then(|| obj.clone());
         Ok(Workload {
@@ -275,6 +289,7 @@ impl Workload {
             cache_write_ttl,
             cache_writes_per_day: tokens_field(obj, "cacheWritesPerDay")?,
             batch_share_micro: rate("batchShare")?.unwrap_or(0),
+            service_tier,
             embedding_model,
             embedding_tokens_per_request: tokens_field(obj, "embeddingTokensPerRequest")?
                 .unwrap_or(0),
@@ -424,9 +439,10 @@ pub fn project_cost(
 ) -> Result<Projection> {
     let w = workload;
     let entry = catalogue.get(&w.model);
+    let tier = w.service_tier.as_deref();
     let (applied, mut warnings) = match (pricing, entry) {
-        (Some(list), _) => (list.apply(w.input_tokens, at, None)?, Vec::new()),
-        (None, Some(m)) => m.prices_at(w.input_tokens, at, None)?,
+        (Some(list), _) => (list.apply(w.input_tokens, at, tier)?, Vec::new()),
+        (None, Some(m)) => m.prices_at(w.input_tokens, at, tier)?,
         (None, None) => return Err(catalogue.unknown_model(&w.model)),
     };
     let reach_micro = mul(
@@ -641,4 +657,49 @@ pub fn compare_models(
         skipped,
         baseline_total: base_total,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// 1,000 requests a day for 30 days, 1,000 input and 100 output tokens
+    /// each, at explicit prices ($2 in, $10 out) with two service tiers.
+    fn month(tier: Option<&str>) -> Result<Projection> {
+        let c = Catalogue::bundled();
+        let mut w = json!({
+            "model": "any", "requestsPerDay": 1000, "inputTokens": 1000, "outputTokens": 100,
+        });
+        if let Some(t) = tier {
+            w["serviceTier"] = json!(t);
+        }
+        let w = Workload::from_json(c, &w)?;
+        let pricing = cost::pricing_from_json(
+            &json!({
+                "input": 2, "output": 10,
+                "serviceTiers": { "priority": { "multiplier": 2 }, "flex": { "input": 1, "output": 5 } },
+            }),
+            "pricing",
+        )?;
+        let at = Instant::parse("2026-12-07T12:00:00Z", "at")?;
+        project_cost(c, &w, Some(&pricing), at)
+    }
+
+    #[test]
+    fn a_service_tier_prices_every_request() {
+        // 30,000 requests: 30M input tokens and 3M output tokens.
+        let usd = |p: &Projection| p.total as f64 / 1e12;
+        assert_eq!(usd(&month(None).unwrap()), 30.0 * 2.0 + 3.0 * 10.0);
+        assert_eq!(usd(&month(Some("priority")).unwrap()), 2.0 * 90.0);
+        assert_eq!(usd(&month(Some("flex")).unwrap()), 30.0 * 1.0 + 3.0 * 5.0);
+        let e = month(Some("ultrafast")).unwrap_err();
+        assert_eq!(e.field_name(), Some("serviceTier"), "{e}");
+        let e = Workload::from_json(
+            Catalogue::bundled(),
+            &json!({ "model": "any", "requestsPerDay": 1, "inputTokens": 1, "outputTokens": 1, "serviceTier": 2 }),
+        )
+        .unwrap_err();
+        assert_eq!(e.field_name(), Some("serviceTier"), "{e}");
+    }
 }
