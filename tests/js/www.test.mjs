@@ -563,14 +563,18 @@ test("a search that matches nothing says so and keeps the chosen model and its f
 });
 
 test("lifecycle warnings: a deprecated model's shutdown and replacement, a retired one's when shown", async () => {
-  const p = await open(`#at=${AT}&prompt=Hi&output=50`);
+  const prompt = "Hi there, how are you today?";
+  const p = await open(`#at=${AT}&prompt=${encodeURIComponent(prompt)}&output=50&cached=3`);
   const warnings = () => p.$$eval("#warnings li", (lis) => lis.map((li) => li.textContent));
-  // The package's warnings for the call and the month, each once.
+  // The package's warnings for the calls and the month, each once (the month
+  // adds one of its own: a 3-token prefix is too short to cache).
   const expected = (model) => {
-    const n = tm.countTokens("Hi", { model });
-    const call = tm.estimateCost({ model, inputTokens: n, outputTokens: 50 }, { at: AT });
-    const month = tm.projectCost({ model, inputTokens: n, outputTokens: 50, dailyUsers: 1000, messagesPerUser: 5 }, { at: AT });
-    return [...new Set([...call.warnings, ...month.warnings])];
+    const n = tm.countTokens(prompt, { model });
+    const call = { model, inputTokens: n, outputTokens: 50 };
+    const first = tm.estimateCost({ ...call, cacheWriteTokens: 3 }, { at: AT });
+    const repeat = tm.estimateCost({ ...call, cachedInputTokens: 3 }, { at: AT });
+    const month = tm.projectCost({ ...call, dailyUsers: 1000, messagesPerUser: 5, cachedPrefixTokens: 3 }, { at: AT });
+    return [...new Set([...first.warnings, ...repeat.warnings, ...month.warnings])];
   };
   const deprecated = tm.getModel("gpt-5", { at: AT });
   assert.equal(deprecated.status, "deprecated");
@@ -580,10 +584,12 @@ test("lifecycle warnings: a deprecated model's shutdown and replacement, a retir
   assert.deepEqual(shown, expected("gpt-5"));
   assert.ok(shown.some((w) => w.includes(deprecated.shutdownDate) && w.includes(deprecated.replacement)), shown.join(" | "));
   assert.match(await text("#model-info", p), new RegExp(`Shuts down on ${deprecated.shutdownDate}\\. The provider recommends .*\\(${deprecated.replacement}\\)`));
-  // An active model: no warning.
+  assert.ok(shown.some((w) => /below the \d+ tokens the provider caches/.test(w)), "the month's own warning");
+  // An active model: no lifecycle warning.
   await p.selectOption("#model", deprecated.replacement);
   await settled(p);
-  assert.deepEqual(await warnings(), []);
+  assert.deepEqual(await warnings(), expected(deprecated.replacement));
+  assert.ok(!(await warnings()).some((w) => /deprecated|retired/.test(w)));
   // A retired model, listed with the toggle.
   await p.check("#show-retired");
   await p.selectOption("#model", "gpt-4");
