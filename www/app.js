@@ -51,7 +51,7 @@ const handlers = {
     followDefault = false;
     showModel();
     showProviders(reply.info);
-    $("at-error").textContent = reply.atError ? `${reply.atError.message}: priced at today instead.` : "";
+    $("at-error").textContent = reply.atError?.message ?? "";
     showMode();
     recalculate();
     if (reply.error) $("price-error").textContent = reply.error.message; // after showModel() cleared it

@@ -3,9 +3,10 @@
 // by the package; this file only shapes requests and replies.
 //
 // Requests: { kind, seq, ... }. "prices" (the session's price overrides and
-// the date the page prices at) is answered at once, with the catalogue; "update", "trim" and "compress" are coalesced per kind (only
-// the newest waiting request of a kind runs), and an update stops between
-// phases as soon as a newer one is waiting. Replies carry the request's seq,
+// the date the page prices at) is answered at once, with the catalogue;
+// "update", "trim" and "compress" are coalesced per kind (only the newest
+// waiting request of a kind runs), and an update stops between phases as
+// soon as a newer one is waiting. Replies carry the request's seq,
 // so that the page can drop stale ones.
 //
 // The package is imported dynamically so that the message handler exists from
@@ -86,7 +87,8 @@ function catalogue(at) {
 let applied = {}; // the overrides in force: id -> { name?, prices }
 
 function setPrices(overrides, at) {
-  // A date the package cannot read (a hand-edited link) prices at now, and says why.
+  // A date the package cannot read: the catalogue as of now, and the reason
+  // (the figures, asked for at that date, show the same error).
   const date = attempt(() => tm.catalogueInfo(when(at)));
   if (date.error) at = undefined;
   try {
