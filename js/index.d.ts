@@ -73,6 +73,17 @@ export function encode(text: string, options?: TokenOptions): Uint32Array;
  * models (no public ids).
  */
 export function encodeWithOffsets(text: string, options?: TokenOptions): { tokens: Uint32Array; starts: Uint32Array };
+/**
+ * The same for each chat message: its text as the chat functions read it
+ * (the content string, or its text parts joined by a newline; images and
+ * tool calls have none), and that text's tokens and starts. The messages are
+ * read as countChatTokens reads them (a malformed one throws at its path);
+ * the options are a text's (`model` or `encoding`), not a chat count's.
+ */
+export function encodeWithOffsets(
+  messages: ChatMessage[],
+  options?: TokenOptions,
+): { messages: { role: string; text: string; tokens: Uint32Array; starts: Uint32Array }[] };
 /** The text of token ids; bytes that are not valid UTF-8 become U+FFFD. */
 export function decode(tokens: Uint32Array | number[], options?: TokenOptions): string;
 /** The encoding tiktoken uses for an OpenAI model (prefixes and snapshots included). */
@@ -440,6 +451,8 @@ export interface Workload {
   cacheWritesPerDay?: number;
   /** Share (0..1) of model requests sent through the batch API. */
   batchShare?: number;
+  /** A service tier the model prices ("flex", "priority" ...), for every request. Default: standard. */
+  serviceTier?: string;
   embeddingModel?: ModelId;
   embeddingTokensPerRequest?: number;
   pricing?: Pricing;

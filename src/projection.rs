@@ -40,6 +40,9 @@ pub struct Workload {
     pub cache_writes_per_day: Option<u64>,
     /// Share of model requests sent through the batch API, in millionths.
     pub batch_share_micro: u128,
+    /// A service tier the model prices ("flex", "priority" ...), for every
+    /// request; `None`: standard.
+    pub service_tier: Option<String>,
     pub embedding_model: Option<String>,
     pub embedding_tokens_per_request: u64,
     /// When the workload was given as text or messages, the input, so that
@@ -109,6 +112,7 @@ impl Workload {
             cache_write_ttl: None,
             cache_writes_per_day: None,
             batch_share_micro: 0,
+            service_tier: None,
             embedding_model: None,
             embedding_tokens_per_request: 0,
             input: match input {
@@ -258,9 +262,10 @@ pub fn project_cost(
 ) -> Result<Projection> {
     let w = workload;
     let entry = catalogue.get(&w.model);
+    let tier = w.service_tier.as_deref();
     let (applied, mut warnings) = match (pricing, entry) {
-        (Some(list), _) => (list.apply(w.input_tokens, at, None)?, Vec::new()),
-        (None, Some(m)) => m.prices_at(w.input_tokens, at, None)?,
+        (Some(list), _) => (list.apply(w.input_tokens, at, tier)?, Vec::new()),
+        (None, Some(m)) => m.prices_at(w.input_tokens, at, tier)?,
         (None, None) => return Err(catalogue.unknown_model(&w.model)),
     };
     let reach_micro = mul(
@@ -475,4 +480,39 @@ pub fn compare_models(
         skipped,
         baseline_total: base_total,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// 1,000 requests a day for 30 days, 1,000 input and 100 output tokens
+    /// each, at explicit prices ($2 in, $10 out) with two service tiers.
+    fn month(tier: Option<&str>) -> Result<Projection> {
+        let c = Catalogue::bundled();
+        let mut w = Workload::new(c, "any", Input::Tokens(1000), 100)?;
+        w.requests_per_day_micro = 1000 * MICRO;
+        w.service_tier = tier.map(str::to_string);
+        let pricing = cost::pricing_from_json(
+            &json!({
+                "input": 2, "output": 10,
+                "serviceTiers": { "priority": { "multiplier": 2 }, "flex": { "input": 1, "output": 5 } },
+            }),
+            "pricing",
+        )?;
+        let at = Instant::parse("2026-12-07T12:00:00Z", "at")?;
+        project_cost(c, &w, Some(&pricing), at)
+    }
+
+    #[test]
+    fn a_service_tier_prices_every_request() {
+        // 30,000 requests: 30M input tokens and 3M output tokens.
+        let usd = |p: &Projection| p.total as f64 / 1e12;
+        assert_eq!(usd(&month(None).unwrap()), 30.0 * 2.0 + 3.0 * 10.0);
+        assert_eq!(usd(&month(Some("priority")).unwrap()), 2.0 * 90.0);
+        assert_eq!(usd(&month(Some("flex")).unwrap()), 30.0 * 1.0 + 3.0 * 5.0);
+        let e = month(Some("ultrafast")).unwrap_err();
+        assert_eq!(e.field_name(), Some("serviceTier"), "{e}");
+    }
 }

@@ -69,6 +69,8 @@ test("a bad field of a workload is named", () => {
     [{ ...base, appCacheHitRate: 1.5 }, "appCacheHitRate"],
     [{ ...base, cacheWriteTtl: 5 }, "cacheWriteTtl"],
     [{ ...base, embeddingModel: 5 }, "embeddingModel"],
+    [{ ...base, serviceTier: 2 }, "serviceTier"],
+    [{ ...base, serviceTier: "ultrafast" }, "serviceTier"],
     [{ ...base, text: "x" }, "inputTokens"],
     [{ ...base, colour: "red" }, "colour"],
     [{ model: "gpt-4o", requestsPerDay: 1, outputTokens: 1, messages: [{ role: "user", content: 5 }] }, "messages[0].content"],

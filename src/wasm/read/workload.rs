@@ -9,7 +9,7 @@ use crate::chat::type_name;
 use crate::error::{Error, Result};
 use crate::projection::Workload;
 
-const KNOWN: [&str; 19] = [
+const KNOWN: [&str; 20] = [
     "model",
     "requestsPerDay",
     "dailyUsers",
@@ -23,6 +23,7 @@ const KNOWN: [&str; 19] = [
     "cacheWriteTtl",
     "cacheWritesPerDay",
     "batchShare",
+    "serviceTier",
     "embeddingModel",
     "embeddingTokensPerRequest",
     "text",
@@ -84,9 +85,21 @@ pub fn workload(catalogue: &Catalogue, value: &Value) -> Result<Workload> {
         cache_write_ttl: cache_write_ttl(obj)?,
         cache_writes_per_day: tokens(obj, "cacheWritesPerDay")?,
         batch_share_micro: rate(obj, "batchShare")?.unwrap_or(0),
+        service_tier: service_tier(obj)?,
         embedding_model: embedding_model(obj)?,
         embedding_tokens_per_request: tokens(obj, "embeddingTokensPerRequest")?.unwrap_or(0),
     })
+}
+
+fn service_tier(obj: &Map<String, Value>) -> Result<Option<String>> {
+    match obj.get("serviceTier") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(t)) => Ok(Some(t.clone())),
+        Some(v) => Err(Error::invalid(
+            "serviceTier",
+            format!("must be a service tier name, got {}", type_name(v)),
+        )),
+    }
 }
 
 /// A number given in millionths: non-negative, finite, at most `max`.
