@@ -401,7 +401,7 @@ fn openrouter_report_ids_and_units() {
                 "pricing.prompt: \"free\" is not a number",
             ),
             ("qwen/qwen-fixture", "must be a non-negative number"),
-            ("data[14]", "missing field `id`"),
+            ("data[14]", "not a model entry: no id"),
         ],
     );
     // Anthropic's dots become its API's dashes; other authors keep the id.
@@ -483,7 +483,7 @@ fn genai_prices_report() {
                 "azure/gpt-5.9-fixture",
                 "as openai/gpt-5.9-fixture does, whose entry is taken",
             ),
-            ("broken-provider", "missing field `models`"),
+            ("broken-provider", "not a provider with models: no models"),
         ],
     );
 }
@@ -583,7 +583,7 @@ fn models_dev_report() {
                 "groq/fixture-text-price",
                 "cost.output: \"a lot\" is not a number",
             ),
-            ("broken-provider", "missing field `models`"),
+            ("broken-provider", "not a provider with models: no models"),
         ],
     );
 }

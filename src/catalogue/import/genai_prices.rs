@@ -16,9 +16,6 @@
 //! date) and time windows (`start_time`/`end_time`, UTC). genai-prices has
 //! no max output: the window is used, and the model's `uncertain` says so.
 
-use std::collections::BTreeSet;
-
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::litellm::not_imported;
@@ -41,27 +38,45 @@ const PROVIDERS: &[(&str, &str)] = &[
     ("cloudflare", "cloudflare-workers-ai"),
 ];
 
-#[derive(Deserialize)]
-struct Provider {
-    id: String,
-    models: Vec<Value>,
+/// A provider block, as the import reads it: borrowed from the JSON.
+struct Provider<'a> {
+    id: &'a str,
+    models: &'a Vec<Value>,
 }
 
-#[derive(Deserialize)]
-struct ModelInfo {
-    id: String,
-    name: Option<Value>,
-    #[serde(rename = "match")]
-    matches: Option<Value>,
-    context_window: Option<Value>,
-    prices: Value,
-    deprecated: Option<Value>,
+impl<'a> Provider<'a> {
+    fn of(v: &'a Value) -> std::result::Result<Provider<'a>, &'static str> {
+        Ok(Provider {
+            id: v.get("id").and_then(Value::as_str).ok_or("no id")?,
+            models: v
+                .get("models")
+                .and_then(Value::as_array)
+                .ok_or("no models")?,
+        })
+    }
 }
 
-#[derive(Deserialize)]
-struct Conditional {
-    constraint: Option<Value>,
-    prices: Value,
+/// One model of a provider block.
+struct ModelInfo<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    matches: Option<&'a Value>,
+    context_window: Option<&'a Value>,
+    prices: &'a Value,
+    deprecated: bool,
+}
+
+impl<'a> ModelInfo<'a> {
+    fn of(v: &'a Value) -> std::result::Result<ModelInfo<'a>, &'static str> {
+        Ok(ModelInfo {
+            id: v.get("id").and_then(Value::as_str).ok_or("no id")?,
+            name: v.get("name").and_then(Value::as_str),
+            matches: v.get("match"),
+            context_window: v.get("context_window"),
+            prices: v.get("prices").ok_or("no prices")?,
+            deprecated: v.get("deprecated") == Some(&Value::Bool(true)),
+        })
+    }
 }
 
 /// When a conditional price applies.
@@ -89,13 +104,13 @@ pub(super) fn read(data: &Value) -> Result<Vec<Entry>> {
     }
     let mut out = Vec::new();
     for (i, p) in providers.iter().enumerate() {
-        match Provider::deserialize(p) {
+        match Provider::of(p) {
             Ok(provider) => out.extend(
                 provider
                     .models
                     .iter()
                     .enumerate()
-                    .map(|(j, m)| entry(&provider.id, j, m)),
+                    .map(|(j, m)| entry(provider.id, j, m)),
             ),
             Err(e) => {
                 let key = p
@@ -114,31 +129,31 @@ fn entry(provider: &str, index: usize, v: &Value) -> Entry {
         Some(id) => format!("{provider}/{id}"),
         None => format!("{provider}/models[{index}]"),
     };
-    let m = ModelInfo::deserialize(v).map_err(|e| skip(&key, format!("not a model entry: {e}")))?;
+    let m = ModelInfo::of(v).map_err(|e| skip(&key, format!("not a model entry: {e}")))?;
     let catalogue_provider = infer::catalogue_provider(provider, PROVIDERS);
     let mut d = Draft::new(
         Format::GenaiPrices,
         &key,
-        &m.id,
+        m.id,
         catalogue_provider.unwrap_or(provider),
         catalogue_provider.is_some(),
     );
     let embedding = d.raw.id.contains("embed");
     d.raw.kind = Some(if embedding { "embedding" } else { "chat" }.to_string());
-    d.raw.name = m.name.as_ref().and_then(Value::as_str).map(str::to_string);
+    d.raw.name = m.name.map(str::to_string);
     d.raw.context_window = d
-        .count(m.context_window.as_ref(), "context_window")
+        .count(m.context_window, "context_window")
         .map_err(|r| skip(&key, r))?;
     d.source("contextWindow", "context_window");
-    if let Some(clause) = &m.matches {
+    if let Some(clause) = m.matches {
         let mut names = Vec::new();
         equals(clause, &mut names);
         d.add_names(names);
     }
-    if m.deprecated.as_ref() == Some(&Value::Bool(true)) {
+    if m.deprecated {
         d.note("genai-prices marks it deprecated, with no date");
     }
-    lists(&mut d, &m.prices).map_err(|r| skip(&key, r))?;
+    lists(&mut d, m.prices).map_err(|r| skip(&key, r))?;
     Ok(d)
 }
 
@@ -157,23 +172,23 @@ fn equals(clause: &Value, out: &mut Vec<String>) {
 
 /// The model's price lists: one, or dated ones with time windows.
 fn lists(d: &mut Draft, prices: &Value) -> std::result::Result<(), String> {
-    let conditional: Vec<Conditional> = match prices {
+    // A conditional price: its constraint (none: always) and its prices.
+    let conditional: Vec<(Option<&Value>, &Value)> = match prices {
         Value::Array(items) => items
             .iter()
-            .map(|c| Conditional::deserialize(c).map_err(|e| format!("prices: {e}")))
+            .map(|c| match c.get("prices") {
+                Some(p) => Ok((c.get("constraint"), p)),
+                None => Err("prices: a conditional price without prices".to_string()),
+            })
             .collect::<std::result::Result<_, _>>()?,
-        other => vec![Conditional {
-            constraint: None,
-            prices: other.clone(),
-        }],
+        other => vec![(None, other)],
     };
     if conditional.is_empty() {
         return Err("prices: an empty list".to_string());
     }
     let mut entries = Vec::with_capacity(conditional.len());
-    for c in &conditional {
-        let when = when(c.constraint.as_ref())?;
-        entries.push((when, price_set(d, &c.prices)?));
+    for (constraint, prices) in conditional {
+        entries.push((when(constraint)?, price_set(d, prices)?));
     }
     let mut segments = segments(&entries);
     let mut current = segments.pop().unwrap_or_default();
@@ -335,10 +350,12 @@ fn set(p: &mut RawPrices, field: &str, price: Option<f64>) {
 /// names, every tiered field at its price there (its last tier that starts
 /// at or below the threshold); a field with no such tier keeps the list's.
 fn merge_tiers(by_field: &[(String, Vec<(u64, f64)>)]) -> Vec<RawPrices> {
-    let thresholds: BTreeSet<u64> = by_field
+    let mut thresholds: Vec<u64> = by_field
         .iter()
         .flat_map(|(_, t)| t.iter().map(|(s, _)| *s))
         .collect();
+    thresholds.sort_unstable();
+    thresholds.dedup();
     thresholds
         .into_iter()
         .map(|threshold| {
@@ -364,13 +381,15 @@ fn merge_tiers(by_field: &[(String, Vec<(u64, f64)>)]) -> Vec<RawPrices> {
 /// day after it are its time windows, the later one first where they
 /// overlap (the catalogue takes the first window that matches).
 fn segments(entries: &[(When, RawPrices)]) -> Vec<RawPrices> {
-    let dates: BTreeSet<Day> = entries
+    let mut dates: Vec<Day> = entries
         .iter()
         .filter_map(|(w, _)| match w {
             When::From(d) => Some(*d),
             _ => None,
         })
         .collect();
+    dates.sort_unstable();
+    dates.dedup();
     let starts: Vec<Option<Day>> = std::iter::once(None)
         .chain(dates.into_iter().map(Some))
         .collect();

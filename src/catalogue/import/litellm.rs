@@ -21,9 +21,6 @@
 //! takes `max_input_tokens` as a window that input and output share, the
 //! reading that never lets a request through that the provider refuses.
 
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::units::{describe, Scale};
@@ -46,20 +43,36 @@ const PROVIDERS: &[(&str, &str)] = &[
     ("cloudflare", "cloudflare-workers-ai"),
 ];
 
-/// The fields an entry is read by; every other key (the many `supports_*`
-/// flags, and costs of images, audio, searches ...) lands in `rest`.
-#[derive(Deserialize)]
-struct LiteEntry {
-    litellm_provider: Option<Value>,
-    mode: Option<Value>,
-    max_input_tokens: Option<Value>,
-    max_output_tokens: Option<Value>,
-    max_tokens: Option<Value>,
-    deprecation_date: Option<Value>,
-    supports_reasoning: Option<Value>,
-    aliases: Option<Value>,
-    #[serde(flatten)]
-    rest: BTreeMap<String, Value>,
+/// One entry of the map, as the import reads it: borrowed from the JSON.
+/// Every key that is not one of these (the many `supports_*` flags, and
+/// the costs) is read from `all`.
+struct LiteEntry<'a> {
+    litellm_provider: Option<&'a str>,
+    mode: Option<&'a Value>,
+    max_input_tokens: Option<&'a Value>,
+    max_output_tokens: Option<&'a Value>,
+    max_tokens: Option<&'a Value>,
+    deprecation_date: Option<&'a Value>,
+    supports_reasoning: bool,
+    aliases: Option<&'a Value>,
+    all: &'a serde_json::Map<String, Value>,
+}
+
+impl<'a> LiteEntry<'a> {
+    fn of(v: &'a Value) -> Option<LiteEntry<'a>> {
+        let all = v.as_object()?;
+        Some(LiteEntry {
+            litellm_provider: all.get("litellm_provider").and_then(Value::as_str),
+            mode: all.get("mode").filter(|m| !m.is_null()),
+            max_input_tokens: all.get("max_input_tokens"),
+            max_output_tokens: all.get("max_output_tokens"),
+            max_tokens: all.get("max_tokens"),
+            deprecation_date: all.get("deprecation_date"),
+            supports_reasoning: all.get("supports_reasoning") == Some(&Value::Bool(true)),
+            aliases: all.get("aliases"),
+            all,
+        })
+    }
 }
 
 pub(super) fn read(data: &Value) -> Result<Vec<Entry>> {
@@ -85,9 +98,9 @@ fn entry(key: &str, v: &Value) -> Entry {
             "LiteLLM's documentation of its fields, not a model",
         ));
     }
-    let e = LiteEntry::deserialize(v)
-        .map_err(|_| skip(key, format!("{} is not a model entry", describe(v))))?;
-    let provider = text(e.litellm_provider.as_ref()).unwrap_or_default();
+    let e = LiteEntry::of(v)
+        .ok_or_else(|| skip(key, format!("{} is not a model entry", describe(v))))?;
+    let provider = e.litellm_provider.unwrap_or_default().to_string();
     let kind = kind(&e).map_err(|r| skip(key, r))?;
     let (id, catalogue_provider) = match infer::catalogue_provider(&provider, PROVIDERS) {
         Some(p) => (
@@ -113,34 +126,30 @@ fn entry(key: &str, v: &Value) -> Entry {
     }
     d.raw.kind = Some(kind.to_string());
     limits(&mut d, &e).map_err(|r| skip(key, r))?;
-    prices(&mut d, &e.rest).map_err(|r| skip(key, r))?;
+    prices(&mut d, e.all).map_err(|r| skip(key, r))?;
     match e.deprecation_date {
         None | Some(Value::Null) => {}
-        Some(Value::String(date)) => d.raw.deprecation_date = Some(date),
+        Some(Value::String(date)) => d.raw.deprecation_date = Some(date.clone()),
         Some(other) => {
             return Err(skip(
                 key,
-                format!("deprecation_date: {} is not a date", describe(&other)),
+                format!("deprecation_date: {} is not a date", describe(other)),
             ))
         }
     }
-    if let Some(Value::Array(names)) = &e.aliases {
+    if let Some(Value::Array(names)) = e.aliases {
         d.add_names(names.iter().filter_map(|n| n.as_str().map(str::to_string)));
     }
     Ok(d)
-}
-
-fn text(v: Option<&Value>) -> Option<String> {
-    v.and_then(Value::as_str).map(str::to_string)
 }
 
 /// The catalogue's kind for LiteLLM's `mode`: chat, completion and
 /// responses entries are priced by text tokens as chat models are; images,
 /// audio, moderation, rerank and search are priced otherwise.
 fn kind(e: &LiteEntry) -> std::result::Result<&'static str, String> {
-    let reasoning = e.supports_reasoning.as_ref() == Some(&Value::Bool(true));
-    match e.mode.as_ref() {
-        None | Some(Value::Null) => Ok(if reasoning { "reasoning" } else { "chat" }),
+    let reasoning = e.supports_reasoning;
+    match e.mode {
+        None => Ok(if reasoning { "reasoning" } else { "chat" }),
         Some(Value::String(m)) if matches!(m.as_str(), "chat" | "completion" | "responses") => {
             Ok(if reasoning { "reasoning" } else { "chat" })
         }
@@ -153,8 +162,8 @@ fn kind(e: &LiteEntry) -> std::result::Result<&'static str, String> {
 }
 
 fn limits(d: &mut Draft, e: &LiteEntry) -> std::result::Result<(), String> {
-    let input = d.count(e.max_input_tokens.as_ref(), "max_input_tokens")?;
-    let legacy = d.count(e.max_tokens.as_ref(), "max_tokens")?;
+    let input = d.count(e.max_input_tokens, "max_input_tokens")?;
+    let legacy = d.count(e.max_tokens, "max_tokens")?;
     let window_from = match (input, legacy) {
         (Some(_), _) => "max_input_tokens",
         (None, Some(_)) => {
@@ -165,7 +174,7 @@ fn limits(d: &mut Draft, e: &LiteEntry) -> std::result::Result<(), String> {
     };
     d.raw.context_window = input.or(legacy);
     d.source("contextWindow", window_from);
-    d.raw.max_output_tokens = d.count(e.max_output_tokens.as_ref(), "max_output_tokens")?;
+    d.raw.max_output_tokens = d.count(e.max_output_tokens, "max_output_tokens")?;
     d.source("maxOutputTokens", "max_output_tokens");
     Ok(())
 }
@@ -203,10 +212,9 @@ fn parse_key(key: &str) -> Option<(What, Option<u64>, Option<&'static str>)> {
         .strip_suffix("_tokens")
         .and_then(|r| r.rsplit_once("_above_"))
     {
-        let (digits, unit) = n.split_at(n.len().checked_sub(1)?);
-        let unit = match unit {
-            "k" => 1_000u64,
-            "m" => 1_000_000,
+        let (digits, unit) = match (n.strip_suffix('k'), n.strip_suffix('m')) {
+            (Some(d), _) => (d, 1_000u64),
+            (None, Some(d)) => (d, 1_000_000),
             _ => return None,
         };
         above = Some(digits.parse::<u64>().ok()?.checked_mul(unit)?);
@@ -257,6 +265,10 @@ struct Cost<'a> {
     tier: Option<&'static str>,
 }
 
+/// A group of prices: the list or a service tier, and the long-context
+/// threshold above which they apply.
+type Group = (Option<&'static str>, Option<u64>);
+
 /// The prices' group: the list itself or a named service tier; the batch
 /// prices belong to the list.
 fn group(tier: Option<&'static str>) -> Option<&'static str> {
@@ -265,7 +277,7 @@ fn group(tier: Option<&'static str>) -> Option<&'static str> {
 
 /// The cost keys the import reads (with a value), and the priced ones it
 /// cannot hold.
-fn classify(rest: &BTreeMap<String, Value>) -> (Vec<Cost<'_>>, Vec<&str>) {
+fn classify(rest: &serde_json::Map<String, Value>) -> (Vec<Cost<'_>>, Vec<&str>) {
     let mut costs = Vec::new();
     let mut others = Vec::new();
     for (key, value) in rest {
@@ -287,36 +299,31 @@ fn classify(rest: &BTreeMap<String, Value>) -> (Vec<Cost<'_>>, Vec<&str>) {
     (costs, others)
 }
 
-/// Each group's long-context thresholds in order: where its tiers go.
-fn thresholds<'a>(costs: &[Cost<'a>]) -> BTreeMap<Option<&'a str>, Vec<u64>> {
-    let mut out: BTreeMap<Option<&str>, Vec<u64>> = BTreeMap::new();
-    for c in costs {
-        if let Some(n) = c.above {
-            out.entry(group(c.tier)).or_default().push(n);
-        }
-    }
-    for list in out.values_mut() {
-        list.sort_unstable();
-        list.dedup();
-    }
+/// A group's long-context thresholds in order: where its tiers go.
+fn thresholds(costs: &[Cost], of: Option<&str>) -> Vec<u64> {
+    let mut out: Vec<u64> = costs
+        .iter()
+        .filter(|c| group(c.tier) == of)
+        .filter_map(|c| c.above)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
-fn prices(d: &mut Draft, rest: &BTreeMap<String, Value>) -> std::result::Result<(), String> {
+fn prices(d: &mut Draft, rest: &serde_json::Map<String, Value>) -> std::result::Result<(), String> {
     let provider = d.raw.provider.clone().unwrap_or_default();
     let lifetime = infer::default_write_lifetime(&provider);
     let write = format!("cacheWrites.{}", lifetime.unwrap_or("5m"));
     let (costs, others) = classify(rest);
-    let thresholds = thresholds(&costs);
     d.source("prices.input", "input_cost_per_token");
     d.source("prices.output", "output_cost_per_token");
-    // (group, above) -> its prices; None sorts first: the list itself.
-    let mut groups: BTreeMap<(Option<&str>, Option<u64>), RawPrices> = BTreeMap::new();
+    // (group, above) -> its prices.
+    let mut groups: Vec<(Group, RawPrices)> = Vec::new();
     for c in &costs {
         let index = c.above.map(|n| {
-            thresholds
-                .get(&group(c.tier))
-                .map_or(0, |t| t.iter().take_while(|&&x| x < n).count())
+            let t = thresholds(&costs, group(c.tier));
+            t.iter().take_while(|&&x| x < n).count()
         });
         let field = match (c.what, c.tier) {
             (What::Input, Some("batch")) => "batchInput",
@@ -329,7 +336,19 @@ fn prices(d: &mut Draft, rest: &BTreeMap<String, Value>) -> std::result::Result<
         };
         let schema = path(c.tier, index, field);
         if let Some(usd) = d.price(Some(c.value), Scale::PerToken, &schema, c.key)? {
-            let g = groups.entry((group(c.tier), c.above)).or_default();
+            // Kept in order: the list itself first, then its tiers by
+            // threshold, then the service tiers, each before its own tiers.
+            let at = (group(c.tier), c.above);
+            let i = match groups.binary_search_by_key(&at, |(k, _)| *k) {
+                Ok(i) => i,
+                Err(i) => {
+                    groups.insert(i, (at, RawPrices::default()));
+                    i
+                }
+            };
+            let Some((_, g)) = groups.get_mut(i) else {
+                continue;
+            };
             g.above_input_tokens = c.above.map(|n| n as f64);
             set(g, c, usd, lifetime.unwrap_or("5m"));
         }
@@ -391,7 +410,7 @@ pub(super) fn not_imported(names: &[&str]) -> String {
 
 /// The groups as one price list: the list's own prices, its long-context
 /// tiers (by threshold), and its service tiers with theirs.
-fn assemble(groups: BTreeMap<(Option<&str>, Option<u64>), RawPrices>) -> RawPrices {
+fn assemble(groups: Vec<(Group, RawPrices)>) -> RawPrices {
     let mut list = RawPrices::default();
     for ((tier, above), mut g) in groups {
         match (tier, above) {
@@ -446,5 +465,9 @@ mod tests {
         assert!(k("input_cost_per_audio_token").is_none());
         assert!(k("input_cost_per_token_above_xk_tokens").is_none());
         assert!(k("input_cost_per_token_above_k_tokens").is_none());
+        assert!(k("input_cost_per_token_above_2é_tokens").is_none());
+        assert!(
+            k("input_cost_per_token_above_1m_tokens") == Some((What::Input, Some(1_000_000), None))
+        );
     }
 }

@@ -267,18 +267,16 @@ impl Catalogue {
             Format::GenaiPrices => genai_prices::read(data)?,
             Format::ModelsDev => models_dev::read(data)?,
         };
-        let winners = winners(&entries);
+        let lost_to = lost_to(&entries);
         let mut report = ImportReport::default();
-        for (i, entry) in entries.into_iter().enumerate() {
-            match entry {
-                Err(s) => report.skipped.push(s),
-                Ok(d) => match winners.get(&d.raw.id) {
-                    Some((w, key)) if *w != i => report.skipped.push(skip(
-                        &d.key,
-                        format!("maps to {}, as {key} does, whose entry is taken", d.raw.id),
-                    )),
-                    _ => self.place(d, options.prefer, &mut report),
-                },
+        for (entry, winner) in entries.into_iter().zip(lost_to) {
+            match (entry, winner) {
+                (Err(s), _) => report.skipped.push(s),
+                (Ok(d), Some(key)) => report.skipped.push(skip(
+                    &d.key,
+                    format!("maps to {}, as {key} does, whose entry is taken", d.raw.id),
+                )),
+                (Ok(d), None) => self.place(d, options.prefer, &mut report),
             }
         }
         Ok(report)
@@ -415,21 +413,29 @@ fn reason(e: &Error, sources: &[(String, String)]) -> String {
     }
 }
 
-/// Of the entries that map to one id, the one taken: an entry of a
-/// provider the catalogue knows before one of another host, else the first.
-fn winners(entries: &[Entry]) -> HashMap<String, (usize, String)> {
-    let mut best: HashMap<&str, (usize, &str, bool)> = HashMap::new();
-    for (i, d) in entries.iter().enumerate() {
-        let Ok(d) = d else { continue };
-        let slot = best
-            .entry(d.raw.id.as_str())
-            .or_insert((i, d.key.as_str(), d.own));
-        if d.own && !slot.2 {
-            *slot = (i, d.key.as_str(), d.own);
+/// Of the entries that map to one id, the one taken is an entry of a
+/// provider the catalogue knows before one of another host, else the
+/// first. For each entry not taken, the key of the one that is.
+fn lost_to(entries: &[Entry]) -> Vec<Option<String>> {
+    let draft = |i: usize| entries.get(i).and_then(|e| e.as_ref().ok());
+    let mut best: HashMap<String, usize> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let Ok(d) = e else { continue };
+        let better = match best.get(&d.raw.id) {
+            None => true,
+            Some(&b) => d.own && !draft(b).is_some_and(|w| w.own),
+        };
+        if better {
+            best.insert(d.raw.id.clone(), i);
         }
     }
-    best.into_iter()
-        .map(|(id, (i, key, _))| (id.to_string(), (i, key.to_string())))
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let taken = *best.get(&e.as_ref().ok()?.raw.id)?;
+            (taken != i).then(|| draft(taken).map(|w| w.key.clone()))?
+        })
         .collect()
 }
 

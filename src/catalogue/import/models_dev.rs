@@ -13,7 +13,6 @@
 //! `limit.input` (a cap on input inside it), `limit.output`.
 //! `release_date` when it is a whole date (models.dev also allows a month).
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::litellm::not_imported;
@@ -33,33 +32,40 @@ const PROVIDERS: &[(&str, &str)] = &[
     ("cloudflare-workers-ai", "cloudflare-workers-ai"),
 ];
 
-#[derive(Deserialize)]
-struct Provider {
-    models: serde_json::Map<String, Value>,
+/// One model of a provider, as the import reads it: borrowed from the JSON.
+struct Model<'a> {
+    id: Option<&'a str>,
+    name: Option<&'a str>,
+    reasoning: bool,
+    release_date: Option<&'a Value>,
+    output_modalities: Option<&'a Vec<Value>>,
+    cost: Option<&'a Value>,
+    limit_context: Option<&'a Value>,
+    limit_input: Option<&'a Value>,
+    limit_output: Option<&'a Value>,
+    deprecated: bool,
 }
 
-#[derive(Deserialize)]
-struct Model {
-    id: Option<Value>,
-    name: Option<Value>,
-    reasoning: Option<Value>,
-    release_date: Option<Value>,
-    modalities: Option<Modalities>,
-    cost: Option<Value>,
-    limit: Option<Limit>,
-    status: Option<Value>,
-}
-
-#[derive(Deserialize)]
-struct Modalities {
-    output: Option<Vec<Value>>,
-}
-
-#[derive(Deserialize)]
-struct Limit {
-    context: Option<Value>,
-    input: Option<Value>,
-    output: Option<Value>,
+impl<'a> Model<'a> {
+    fn of(v: &'a Value) -> Option<Model<'a>> {
+        let o = v.as_object()?;
+        let limit = |k: &str| o.get("limit").and_then(|l| l.get(k));
+        Some(Model {
+            id: o.get("id").and_then(Value::as_str),
+            name: o.get("name").and_then(Value::as_str),
+            reasoning: o.get("reasoning") == Some(&Value::Bool(true)),
+            release_date: o.get("release_date").filter(|d| !d.is_null()),
+            output_modalities: o
+                .get("modalities")
+                .and_then(|m| m.get("output"))
+                .and_then(Value::as_array),
+            cost: o.get("cost").filter(|c| !c.is_null()),
+            limit_context: limit("context"),
+            limit_input: limit("input"),
+            limit_output: limit("output"),
+            deprecated: o.get("status").and_then(Value::as_str) == Some("deprecated"),
+        })
+    }
 }
 
 pub(super) fn read(data: &Value) -> Result<Vec<Entry>> {
@@ -78,12 +84,9 @@ pub(super) fn read(data: &Value) -> Result<Vec<Entry>> {
     }
     let mut out = Vec::new();
     for (provider, p) in providers {
-        match Provider::deserialize(p) {
-            Ok(p) => out.extend(p.models.iter().map(|(key, m)| entry(provider, key, m))),
-            Err(e) => out.push(Err(skip(
-                provider,
-                format!("not a provider with models: {e}"),
-            ))),
+        match p.get("models").and_then(Value::as_object) {
+            Some(models) => out.extend(models.iter().map(|(key, m)| entry(provider, key, m))),
+            None => out.push(Err(skip(provider, "not a provider with models: no models"))),
         }
     }
     Ok(out)
@@ -91,13 +94,11 @@ pub(super) fn read(data: &Value) -> Result<Vec<Entry>> {
 
 fn entry(provider: &str, key: &str, v: &Value) -> Entry {
     let address = format!("{provider}/{key}");
-    let m = Model::deserialize(v).map_err(|e| skip(&address, format!("not a model entry: {e}")))?;
-    let outputs: Vec<&str> = m
-        .modalities
-        .as_ref()
-        .and_then(|m| m.output.as_ref())
-        .map(|o| o.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_else(|| vec!["text"]);
+    let m = Model::of(v).ok_or_else(|| skip(&address, "not a model entry: not an object"))?;
+    let outputs: Vec<&str> = match m.output_modalities {
+        Some(o) => o.iter().filter_map(Value::as_str).collect(),
+        None => vec!["text"],
+    };
     if !outputs.contains(&"text") {
         return Err(skip(
             &address,
@@ -107,7 +108,7 @@ fn entry(provider: &str, key: &str, v: &Value) -> Entry {
             ),
         ));
     }
-    let id = m.id.as_ref().and_then(Value::as_str).unwrap_or(key);
+    let id = m.id.unwrap_or(key);
     let catalogue_provider = infer::catalogue_provider(provider, PROVIDERS);
     let mut d = Draft::new(
         Format::ModelsDev,
@@ -118,29 +119,27 @@ fn entry(provider: &str, key: &str, v: &Value) -> Entry {
     );
     let kind = if d.raw.id.contains("embed") {
         "embedding"
-    } else if m.reasoning.as_ref() == Some(&Value::Bool(true)) {
+    } else if m.reasoning {
         "reasoning"
     } else {
         "chat"
     };
     d.raw.kind = Some(kind.to_string());
-    d.raw.name = m.name.as_ref().and_then(Value::as_str).map(str::to_string);
-    limits(&mut d, m.limit.as_ref()).map_err(|r| skip(&address, r))?;
+    d.raw.name = m.name.map(str::to_string);
+    limits(&mut d, &m).map_err(|r| skip(&address, r))?;
     let cost = m
         .cost
-        .as_ref()
-        .filter(|c| !c.is_null())
         .ok_or_else(|| skip(&address, "no cost: a missing price is never taken as $0"))?;
     d.raw.prices = Some(prices(&mut d, cost).map_err(|r| skip(&address, r))?);
-    match m.release_date.as_ref() {
+    match m.release_date {
         Some(Value::String(date)) if date.len() == 10 => d.raw.release_date = Some(date.clone()),
-        Some(other) if !other.is_null() => d.note(format!(
+        Some(other) => d.note(format!(
             "release_date {} is not a whole date: not imported",
             describe(other)
         )),
         _ => {}
     }
-    if m.status.as_ref().and_then(Value::as_str) == Some("deprecated") {
+    if m.deprecated {
         d.note(
             "models.dev marks it deprecated (no longer served by the provider's API), with no date",
         );
@@ -148,14 +147,12 @@ fn entry(provider: &str, key: &str, v: &Value) -> Entry {
     Ok(d)
 }
 
-fn limits(d: &mut Draft, limit: Option<&Limit>) -> std::result::Result<(), String> {
-    let none = Value::Null;
-    let get = |f: fn(&Limit) -> Option<&Value>| limit.and_then(f).unwrap_or(&none);
-    d.raw.context_window = d.count(Some(get(|l| l.context.as_ref())), "limit.context")?;
+fn limits(d: &mut Draft, m: &Model) -> std::result::Result<(), String> {
+    d.raw.context_window = d.count(m.limit_context, "limit.context")?;
     d.source("contextWindow", "limit.context");
-    d.raw.max_input_tokens = d.count(Some(get(|l| l.input.as_ref())), "limit.input")?;
+    d.raw.max_input_tokens = d.count(m.limit_input, "limit.input")?;
     d.source("maxInputTokens", "limit.input");
-    let output = d.count(Some(get(|l| l.output.as_ref())), "limit.output")?;
+    let output = d.count(m.limit_output, "limit.output")?;
     // models.dev writes 0 where it does not know the limit.
     d.raw.max_output_tokens = output.filter(|n| *n != 0.0);
     d.source("maxOutputTokens", "limit.output");

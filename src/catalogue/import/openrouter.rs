@@ -17,7 +17,6 @@
 //! is OpenRouter's mark of a price that depends on the route taken (its
 //! routers), not a price: such an entry is skipped.
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::litellm::not_imported;
@@ -35,41 +34,89 @@ const AUTHORS: &[(&str, &str)] = &[
     ("mistralai", "mistral"),
 ];
 
-#[derive(Deserialize)]
-struct Model {
-    id: String,
-    name: Option<Value>,
-    context_length: Option<Value>,
-    pricing: Option<Pricing>,
-    top_provider: Option<TopProvider>,
-    architecture: Option<Architecture>,
-    supported_parameters: Option<Value>,
+/// One model of the list, as the import reads it: borrowed from the JSON.
+struct Model<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    context_length: Option<&'a Value>,
+    pricing: Option<Pricing<'a>>,
+    top_context_length: Option<&'a Value>,
+    max_completion_tokens: Option<&'a Value>,
+    modality: Option<&'a str>,
+    output_modalities: Option<&'a Vec<Value>>,
+    reasoning: bool,
 }
 
-#[derive(Deserialize)]
-struct Pricing {
-    prompt: Option<Value>,
-    completion: Option<Value>,
-    input_cache_read: Option<Value>,
-    input_cache_write: Option<Value>,
-    input_cache_write_1h: Option<Value>,
-    discount: Option<Value>,
-    overrides: Option<Vec<Value>>,
-    /// Images, requests, web searches, audio ...: not token prices.
-    #[serde(flatten)]
-    rest: serde_json::Map<String, Value>,
+/// The prices of a model, or of one of its overrides.
+struct Pricing<'a> {
+    prompt: Option<&'a Value>,
+    completion: Option<&'a Value>,
+    input_cache_read: Option<&'a Value>,
+    input_cache_write: Option<&'a Value>,
+    input_cache_write_1h: Option<&'a Value>,
+    discount: Option<&'a Value>,
+    overrides: Option<&'a Vec<Value>>,
+    /// Every field, for those that are not token prices (images, requests,
+    /// web searches, audio ...).
+    all: &'a serde_json::Map<String, Value>,
 }
 
-#[derive(Deserialize)]
-struct TopProvider {
-    context_length: Option<Value>,
-    max_completion_tokens: Option<Value>,
+impl<'a> Model<'a> {
+    fn of(v: &'a Value) -> std::result::Result<Model<'a>, &'static str> {
+        let o = v.as_object().ok_or("not an object")?;
+        let top = o.get("top_provider");
+        let arch = o.get("architecture");
+        let pricing = match o.get("pricing") {
+            None | Some(Value::Null) => None,
+            Some(p) => Some(Pricing::of(p).ok_or("pricing is not an object")?),
+        };
+        Ok(Model {
+            id: o.get("id").and_then(Value::as_str).ok_or("no id")?,
+            name: o.get("name").and_then(Value::as_str),
+            context_length: o.get("context_length").filter(|v| !v.is_null()),
+            pricing,
+            top_context_length: top.and_then(|t| t.get("context_length")),
+            max_completion_tokens: top.and_then(|t| t.get("max_completion_tokens")),
+            modality: arch.and_then(|a| a.get("modality")).and_then(Value::as_str),
+            output_modalities: arch
+                .and_then(|a| a.get("output_modalities"))
+                .and_then(Value::as_array),
+            reasoning: o
+                .get("supported_parameters")
+                .and_then(Value::as_array)
+                .is_some_and(|p| p.iter().any(|v| v == "reasoning")),
+        })
+    }
 }
 
-#[derive(Deserialize)]
-struct Architecture {
-    modality: Option<Value>,
-    output_modalities: Option<Value>,
+impl<'a> Pricing<'a> {
+    fn of(v: &'a Value) -> Option<Pricing<'a>> {
+        let all = v.as_object()?;
+        Some(Pricing {
+            prompt: all.get("prompt"),
+            completion: all.get("completion"),
+            input_cache_read: all.get("input_cache_read"),
+            input_cache_write: all.get("input_cache_write"),
+            input_cache_write_1h: all.get("input_cache_write_1h"),
+            discount: all.get("discount"),
+            overrides: all.get("overrides").and_then(Value::as_array),
+            all,
+        })
+    }
+
+    /// The fields that are not token prices.
+    fn others(&self) -> impl Iterator<Item = (&'a String, &'a Value)> {
+        const READ: [&str; 7] = [
+            "prompt",
+            "completion",
+            "input_cache_read",
+            "input_cache_write",
+            "input_cache_write_1h",
+            "discount",
+            "overrides",
+        ];
+        self.all.iter().filter(|(k, _)| !READ.contains(&k.as_str()))
+    }
 }
 
 pub(super) fn read(data: &Value) -> Result<Vec<Entry>> {
@@ -99,7 +146,7 @@ fn entry(index: usize, v: &Value) -> Entry {
         .get("id")
         .and_then(Value::as_str)
         .map_or_else(|| format!("data[{index}]"), str::to_string);
-    let m = Model::deserialize(v).map_err(|e| skip(&key, format!("not a model entry: {e}")))?;
+    let m = Model::of(v).map_err(|e| skip(&key, format!("not a model entry: {e}")))?;
     let kind = kind(&m).map_err(|r| skip(&key, r))?;
     let pricing = m
         .pricing
@@ -111,21 +158,16 @@ fn entry(index: usize, v: &Value) -> Entry {
             format!("{field} is -1: OpenRouter's mark of a price that varies with the route taken, not a price"),
         ));
     }
-    let (id, provider, own) = ids(&m.id);
+    let (id, provider, own) = ids(m.id);
     let mut d = Draft::new(Format::OpenRouter, &key, &id, provider, own);
     d.raw.kind = Some(kind.to_string());
-    d.raw.name = m.name.as_ref().and_then(Value::as_str).map(str::to_string);
-    let top = m.top_provider.as_ref();
-    let window = m
-        .context_length
-        .as_ref()
-        .filter(|v| !v.is_null())
-        .or(top.and_then(|t| t.context_length.as_ref()));
+    d.raw.name = m.name.map(str::to_string);
+    let window = m.context_length.or(m.top_context_length);
     d.raw.context_window = d
         .count(window, "context_length")
         .map_err(|r| skip(&key, r))?;
     d.source("contextWindow", "context_length");
-    let out = top.and_then(|t| t.max_completion_tokens.as_ref());
+    let out = m.max_completion_tokens;
     d.raw.max_output_tokens = d
         .count(out, "top_provider.max_completion_tokens")
         .map_err(|r| skip(&key, r))?;
@@ -150,49 +192,38 @@ fn ids(id: &str) -> (String, &str, bool) {
 /// Chat, reasoning (the model takes the `reasoning` parameter), or
 /// embedding; a model whose output is not text is not priced by it.
 fn kind(m: &Model) -> std::result::Result<&'static str, String> {
-    let arch = m.architecture.as_ref();
-    let outputs: Vec<String> = match arch.and_then(|a| a.output_modalities.as_ref()) {
-        Some(Value::Array(list)) => list
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
+    let outputs: Vec<&str> = match (m.output_modalities, m.modality) {
+        (Some(list), _) => list.iter().filter_map(Value::as_str).collect(),
+        (None, Some(modality)) => modality
+            .rsplit("->")
+            .next()
+            .unwrap_or("")
+            .split('+')
             .collect(),
-        _ => match arch
-            .and_then(|a| a.modality.as_ref())
-            .and_then(Value::as_str)
-        {
-            Some(modality) => modality
-                .rsplit("->")
-                .next()
-                .unwrap_or("")
-                .split('+')
-                .map(str::to_string)
-                .collect(),
-            None => vec!["text".to_string()],
-        },
+        (None, None) => vec!["text"],
     };
-    if outputs.iter().any(|o| o == "embeddings") {
+    if outputs.contains(&"embeddings") {
         return Ok("embedding");
     }
-    if !outputs.iter().any(|o| o == "text") {
+    if !outputs.contains(&"text") {
         return Err(format!(
             "outputs {}, not text: not priced by text tokens",
             outputs.join("+")
         ));
     }
-    let reasoning = matches!(&m.supported_parameters, Some(Value::Array(p)) if p.iter().any(|v| v == "reasoning"));
-    Ok(if reasoning { "reasoning" } else { "chat" })
+    Ok(if m.reasoning { "reasoning" } else { "chat" })
 }
 
 /// The first token price that is OpenRouter's -1.
 fn sentinel(p: &Pricing) -> Option<&'static str> {
     [
-        ("prompt", &p.prompt),
-        ("completion", &p.completion),
-        ("input_cache_read", &p.input_cache_read),
-        ("input_cache_write", &p.input_cache_write),
+        ("prompt", p.prompt),
+        ("completion", p.completion),
+        ("input_cache_read", p.input_cache_read),
+        ("input_cache_write", p.input_cache_write),
     ]
     .into_iter()
-    .find(|(_, v)| v.as_ref().is_some_and(is_minus_one))
+    .find(|(_, v)| v.is_some_and(is_minus_one))
     .map(|(name, _)| name)
 }
 
@@ -201,32 +232,29 @@ fn prices(d: &mut Draft, p: &Pricing) -> std::result::Result<(), String> {
     let lifetime = infer::default_write_lifetime(&provider);
     let mut list = one_list(d, p, lifetime, "prices")?;
     let mut others: Vec<&str> = p
-        .rest
-        .iter()
+        .others()
         .filter(|(_, v)| nonzero(v))
         .map(|(k, _)| k.as_str())
         .collect();
-    if lifetime.is_none() && p.input_cache_write.as_ref().is_some_and(nonzero) {
+    if lifetime.is_none() && p.input_cache_write.is_some_and(nonzero) {
         d.note(format!(
             "the lifetime of {provider}'s cache writes is not known: taken as 5 minutes"
         ));
     }
-    if let Some(discount) = p.discount.as_ref().filter(|v| nonzero(v)) {
+    if let Some(discount) = p.discount.filter(|v| nonzero(v)) {
         d.note(format!(
             "OpenRouter lists a discount of {} on these prices: imported before the discount",
             describe(discount)
         ));
     }
-    let mut thresholds: Vec<(u64, &serde_json::Map<String, Value>)> = Vec::new();
-    for o in p.overrides.iter().flatten() {
-        let Value::Object(o) = o else { continue };
-        match o.get("min_prompt_tokens").and_then(Value::as_u64) {
-            Some(min)
-                if o.keys()
-                    .all(|k| k == "min_prompt_tokens" || !is_condition(k)) =>
-            {
-                thresholds.push((min.saturating_sub(1), o))
-            }
+    let mut thresholds: Vec<(u64, &Value)> = Vec::new();
+    for o in p.overrides.into_iter().flatten() {
+        let Value::Object(fields) = o else { continue };
+        let conditions_are_length = fields
+            .keys()
+            .all(|k| k == "min_prompt_tokens" || !is_condition(k));
+        match fields.get("min_prompt_tokens").and_then(Value::as_u64) {
+            Some(min) if conditions_are_length => thresholds.push((min.saturating_sub(1), o)),
             _ => others.push("overrides (other than on min_prompt_tokens)"),
         }
     }
@@ -262,19 +290,19 @@ fn one_list(
     let write = format!("cacheWrites.{}", lifetime.unwrap_or("5m"));
     let mut out = RawPrices {
         input: d.price(
-            p.prompt.as_ref(),
+            p.prompt,
             Scale::PerToken,
             &format!("{at}.input"),
             "pricing.prompt",
         )?,
         output: d.price(
-            p.completion.as_ref(),
+            p.completion,
             Scale::PerToken,
             &format!("{at}.output"),
             "pricing.completion",
         )?,
         cached_input: d.price(
-            p.input_cache_read.as_ref(),
+            p.input_cache_read,
             Scale::PerToken,
             &format!("{at}.cachedInput"),
             "pricing.input_cache_read",
@@ -282,7 +310,7 @@ fn one_list(
         ..RawPrices::default()
     };
     if let Some(w) = d.price(
-        p.input_cache_write.as_ref(),
+        p.input_cache_write,
         Scale::PerToken,
         &format!("{at}.{write}"),
         "pricing.input_cache_write",
@@ -291,7 +319,7 @@ fn one_list(
             .insert(lifetime.unwrap_or("5m").to_string(), w);
     }
     if let Some(w) = d.price(
-        p.input_cache_write_1h.as_ref(),
+        p.input_cache_write_1h,
         Scale::PerToken,
         &format!("{at}.cacheWrites.1h"),
         "pricing.input_cache_write_1h",
@@ -308,7 +336,7 @@ fn one_list(
 /// each other in order.
 fn tiers(
     d: &mut Draft,
-    overrides: &[(u64, &serde_json::Map<String, Value>)],
+    overrides: &[(u64, &Value)],
     lifetime: Option<&str>,
 ) -> std::result::Result<Vec<RawPrices>, String> {
     let mut thresholds: Vec<u64> = overrides.iter().map(|(t, _)| *t).collect();
@@ -321,8 +349,7 @@ fn tiers(
             ..RawPrices::default()
         };
         for (_, o) in overrides.iter().filter(|(t, _)| *t <= threshold) {
-            let p = Pricing::deserialize(Value::Object((*o).clone()))
-                .map_err(|e| format!("pricing.overrides: {e}"))?;
+            let Some(p) = Pricing::of(o) else { continue };
             let set = one_list(d, &p, lifetime, &format!("prices.tiers[{i}]"))?;
             tier.input = set.input.or(tier.input);
             tier.output = set.output.or(tier.output);
