@@ -8,6 +8,7 @@ mod catalogue;
 mod compress;
 mod convert;
 mod cost;
+mod import;
 mod ledger;
 mod preflight;
 mod tokens;
