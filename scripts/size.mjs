@@ -11,15 +11,18 @@ import { gzipSize, shippedFiles } from "./shipped.mjs";
 
 // Bytes, gzip -9. The ceilings are 1.5 MB (default), 1.1 MB (o200k) and
 // 2.5 MB (all); the numbers below hold the line a little above what ships
-// today. They went up once, by 35 KB, with the catalogue's schema v2 (the
+// today. They went up twice, by 35 KB with the catalogue's schema v2 (the
 // 2026-12 data, 206 models: 10.5 KB; dated price lists, service tiers,
-// lifecycles and scoped catalogues: the rest), and otherwise only go down.
+// lifecycles and scoped catalogues: the rest), and by 42 KB (o200k: the
+// .wasm 1,043,371 -> 1,084,019 bytes) with importCatalogue (four map
+// readers, exact decimal prices, tokenizer inference, after trimming it
+// from 68 KB), and otherwise only go down.
 // They assume Debian's rustc-web 1.96 or the rustup target
 // (scripts/tools.sh); rustc 1.85 builds 23 KB larger.
 const BUDGETS = {
-  default: 1_300_000, // goal: 1.1 MB
-  o200k: 1_055_000, // goal: 0.8 MB
-  all: 1_605_000,
+  default: 1_345_000, // goal: 1.1 MB
+  o200k: 1_097_000, // goal: 0.8 MB
+  all: 1_649_000,
 };
 const WORKER_LIMIT = 3_000_000;
 
