@@ -290,7 +290,9 @@ fn classify(rest: &serde_json::Map<String, Value>) -> (Vec<Cost<'_>>, Vec<&str>)
                 tier,
             }),
             Some(_) => {}
-            None if (key.contains("cost") || key.contains("price")) && priced(value) => {
+            None if ["cost", "price", "pricing"].iter().any(|w| key.contains(w))
+                && priced(value) =>
+            {
                 others.push(key.as_str())
             }
             None => {}
@@ -439,6 +441,20 @@ fn assemble(groups: Vec<(Group, RawPrices)>) -> RawPrices {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn costs_it_cannot_hold_are_named() {
+        let entry = serde_json::json!({
+            "input_cost_per_token": 1e-6,
+            "input_cost_per_audio_token": 1e-5,
+            "output_cost_per_image": 0.0,
+            "tiered_pricing": [{ "input_cost_per_token": 1e-6, "range": [0, 32000] }],
+            "supports_vision": true
+        });
+        let (costs, others) = classify(entry.as_object().unwrap());
+        assert_eq!(costs.len(), 1);
+        assert_eq!(others, vec!["input_cost_per_audio_token", "tiered_pricing"]);
+    }
 
     #[test]
     fn cost_keys() {
