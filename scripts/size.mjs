@@ -14,15 +14,17 @@ import { gzipSize, shippedFiles } from "./shipped.mjs";
 // today. They went up once, by 35 KB, with the catalogue's schema v2 (the
 // 2026-12 data, 206 models: 10.5 KB; dated price lists, service tiers,
 // lifecycles and scoped catalogues: the rest), once by 30 KB with context
-// compaction (the html entry point adds the HTML tokenizer on top), and
-// otherwise only go down.
+// compaction (the html entry point adds the HTML tokenizer on top), once by
+// 42 KB for importCatalogue (four price-map readers) in every entry but
+// o200k, which leaves it out (FEATURE_NOT_BUNDLED), and otherwise only go
+// down.
 // They assume Debian's rustc-web 1.96 or the rustup target
 // (scripts/tools.sh); rustc 1.85 builds 23 KB larger.
 const BUDGETS = {
-  default: 1_330_000, // goal: 1.1 MB
+  default: 1_372_000, // goal: 1.1 MB
   o200k: 1_085_000, // goal: 0.8 MB
-  all: 1_635_000,
-  html: 1_400_000,
+  all: 1_676_000,
+  html: 1_442_000,
 };
 const WORKER_LIMIT = 3_000_000;
 
