@@ -268,6 +268,14 @@ mod tests {
     }
 
     #[test]
+    fn list_markers() {
+        assert_eq!(list_marker("- a"), Some(2));
+        assert_eq!(list_marker("  12. a"), Some(6));
+        assert_eq!(list_marker("-a"), None);
+        assert_eq!(list_marker("1999 was"), None);
+    }
+
+    #[test]
     fn finds_blocks() {
         let t = "Intro line.\n```py\nx = 1\n\ny\n```\nReturn:\n{\n  \"a\": [1, 2]\n}\n<a>\n  <b>t</b>\n</a>\nname: x\nage: 3\n| a | b |\n\nlast";
         let doc = segment(t);
