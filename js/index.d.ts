@@ -13,6 +13,7 @@ export type ErrorCode =
   | "UNKNOWN_MODEL" // not in the catalogue nor in tiktoken's map (the message lists near matches)
   | "UNKNOWN_ENCODING" // not one of tiktoken's encodings
   | "ENCODING_NOT_BUNDLED" // a real encoding this entry point does not carry (use tokenmeter/all)
+  | "FEATURE_NOT_BUNDLED" // a part of the API this entry point leaves out (importCatalogue in tokenmeter/o200k, HTML compaction outside tokenmeter/html); the message names the entries that carry it
   | "INVALID_TOKEN" // a token id outside the encoding's vocabulary
   | "CONTEXT_OVERFLOW" // the request cannot fit the model's window
   | "BUDGET_EXCEEDED" // a preflight problem and the Worker example's 429; no function throws it
@@ -318,6 +319,8 @@ export class Catalogue {
   listModels(options?: { at?: At }): Model[];
   listProviders(): Provider[];
   info(options?: { at?: At }): CatalogueInfo;
+  /** Imports a community price map into this catalogue only (see importCatalogue). */
+  import(data: unknown, options: ImportOptions): ImportReport;
   /** Opaque: how calls given `{ catalogue }` find this one. */
   readonly handle: object;
   free(): void;
@@ -352,6 +355,45 @@ export function catalogueInfo(options?: CatalogueOptions): CatalogueInfo;
 export function registerModels(specs: ModelSpec[]): string[];
 /** The default catalogue back to the bundled data. */
 export function resetModels(): void;
+
+/** The community price maps importCatalogue reads. */
+export type ImportFormat = "litellm" | "openrouter" | "genai-prices" | "models.dev";
+
+export interface ImportOptions {
+  format: ImportFormat;
+  /**
+   * Whose figures win for a model the catalogue already has. "bundled"
+   * (default): the catalogue's, and the entry is skipped with the reason;
+   * "imported": the map's prices replace the model's (limits the map lacks
+   * are kept).
+   */
+  prefer?: "bundled" | "imported";
+}
+
+export interface ImportReport {
+  /** Catalogue ids added. */
+  added: string[];
+  /** Catalogue ids the map replaced (prefer: "imported"). */
+  updated: string[];
+  /**
+   * Entries left out, each by where it is in the map (LiteLLM's key,
+   * OpenRouter's id, "provider/model" for genai-prices and models.dev), with
+   * why: a missing or bad price, a non-text model, the catalogue's own ...
+   */
+  skipped: { id: string; reason: string }[];
+}
+
+/**
+ * Imports a community price map (LiteLLM's model_prices_and_context_window.json,
+ * OpenRouter's /api/v1/models, genai-prices' data.json, models.dev's api.json)
+ * into `options.catalogue`, or into the module's default catalogue, which is
+ * process-wide as registerModels' is (a whole Worker isolate). One entry at a
+ * time: a bad entry is skipped with its reason and never reaches the
+ * catalogue. Throws INVALID_CATALOGUE (field "data") only when `data` is not
+ * the format at all, INVALID_ARGUMENT for bad options. data/README.md
+ * ("Imports") gives each format's ids, units and rounding.
+ */
+export function importCatalogue(data: unknown, options: ImportOptions & { catalogue?: Catalogue }): ImportReport;
 
 // ---- Cost -----------------------------------------------------------------
 

@@ -398,10 +398,10 @@ impl<'t> Compactor<'t> {
 
     #[cfg(not(feature = "html"))]
     fn html_passes(&self, _: &mut Progress<'_>) -> Result<Kind> {
-        Err(Error::invalid(
+        Err(Error::feature_not_bundled(
             "kind",
-            "\"html\" needs the HTML parser, which this build does not carry \
-             (in JavaScript, import \"tokenmeter/html\"; in Rust, the `html` feature)",
+            "\"html\" (the HTML parser)",
+            "html",
         ))
     }
 }

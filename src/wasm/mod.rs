@@ -9,6 +9,11 @@ mod compact;
 mod compress;
 mod convert;
 mod cost;
+#[cfg(feature = "import")]
+mod import;
+#[cfg(not(feature = "import"))]
+#[path = "import_absent.rs"]
+mod import;
 mod ledger;
 mod preflight;
 mod read;

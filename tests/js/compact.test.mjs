@@ -136,7 +136,7 @@ test("HTML is Markdown in tokenmeter/html; the other entries say where it is", (
   const structural = withHtml.compactContext(page, { level: "structural" });
   assert.ok(!structural.text.includes("Careers") && structural.tokensAfter < r.tokensAfter);
   assert.throws(() => tm.compactContext(page, { kind: "html" }), (e) =>
-    e.code === "INVALID_ARGUMENT" && e.field === "options.kind" && /tokenmeter\/html/.test(e.message));
+    e.code === "FEATURE_NOT_BUNDLED" && e.field === "options.kind" && /tokenmeter\/html/.test(e.message));
   // Detected but without a parser: read as text, never an error.
   assert.equal(tm.compactContext(page).kind, "text");
 });
