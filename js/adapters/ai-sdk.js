@@ -304,7 +304,7 @@ export function meterMiddleware(options) {
     async wrapGenerate({ doGenerate, params, model }) {
       const call = check(params, model.modelId);
       const result = await doGenerate();
-      meter("generate", call, usageFromAiSdk(result.usage), () => {
+      meter("generate", call, usageFromAiSdk(result.usage ?? {}), () => {
         let n = 0;
         for (const part of result.content ?? []) {
           if (part.type === "text" || part.type === "reasoning") n += countTokens(part.text, { model: call.model });
@@ -353,7 +353,7 @@ function metered(source, done, model) {
         if (!part.providerExecuted && !counters.has(`tool:${part.toolCallId}`)) push(`tool:${part.toolCallId}`, part.input);
         return;
       case "finish":
-        reported = usageFromAiSdk(part.usage);
+        reported = usageFromAiSdk(part.usage ?? {});
         return;
       default:
         return;

@@ -158,9 +158,11 @@ const result = await generateText({ model, prompt: "hi" });
 const usd: number = costFromUsage(result.usage, { model: "gpt-4o" }).total + costFromUsage(result.totalUsage, { model: "gpt-4o" }).total;
 const input: number | undefined = usageFromAiSdk(result.usage).inputTokens;
 const messages = toChatMessages([{ role: "user", content: [{ type: "text", text: "hi" }] }]);
-// The AI SDK's types resolved (an unresolved import would be any).
-type IsAny<T> = 0 extends 1 & T ? true : false;
-const resolved: [IsAny<ReturnType<typeof meterMiddleware>>, IsAny<Parameters<typeof usageFromAiSdk>[0]>] = [false, false];
+// The AI SDK's types resolved (an unresolved import would take anything).
+// @ts-expect-error: a number is no middleware
+const resolved: ReturnType<typeof meterMiddleware> = 5;
+// @ts-expect-error: a string is no AI SDK usage
+usageFromAiSdk("12 tokens");
 // @ts-expect-error: the key is required
 meterMiddleware({ onUsage() {} });
 // @ts-expect-error: costFromUsage needs the model
