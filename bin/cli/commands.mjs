@@ -75,8 +75,9 @@ async function count(flags, inputs) {
   return failed ? 4 : 0;
 }
 
+/** USD to the pico-dollar the package computes, without trailing zeros past the cents. */
 function usd(n) {
-  return `$${n.toFixed(6).replace(/0{1,4}$/, "")}`;
+  return `$${n.toFixed(12).replace(/(\.\d\d\d*?)0+$/, "$1")}`;
 }
 
 async function cost(flags) {

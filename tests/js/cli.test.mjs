@@ -149,6 +149,8 @@ test("cost: plain and --json, as estimateCost prices the call", () => {
   assert.match(p.stdout, /\ncached input \$0\.125 {2}\(100000 tokens\)\n/); // 100,000 x $1.25/M
   assert.match(p.stdout, /\noutput       \$0\.008 {2}\(800 tokens\)\n/); // 800 x $10/M
   assert.match(p.stdout, /\ntotal        \$0\.183\n$/);
+  // Amounts to the pico-dollar, not rounded away: one token of gpt-4o-mini input ($0.15/M).
+  assert.match(run(["cost", "-m", "gpt-4o-mini", "--input", "1", "--output", "0"]).stdout, /\ntotal        \$0\.00000015\n$/);
   const batch = JSON.parse(run(["cost", "-m", "gpt-4o", "--input", "1000000", "--output", "0", "--batch", "--json"]).stdout);
   assert.equal(batch.total, tm.estimateCost({ model: "gpt-4o", inputTokens: 1e6, outputTokens: 0, batch: true }).total);
   assert.ok(batch.total < tm.estimateCost({ model: "gpt-4o", inputTokens: 1e6, outputTokens: 0 }).total);
