@@ -126,18 +126,14 @@ async function compress(flags, inputs) {
 }
 
 async function compact(flags, inputs) {
-  if (typeof tm.compactContext !== "function") {
-    const err = new Error("this build of tokenmeter has no compactContext");
-    err.name = "InputError";
-    err.code = "UNSUPPORTED";
-    err.field = null;
-    throw err;
-  }
   const text = await readText(inputOf(inputs));
   const options = { ...tokenOptions(flags) };
   if (flags.level) options.level = flags.level;
   if (flags.kind) options.kind = flags.kind;
-  const r = tm.compactContext(text, options);
+  // The entry point that carries the HTML parser (and the default entry's
+  // encodings), loaded only for this command.
+  const html = await import("tokenmeter/html");
+  const r = html.compactContext(text, options);
   if (flags.json) printJson(r);
   else {
     out(r.text);

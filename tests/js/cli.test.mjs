@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tm from "tokenmeter/all";
+import * as html from "tokenmeter/html";
 import { fuzz } from "./cli-fuzz.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -175,19 +176,28 @@ test("compress: the text to stdout, --json for the numbers, files and standard i
   refused(run(["compress", "--level", "max"], { input: prompt }), 2, /--level must be one of lossless, balanced, aggressive, got "max"/);
 });
 
-test("compact: the text to stdout, as compactContext writes it", { skip: typeof tm.compactContext !== "function" && "compactContext has not landed in this build" }, () => {
+test("compact: the text to stdout, as compactContext writes it (JSON, HTML, logs)", () => {
   const data = JSON.stringify([
     { id: 1, name: "alpha", status: "active", tags: [] },
     { id: 2, name: "beta", status: "active", tags: [] },
     { id: 3, name: "gamma", status: "inactive", tags: [] },
   ], null, 2);
-  const r = tm.compactContext(data);
+  const r = html.compactContext(data);
+  assert.equal(r.kind, "json");
   assert.ok(r.savedTokens > 0);
   assert.deepEqual(run(["compact"], { input: data }), { status: 0, stdout: r.text, stderr: "" });
   const path = file("data.json", data);
-  assert.equal(run(["compact", "--level", "structural", path]).stdout, tm.compactContext(data, { level: "structural" }).text);
-  assert.deepEqual(JSON.parse(run(["compact", "--json", "--kind=json", path]).stdout), tm.compactContext(data, { kind: "json" }));
-  refused(run(["compact", "--kind", "pdf"], { input: data }), 2, /--kind must be one of/);
+  assert.equal(run(["compact", "--level", "structural", path]).stdout, html.compactContext(data, { level: "structural" }).text);
+  assert.deepEqual(JSON.parse(run(["compact", "--json", "--kind=json", "-m", "gpt-4", path]).stdout), html.compactContext(data, { kind: "json", model: "gpt-4" }));
+  // A page: the command carries the HTML parser (tokenmeter/html).
+  const page = "<html><head><title>T</title></head><body><nav><a href='/'>Home</a></nav><article><h1>Release notes</h1><p>Version <b>2.0</b> adds streaming.</p><ul><li>Faster</li><li>Smaller</li></ul></article></body></html>";
+  const p = html.compactContext(page, { level: "structural" });
+  assert.equal(p.kind, "html");
+  assert.equal(run(["compact", "--level", "structural"], { input: page }).stdout, p.text);
+  const log = "INFO start\nWARN retry 1\nWARN retry 1\nWARN retry 1\nINFO done\n";
+  assert.equal(run(["compact", "--kind", "log"], { input: log }).stdout, html.compactContext(log, { kind: "log" }).text);
+  refused(run(["compact", "--kind", "pdf"], { input: data }), 2, /--kind must be one of auto, json, html, log, table, text, got "pdf"/);
+  refused(run(["compact", "-e", "r50k_base"], { input: data }), 3, /^tokenmeter: ENCODING_NOT_BUNDLED \(--encoding\): /);
 });
 
 test("trim: the kept messages as JSON; exit 1 when they cannot fit", () => {
