@@ -1,6 +1,11 @@
 //! Shared helpers for the integration tests: a seeded random text generator
-//! that favours the characters where tokenizers disagree.
+//! that favours the characters where tokenizers disagree, and, in submodules,
+//! what the tests of one capability share (each test binary compiles them
+//! all and uses what it needs).
 #![allow(dead_code)]
+
+pub mod trim;
+pub mod trim_rules;
 
 pub struct Rng(u64);
 
