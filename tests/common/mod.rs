@@ -4,6 +4,7 @@
 //! all and uses what it needs).
 #![allow(dead_code)]
 
+pub mod compress;
 pub mod trim;
 pub mod trim_rules;
 
