@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 pub mod compress;
+#[cfg(feature = "import")]
+pub mod import;
 pub mod trim;
 pub mod trim_rules;
 

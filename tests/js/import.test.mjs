@@ -2,7 +2,7 @@
 // into a catalogue of one's own leaves the default alone; into the default,
 // precedence both ways; coded errors with their field for input that is not
 // a map and for bad options. The maps are tests/fixtures/import/ (written
-// for tokenmeter in each format's shape; tests/import.rs checks them in
+// for tokenmeter in each format's shape; tests/import_*.rs check them in
 // detail).
 import { test, afterEach } from "node:test";
 import assert from "node:assert/strict";
