@@ -193,7 +193,6 @@ fn utc_days() {
 #[test]
 fn ledger_limits_alerts_and_midnight() {
     let pricing = pricing_from_json(&json!({"input": 1, "output": 2}));
-    let catalogue = Catalogue::bundled();
     let mut l = BudgetLedger::new(LedgerConfig {
         per_key_daily_usd: Some(1.0),
         global_daily_usd: Some(1.5),
@@ -201,34 +200,30 @@ fn ledger_limits_alerts_and_midnight() {
     })
     .unwrap();
     let t = 1_795_391_000_000.0; // 2026-11-22, 23:43 UTC
+
+    // Records a call of "m" for `key` at `t` and at `pricing`; returns its cost.
+    let record = |l: &mut BudgetLedger, key: &str, usage: &Usage, feature: Option<&str>| {
+        l.record(
+            Catalogue::bundled(),
+            key,
+            &call("m", usage),
+            feature,
+            Some(&pricing),
+            t,
+        )
+        .unwrap()
+    };
     let forty_cents = Usage {
         input_tokens: 400_000,
         output_tokens: 0,
         ..Usage::default()
     }; // $0.40
     assert_eq!(
-        usd(l
-            .record(
-                catalogue,
-                "alice",
-                &call("m", &forty_cents),
-                Some("chat"),
-                Some(&pricing),
-                t
-            )
-            .unwrap()),
+        usd(record(&mut l, "alice", &forty_cents, Some("chat"))),
         0.4
     );
     assert_eq!(l.check("alice", t).unwrap().alert, Alert::None);
-    l.record(
-        catalogue,
-        "alice",
-        &call("m", &forty_cents),
-        None,
-        Some(&pricing),
-        t,
-    )
-    .unwrap();
+    record(&mut l, "alice", &forty_cents, None);
     let c = l.check("alice", t).unwrap();
     assert_eq!(
         (usd(c.spent), c.alert, c.allowed),
@@ -238,30 +233,14 @@ fn ledger_limits_alerts_and_midnight() {
         input_tokens: 200_000,
         ..Usage::default()
     };
-    l.record(
-        catalogue,
-        "alice",
-        &call("m", &quarter),
-        None,
-        Some(&pricing),
-        t,
-    )
-    .unwrap();
+    record(&mut l, "alice", &quarter, None);
     let c = l.check("alice", t).unwrap();
     assert_eq!(
         (c.alert, c.allowed, c.remaining),
         (Alert::Exceeded, false, Some(0))
     );
     // Bob is under his own limit but the global one (1.5) is near.
-    l.record(
-        catalogue,
-        "bob",
-        &call("m", &forty_cents),
-        None,
-        Some(&pricing),
-        t,
-    )
-    .unwrap();
+    record(&mut l, "bob", &forty_cents, None);
     let c = l.check("bob", t).unwrap();
     assert!(c.allowed);
     assert_eq!(c.remaining.map(usd), Some(0.1));
