@@ -112,31 +112,28 @@ fn median(mut times: Vec<Duration>) -> Duration {
     times[times.len() / 2]
 }
 
-fn main() {
-    let mut rng = Lcg(2025);
-    let messages: Vec<Message> = parse_messages(&history(&mut rng), "messages").unwrap();
-    let before = tokenizer_calls();
-    let total = count_chat_tokens(
+/// One count_chat_tokens of the history with gpt-4o.
+fn count(messages: &[Message]) -> usize {
+    count_chat_tokens(
         &Catalogue::bundled().tokenizer("gpt-4o").unwrap(),
         "gpt-4o",
-        &messages,
+        messages,
         &[],
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// Counts the history once; prints its size, the tokenizer passes of one
+/// count and the median time of a count; returns the passes.
+fn report_count(messages: &[Message]) -> u64 {
+    let before = tokenizer_calls();
+    let total = count(messages);
     let count_calls = tokenizer_calls() - before;
     let count_time = median(
         (0..RUNS)
             .map(|_| {
                 let start = Instant::now();
-                std::hint::black_box(
-                    count_chat_tokens(
-                        &Catalogue::bundled().tokenizer("gpt-4o").unwrap(),
-                        "gpt-4o",
-                        &messages,
-                        &[],
-                    )
-                    .unwrap(),
-                );
+                std::hint::black_box(count(messages));
                 start.elapsed()
             })
             .collect(),
@@ -148,92 +145,84 @@ fn main() {
         count_calls,
         count_time.as_secs_f64() * 1e3
     );
+    count_calls
+}
 
-    for (label, strategy, summary) in [
-        ("drop-oldest", Strategy::DropOldest, None),
-        (
-            "drop-middle + summary",
-            Strategy::DropMiddle,
-            Some("Summary of the omitted turns."),
-        ),
-    ] {
-        let mut opts = TrimOptions::new("gpt-4o"); // window 128,000 from the catalogue
-        opts.reserve_output_tokens = 4_096;
-        opts.strategy = strategy;
-        opts.summary = summary.map(str::to_string);
+/// Trims the history to gpt-4o's window with `strategy` and `summary`,
+/// checks that it fits and that its count is right, and prints what it
+/// kept, its median time and its tokenizer passes against one count's
+/// (`count_calls`).
+fn report_trim(
+    messages: &[Message],
+    label: &str,
+    strategy: Strategy,
+    summary: Option<&str>,
+    count_calls: u64,
+) {
+    let mut opts = TrimOptions::new("gpt-4o"); // window 128,000 from the catalogue
+    opts.reserve_output_tokens = 4_096;
+    opts.strategy = strategy;
+    opts.summary = summary.map(str::to_string);
 
-        let before = tokenizer_calls();
-        let r = trim_messages(Catalogue::bundled(), &messages, &opts).unwrap();
-        let calls = tokenizer_calls() - before;
-        assert!(r.fits);
-        assert_eq!(
-            count_chat_tokens(
-                &Catalogue::bundled().tokenizer("gpt-4o").unwrap(),
-                "gpt-4o",
-                &r.messages,
-                &[]
-            )
-            .unwrap(),
-            r.input_tokens
-        );
+    let before = tokenizer_calls();
+    let r = trim_messages(Catalogue::bundled(), messages, &opts).unwrap();
+    let calls = tokenizer_calls() - before;
+    assert!(r.fits);
+    assert_eq!(count(&r.messages), r.input_tokens);
 
-        let mut times = Vec::with_capacity(RUNS);
-        for _ in 0..RUNS {
-            let start = Instant::now();
-            let r = trim_messages(Catalogue::bundled(), &messages, &opts).unwrap();
-            times.push(start.elapsed());
-            std::hint::black_box(r);
-        }
-        let fastest = *times.iter().min().unwrap();
-        println!(
-            "{label}: kept {} of {} messages ({} dropped), {} input tokens + 4096 reserved <= 128000; \
-             median {:.2} ms (fastest {:.2} ms) over {RUNS} runs; {} tokenizer passes = {:.2} per input message \
-             ({}one count of the history{})",
-            r.messages.len(),
-            messages.len(),
-            r.dropped.len(),
-            r.input_tokens,
-            median(times).as_secs_f64() * 1e3,
-            fastest.as_secs_f64() * 1e3,
-            calls,
-            calls as f64 / messages.len() as f64,
-            if calls == count_calls { "exactly " } else { "vs " },
-            if calls == count_calls {
-                String::new()
-            } else {
-                format!(" = {count_calls}, the summary's 2 passes on top")
-            },
-        );
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let r = trim_messages(Catalogue::bundled(), messages, &opts).unwrap();
+        times.push(start.elapsed());
+        std::hint::black_box(r);
     }
-    // Each message's passes: its role, its text (or each text part), a
-    // name, a tool result's call id, and a tool call's id, name and
-    // arguments; counted once each, they make exactly one count.
-    let passes = |m: &Message| -> u64 {
-        let text = match &m.content {
-            Content::None => 0,
-            Content::Text(_) => 1,
-            Content::Parts(parts) => {
-                parts.iter().filter(|p| matches!(p, Part::Text(_))).count() as u64
-            }
-        };
-        1 + text
-            + m.tool_calls.len() as u64 * 3
-            + u64::from(m.tool_call_id.is_some())
-            + u64::from(m.name.is_some())
-    };
-    let once: u64 = messages.iter().map(passes).sum();
+    let fastest = *times.iter().min().unwrap();
     println!(
-        "each message tokenized once: {once} passes (equal to one count: {})",
-        once == count_calls
+        "{label}: kept {} of {} messages ({} dropped), {} input tokens + 4096 reserved <= 128000; \
+         median {:.2} ms (fastest {:.2} ms) over {RUNS} runs; {} tokenizer passes = {:.2} per input message \
+         ({}one count of the history{})",
+        r.messages.len(),
+        messages.len(),
+        r.dropped.len(),
+        r.input_tokens,
+        median(times).as_secs_f64() * 1e3,
+        fastest.as_secs_f64() * 1e3,
+        calls,
+        calls as f64 / messages.len() as f64,
+        if calls == count_calls { "exactly " } else { "vs " },
+        if calls == count_calls {
+            String::new()
+        } else {
+            format!(" = {count_calls}, the summary's 2 passes on top")
+        },
     );
+}
 
-    // For scale: recounting the kept history after each dropped turn (the
-    // obvious loop) would make this many passes for the drop-oldest trim.
-    // Before the last user message a turn starts at a user message; from it
-    // on, at every message but a tool result.
+/// A message's tokenizer passes: its role, its text (or each text part), a
+/// name, a tool result's call id, and a tool call's id, name and arguments.
+/// Counted once each, they make exactly one count.
+fn passes(m: &Message) -> u64 {
+    let text = match &m.content {
+        Content::None => 0,
+        Content::Text(_) => 1,
+        Content::Parts(parts) => parts.iter().filter(|p| matches!(p, Part::Text(_))).count() as u64,
+    };
+    1 + text
+        + m.tool_calls.len() as u64 * 3
+        + u64::from(m.tool_call_id.is_some())
+        + u64::from(m.name.is_some())
+}
+
+/// For scale: the passes that recounting the kept history after each
+/// dropped turn (the obvious loop) would make for the drop-oldest trim,
+/// from `once`, the passes of the whole history. Before the last user
+/// message a turn starts at a user message; from it on, at every message
+/// but a tool result.
+fn naive_passes(messages: &[Message], once: u64) -> u64 {
     let mut opts = TrimOptions::new("gpt-4o");
     opts.reserve_output_tokens = 4_096;
-    let r = trim_messages(Catalogue::bundled(), &messages, &opts).unwrap();
+    let r = trim_messages(Catalogue::bundled(), messages, &opts).unwrap();
     let last_user = messages.iter().rposition(|m| m.role == "user");
     let mut remaining = once;
     let mut naive = remaining;
@@ -248,6 +237,29 @@ fn main() {
             naive += remaining;
         }
     }
+    naive
+}
+
+fn main() {
+    let mut rng = Lcg(2025);
+    let messages: Vec<Message> = parse_messages(&history(&mut rng), "messages").unwrap();
+    let count_calls = report_count(&messages);
+    for (label, strategy, summary) in [
+        ("drop-oldest", Strategy::DropOldest, None),
+        (
+            "drop-middle + summary",
+            Strategy::DropMiddle,
+            Some("Summary of the omitted turns."),
+        ),
+    ] {
+        report_trim(&messages, label, strategy, summary, count_calls);
+    }
+    let once: u64 = messages.iter().map(passes).sum();
+    println!(
+        "each message tokenized once: {once} passes (equal to one count: {})",
+        once == count_calls
+    );
+    let naive = naive_passes(&messages, once);
     println!(
         "recounting after each dropped turn instead: {naive} passes ({:.0}x more)",
         naive as f64 / once as f64
