@@ -1,4 +1,4 @@
-// Methods of a freed Tokenizer or BudgetLedger throw a TokenmeterError here,
+// Methods of a freed Tokenizer, BudgetLedger or TokenCounter throw a TokenmeterError here,
 // before reaching wasm. wasm-bindgen's own check ("null pointer passed to
 // rust") throws from inside the wasm call after the call has taken its shadow
 // stack frame and a slot for each JS argument, so neither is given back: a few

@@ -15,8 +15,8 @@ export type ErrorCode =
   | "ENCODING_NOT_BUNDLED" // a real encoding this entry point does not carry (use tokenmeter/all)
   | "FEATURE_NOT_BUNDLED" // a part of the API this entry point leaves out (importCatalogue in tokenmeter/o200k, HTML compaction outside tokenmeter/html); the message names the entries that carry it
   | "INVALID_TOKEN" // a token id outside the encoding's vocabulary
-  | "CONTEXT_OVERFLOW" // the request cannot fit the model's window
-  | "BUDGET_EXCEEDED" // a preflight problem and the Worker example's 429; no function throws it
+  | "CONTEXT_OVERFLOW" // the request cannot fit the model's window (trimMessages' onOverflow "error", tokenmeter/ai-sdk)
+  | "BUDGET_EXCEEDED" // a preflight problem, the Worker example's 429, and tokenmeter/ai-sdk's refusal
   | "INVALID_CATALOGUE" // registerModels specs that do not validate; nothing was changed
   | "INVALID_LEDGER"; // BudgetLedger.fromJSON input that does not validate; nothing was loaded
 
@@ -115,6 +115,28 @@ export class Tokenizer {
   encode(text: string): Uint32Array;
   decode(tokens: Uint32Array | number[]): string;
   isWithinTokenLimit(text: string, limit: number): number | false;
+  free(): void;
+}
+
+/**
+ * Counts a text that arrives in parts (a file read in chunks, a streamed
+ * reply) exactly as countTokens counts the whole text: BPE counts of parts
+ * do not add, so it counts each pre-tokenizer piece once no later text can
+ * change it and keeps only the rest (in prose, the last word or two). Ordinary
+ * text only (special-token texts are text). Holds wasm memory: free() it, or
+ * let GC do it. After free() every member throws INVALID_ARGUMENT.
+ */
+export class TokenCounter {
+  /** `allowedSpecial` other than "none" is an INVALID_ARGUMENT. */
+  constructor(options?: ModelOrEncoding & { allowedSpecial?: "none" });
+  readonly encoding: Encoding;
+  readonly exact: boolean;
+  /** Adds the next part; a part may end anywhere between two characters. */
+  push(text: string): void;
+  /** The tokens of everything pushed so far. */
+  count(): number;
+  /** UTF-8 bytes held, not yet counted. Text with no place to cut (one gigabyte-long run of a letter) is held whole. */
+  readonly heldBytes: number;
   free(): void;
 }
 
@@ -468,6 +490,31 @@ export interface NormalisedUsage {
 }
 /** A provider reply's usage (OpenAI Chat/Responses, Anthropic, Gemini) in tokenmeter's conventions. */
 export function usageFromResponse(body: unknown): NormalisedUsage;
+
+/**
+ * A provider reply as the official SDKs type it, or as its JSON arrives:
+ * `openai`'s ChatCompletion (and `stream.finalChatCompletion()`), Responses
+ * `Response` (and the Responses stream's `finalResponse()`), and
+ * `@anthropic-ai/sdk`'s Message (and `stream.finalMessage()`) are all
+ * assignable to it; so is a Gemini reply.
+ */
+export interface ProviderReply {
+  model?: string | null;
+  usage?: object | null;
+  usageMetadata?: object | null;
+  modelVersion?: string | null;
+}
+/**
+ * The cost of a reply: its usage as usageFromResponse reads it, priced as
+ * estimateCost prices it, for `options.model` or else the model the reply
+ * names (INVALID_ARGUMENT at `options.model` when neither does). A reply
+ * without usage (an OpenAI stream without `stream_options.include_usage`) is
+ * an INVALID_ARGUMENT at `body`.
+ */
+export function costFromResponse(
+  response: ProviderReply,
+  options?: CatalogueOptions & { model?: ModelId; pricing?: Pricing },
+): Cost;
 
 export interface Workload {
   model: ModelId;

@@ -161,15 +161,27 @@ for flavour in $flavours; do
 done
 
 version="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
+# The exports: one per wasm entry point (data/entry-points.json), then the
+# JavaScript-only ones that pkg.json lists itself (adapters such as
+# tokenmeter/ai-sdk, which import the package by name and carry no wasm).
 node -e '
   const fs = require("fs");
   const m = JSON.parse(fs.readFileSync("pkg.json", "utf8"));
   m.version = process.argv[1];
-  m.exports = JSON.parse(process.argv[3]);
+  const wasm = JSON.parse(process.argv[3]);
+  for (const k of Object.keys(m.exports ?? {})) {
+    if (k in wasm) throw new Error(`pkg.json exports ${k}, which is a wasm entry point`);
+  }
+  m.exports = { ...wasm, ...m.exports };
   fs.writeFileSync(process.argv[2] + "/package.json", JSON.stringify(m, null, 2) + "\n");
 ' "$version" "$stage" "$(node scripts/entries.mjs exports)"
 node scripts/model-types.mjs > "$stage/models.d.ts"
 cp js/index.d.ts README.md LICENSE "$stage/"
+# The adapters and the command line: plain JS over the package (not minified:
+# they run in Node or a bundler, where size does not count as in a Worker).
+cp -R js/adapters "$stage/adapters"
+cp -R bin "$stage/bin"
+chmod +x "$stage/bin/tokenmeter.mjs"
 # Smoke test, also of the flavours taken from the cache: each loads in Node
 # and counts (one process for all of them).
 node --input-type=module -e '
@@ -181,6 +193,12 @@ node --input-type=module -e '
     console.log(`build: ${flavour} carries ${tm.bundledEncodings().join(", ")}`);
   }
 ' "$root/$stage" $flavours
+# Smoke test: the command line counts (it imports the package by its name,
+# which resolves to the package itself), and the AI SDK adapter loads.
+n="$(printf 'hello world' | node "$stage/bin/tokenmeter.mjs" count)"
+[ "$n" = "2" ] || { echo "build: tokenmeter count printed '$n', not 2" >&2; exit 1; }
+node --input-type=module -e 'const a = await import(process.argv[1]); if (typeof a.meterMiddleware !== "function") throw new Error("no meterMiddleware");' "$root/$stage/adapters/ai-sdk.js"
+echo "build: the tokenmeter command counts; tokenmeter/ai-sdk loads"
 rm -rf pkg
 mv "$stage" pkg
 echo "build: pkg/ is tokenmeter $version"

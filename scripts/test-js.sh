@@ -17,8 +17,14 @@ layers=("$@")
 # Debian packages are installed when running as root; otherwise it says what to install.
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else echo "test-js: run as root: $*" >&2; exit 1; fi; }
 
-# The tooling's npm dependencies (esbuild, miniflare, playwright-core, binaryen).
-if [ ! -d node_modules/miniflare ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/esbuild ]; then
+# The tooling's npm dependencies (esbuild, miniflare, playwright-core,
+# binaryen; ai, openai and @anthropic-ai/sdk for the adapters' tests): installed
+# when any one of package.json's is missing.
+if ! node -e '
+  const fs = require("fs");
+  const deps = Object.keys(require("./package.json").devDependencies);
+  process.exit(deps.every((d) => fs.existsSync(`node_modules/${d}/package.json`)) ? 0 : 1);
+'; then
   npm install --no-audit --no-fund --silent
 fi
 # Debian's Chromium for the browser layer (a test tool's own browser download

@@ -1,6 +1,7 @@
 //! tokenmeter: token accounting for LLM apps.
 //!
-//! * [`tokens`]: count, encode and decode exactly as OpenAI's tiktoken does.
+//! * [`tokens`]: count, encode and decode exactly as OpenAI's tiktoken does;
+//!   [`counter`]: the same count for a text that arrives in parts.
 //! * [`catalogue`]: the dated, sourced model and price catalogue, as a value
 //!   passed to whatever resolves a model; [`Catalogue::bundled`] is the data
 //!   shipped in the build.
@@ -38,6 +39,7 @@ pub mod chat;
 pub mod compact;
 pub mod compress;
 pub mod cost;
+pub mod counter;
 pub mod encodings;
 pub mod error;
 pub mod ledger;
@@ -53,6 +55,7 @@ pub mod usage;
 mod wasm;
 
 pub use catalogue::Catalogue;
+pub use counter::TokenCounter;
 pub use encodings::Encoding;
 pub use error::{Error, ErrorCode, Result};
 pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
@@ -60,7 +63,7 @@ pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
 #[doc(hidden)]
 pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
-    pub use crate::pretokenize::{split, Pattern};
+    pub use crate::pretokenize::{last_cut, split, Pattern};
 
     /// How many texts the tokenizer has encoded or counted on this thread
     /// (each `count*` or `encode*` call is one).

@@ -235,6 +235,67 @@ pub fn split(pattern: Pattern, text: &str, mut f: impl FnMut(usize, usize) -> bo
     true
 }
 
+/// Where a text read in parts can be cut for counting: the byte offset of
+/// the first char of the last pair of adjacent chars, at or after `from`,
+/// that no match of `pattern` spans (`None` when there is none). Every piece
+/// of `text` that ends at or before that offset is a piece of every text
+/// that starts with `text`: no later text can change it.
+///
+/// Why: a match that starts before the pair's first char `a` reads the text
+/// from its start on, one run of one class at a time (letters and marks, or
+/// digits, or whitespace, or other chars then newlines), plus an optional
+/// first char, a contraction after letters (`'` and two letters) and one char
+/// of look-ahead. A pair whose chars are of two different classes among
+/// letters, digits, whitespace and other chars, neither being a mark (marks
+/// join both letter and punctuation runs), `'` (contractions) or `/`, and not
+/// an other char followed by `\r` or `\n` (punctuation then newlines, as in
+/// `"!\n"`), ends every such run at `a`: the match reads the pair's second
+/// char `b` at most. As `b` is in `text`, what follows `text` is never read,
+/// and every piece up to `a` is settled. The last piece of a text, and any
+/// piece that a run still open at the end may join (`" \n"` then `" "` is
+/// one piece once `"\n"` follows, in o200k), are not. This holds for the
+/// three patterns (the match below makes a new one a compile error here);
+/// `TokenCounter`'s tests and the `counter` fuzz target check it against
+/// counting whole texts.
+pub fn last_cut(pattern: Pattern, text: &str, from: usize) -> Option<usize> {
+    match pattern {
+        Pattern::R50k | Pattern::Cl100k | Pattern::O200k => {}
+    }
+    let mut cut = None;
+    let mut prev: Option<(usize, char)> = None;
+    for (at, c) in text.get(from..)?.char_indices() {
+        if let Some((a_at, a)) = prev {
+            if ends_every_run(a, c) {
+                cut = Some(a_at);
+            }
+        }
+        prev = Some((from + at, c));
+    }
+    cut
+}
+
+/// The coarse class of a char for [`last_cut`], or `None` for the chars
+/// that may continue a run of another class (marks, `'` and `/`).
+fn cut_class(c: char) -> Option<u8> {
+    if matches!(c, '\'' | '/') {
+        return None;
+    }
+    match class_of(c) {
+        MARK => None,
+        k if is_letter(k) => Some(UPPER),
+        k => Some(k),
+    }
+}
+
+/// Whether no match of the three patterns consumes both `a` and the `b`
+/// after it (see [`last_cut`]).
+fn ends_every_run(a: char, b: char) -> bool {
+    match (cut_class(a), cut_class(b)) {
+        (Some(x), Some(y)) => x != y && !(x == OTHER && matches!(b, '\r' | '\n')),
+        _ => false,
+    }
+}
+
 fn r50k_piece_end(scan: &Scan, i: usize) -> usize {
     let Some((c, k, next)) = scan.at(i) else {
         return i;

@@ -250,6 +250,35 @@ impl Tokenizer {
         total >= stop_at
     }
 
+    /// The unscaled count of the pieces of `text` (ordinary text) that end
+    /// at or before byte `limit`, and where the last of them ends (0 when
+    /// none does): the settled part of a text read in parts
+    /// ([`crate::counter::TokenCounter`]).
+    pub(crate) fn count_pieces_before(
+        &self,
+        text: &str,
+        limit: usize,
+        scratch: &mut Scratch,
+    ) -> (usize, usize) {
+        let bytes = text.as_bytes();
+        let ranks = self.tables.ranks;
+        let (mut total, mut end) = (0usize, 0usize);
+        pretokenize::split(self.encoding.pattern(), text, |s, e| {
+            if e > limit {
+                return false;
+            }
+            total += bytes.get(s..e).map_or(0, |p| ranks.count_piece(p, scratch));
+            end = e;
+            true
+        });
+        (total, end)
+    }
+
+    /// The pre-tokenizer's pattern, for [`crate::counter::TokenCounter`].
+    pub(crate) fn pattern(&self) -> pretokenize::Pattern {
+        self.encoding.pattern()
+    }
+
     /// Applies an estimate's factor (exact tokenizers: identity).
     pub fn scale(&self, raw: usize) -> usize {
         if self.factor_per_mille == 1000 {

@@ -94,6 +94,55 @@ pub fn usage_from_response(body: JsValue) -> JsResult<JsValue> {
     }))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ResponseCostOptions {
+    model: Option<String>,
+    pricing: Option<Value>,
+    at: Option<Value>,
+}
+
+/// The cost of a provider reply (an OpenAI Chat Completion or Responses
+/// response, an Anthropic Message, a Gemini reply, or a stream's final one):
+/// its usage as usageFromResponse reads it, priced as estimateCost prices it,
+/// for `options.model` or else the model the reply names.
+#[wasm_bindgen(js_name = costFromResponse)]
+pub fn cost_from_response(body: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let (catalogue, rest) = split_catalogue(&opts)?;
+    let o: ResponseCostOptions = typed(&rest, "options")?;
+    let pricing = pricing(o.pricing.as_ref(), "options.pricing")?;
+    let at = instant(o.at.as_ref(), "options.at")?;
+    let r = json(&body, "body")?.read("", crate::usage::usage_from_response)?;
+    // An unknown model is named where it came from: the options or the reply.
+    let (model, base) = match (o.model, r.model) {
+        (Some(m), _) => (m, "options"),
+        (None, Some(m)) => (m, "body"),
+        (None, None) => {
+            return Err(Error::invalid(
+                "options.model",
+                "is required: the reply names no model (Gemini replies often do not)",
+            )
+            .into())
+        }
+    };
+    let q = PriceQuery {
+        at,
+        service_tier: None,
+    };
+    let c = cost::estimate_cost(&catalogue, &model, &r.usage, &q, pricing.as_ref()).map_err(
+        |e| match e.field_name() {
+            Some("model") => e.at_field(format!("{base}.model")),
+            _ => e,
+        },
+    )?;
+    let mut out = cost_json(&model, &c);
+    if let Some(o) = out.as_object_mut() {
+        o.insert("inputTokens".into(), r.usage.input_tokens.into());
+        o.insert("outputTokens".into(), r.usage.output_tokens.into());
+    }
+    to_js(&out)
+}
+
 fn micro_to_f64(m: u128) -> f64 {
     m as f64 / 1e6
 }

@@ -11,6 +11,7 @@ use super::convert::{
 };
 use crate::catalogue::Catalogue;
 use crate::chat;
+use crate::counter::TokenCounter;
 use crate::error::Error;
 use crate::tokens::{AllowedSpecial, Tokenizer, DEFAULT_ENCODING};
 use crate::Encoding;
@@ -395,5 +396,59 @@ impl JsTokenizer {
             within_limit(&self.inner, &self.allowed, &text, "text", limit)?
                 .map_or(JsValue::FALSE, |n| JsValue::from_f64(n as f64)),
         )
+    }
+}
+
+/// Counts a text pushed in parts exactly as counting it whole (a file read
+/// in chunks, a streamed reply), holding only its unsettled end.
+#[wasm_bindgen(js_name = TokenCounter)]
+pub struct JsTokenCounter {
+    inner: TokenCounter,
+}
+
+#[wasm_bindgen(js_class = TokenCounter)]
+impl JsTokenCounter {
+    /// `new TokenCounter({ model?, encoding? })`: ordinary text only.
+    #[wasm_bindgen(constructor)]
+    pub fn new(opts: JsValue) -> JsResult<JsTokenCounter> {
+        let (tokenizer, allowed) = options(&opts)?;
+        if allowed != AllowedSpecial::None {
+            return Err(Error::invalid(
+                "options.allowedSpecial",
+                "TokenCounter counts ordinary text: special-token texts are text (leave allowedSpecial out or \"none\")",
+            )
+            .into());
+        }
+        Ok(JsTokenCounter {
+            inner: TokenCounter::new(tokenizer),
+        })
+    }
+
+    /// Adds the next part of the text.
+    pub fn push(&mut self, text: JsValue) -> JsResult<()> {
+        self.inner.push(&string(&text, "text")?);
+        Ok(())
+    }
+
+    /// The tokens of everything pushed so far.
+    pub fn count(&self) -> f64 {
+        self.inner.count() as f64
+    }
+
+    /// The bytes of text held, not yet settled.
+    #[wasm_bindgen(getter, js_name = heldBytes)]
+    pub fn held_bytes(&self) -> f64 {
+        self.inner.held_bytes() as f64
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn encoding(&self) -> String {
+        self.inner.tokenizer().encoding().name().to_string()
+    }
+
+    /// Whether counts are exact (false for estimated models).
+    #[wasm_bindgen(getter)]
+    pub fn exact(&self) -> bool {
+        self.inner.tokenizer().is_exact()
     }
 }

@@ -1,7 +1,9 @@
 // The package's TypeScript types (js/index.d.ts, shipped as the `types`
 // condition): a strict TypeScript consumer that imports every entry point by
 // name compiles, every function the module exports at run time is declared,
-// and wrong calls are type errors.
+// and wrong calls are type errors; the official SDKs' reply types (openai,
+// @anthropic-ai/sdk) fit costFromResponse, and tokenmeter/ai-sdk fits the AI
+// SDK's wrapLanguageModel.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -108,9 +110,76 @@ for (const [label, options] of [
   });
 }
 
+// The official SDKs' own types (dev dependencies): their replies and their
+// streams' final messages are what costFromResponse takes; tokenmeter/ai-sdk's
+// middleware is what wrapLanguageModel takes, and its usage helpers take the
+// AI SDK's usage.
+const SDKS = `
+import type OpenAI from "openai";
+import type Anthropic from "@anthropic-ai/sdk";
+import { costFromResponse, TokenCounter, BudgetLedger, type Cost } from "tokenmeter";
+import { costFromUsage, meterMiddleware, toChatMessages, usageFromAiSdk, type UsageEvent } from "tokenmeter/ai-sdk";
+import { generateText, wrapLanguageModel } from "ai";
+import { MockLanguageModelV4 } from "ai/test";
+
+declare const completion: OpenAI.ChatCompletion;
+declare const response: OpenAI.Responses.Response;
+declare const message: Anthropic.Message;
+declare const chatStream: ReturnType<OpenAI["chat"]["completions"]["stream"]>;
+declare const responseStream: ReturnType<OpenAI["responses"]["stream"]>;
+declare const messageStream: ReturnType<Anthropic["messages"]["stream"]>;
+
+const costs: Cost[] = [
+  costFromResponse(completion),
+  costFromResponse(response, { model: "gpt-5" }),
+  costFromResponse(message, { at: "2026-12-01" }),
+  costFromResponse(await chatStream.finalChatCompletion()),
+  costFromResponse(await responseStream.finalResponse()),
+  costFromResponse(await messageStream.finalMessage()),
+];
+// @ts-expect-error: a string is no reply
+costFromResponse("text");
+// @ts-expect-error: the model is a model id
+costFromResponse(completion, { model: 5 });
+
+const counter = new TokenCounter({ model: "gpt-4o" });
+counter.push("part");
+const counted: number = counter.count() + counter.heldBytes;
+// @ts-expect-error: ordinary text only
+new TokenCounter({ allowedSpecial: "all" });
+
+const ledger = new BudgetLedger();
+const events: UsageEvent[] = [];
+const model = wrapLanguageModel({
+  model: new MockLanguageModelV4(),
+  middleware: meterMiddleware({ ledger, key: "user-1", model: "gpt-4o", budget: () => ({ limitUsd: 5 }), onUsage: (e) => events.push(e) }),
+});
+const result = await generateText({ model, prompt: "hi" });
+const usd: number = costFromUsage(result.usage, { model: "gpt-4o" }).total + costFromUsage(result.totalUsage, { model: "gpt-4o" }).total;
+const input: number | undefined = usageFromAiSdk(result.usage).inputTokens;
+const messages = toChatMessages([{ role: "user", content: [{ type: "text", text: "hi" }] }]);
+// The AI SDK's types resolved (an unresolved import would take anything).
+// @ts-expect-error: a number is no middleware
+const resolved: ReturnType<typeof meterMiddleware> = 5;
+// @ts-expect-error: a string is no AI SDK usage
+usageFromAiSdk("12 tokens");
+// @ts-expect-error: the key is required
+meterMiddleware({ onUsage() {} });
+// @ts-expect-error: costFromUsage needs the model
+costFromUsage(result.usage);
+
+console.log(costs, counted, usd, input, messages, events, resolved);
+`;
+
+test("the official SDKs' types: their replies and final stream messages are costFromResponse's; tokenmeter/ai-sdk fits wrapLanguageModel", () => {
+  compile("sdks", SDKS, { module: "nodenext", moduleResolution: "nodenext", skipLibCheck: true });
+  compile("sdks-bundler", SDKS, { module: "esnext", moduleResolution: "bundler", skipLibCheck: true });
+});
+
 test("every runtime export of every entry point is declared in the types", async () => {
   const names = new Set(Object.keys(tm));
   for (const entry of ["tokenmeter/o200k", "tokenmeter/all", "tokenmeter/html"]) for (const k of Object.keys(await import(entry))) names.add(k);
+  assert.ok(names.has("TokenCounter") && names.has("costFromResponse"));
   assert.ok(names.has("countTokens") && names.has("ready"));
   // The default export (wasm-bindgen's async init) is re-exported by the
   // entry points but is not part of the API; initSync is declared.

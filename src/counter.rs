@@ -1,0 +1,74 @@
+//! Counting a text that arrives in parts (a file read in chunks, a streamed
+//! reply), exactly as counting the whole text at once, holding only the part
+//! that later text may still change.
+//!
+//! BPE counts do not add: the tokens of `a + b` are not those of `a` and
+//! `b`, because the pre-tokenizer's pieces (and so the tokens) can span the
+//! boundary. [`TokenCounter`] counts each piece once it is settled (no later
+//! text can change it: `pretokenize::last_cut` says where), adds it
+//! to a running total and drops its text. What it holds is the text since
+//! the last such cut, in prose a word or two; a text with no cut at all (a
+//! gigabyte of one letter, of whitespace) is held whole, as it is one piece.
+
+use crate::bpe::Scratch;
+use crate::pretokenize;
+use crate::tokens::Tokenizer;
+
+/// Counts ordinary text (special-token texts are text, as
+/// `AllowedSpecial::None`) pushed in parts: after any sequence of
+/// [`TokenCounter::push`] calls, [`TokenCounter::count`] equals
+/// `tokenizer.count_ordinary` of their concatenation, however it was split
+/// (a part may end anywhere between two chars).
+pub struct TokenCounter {
+    tokenizer: Tokenizer,
+    /// The text after the last cut: not yet counted.
+    tail: String,
+    /// Where in `tail` the search for a cut resumes: its last char, whose
+    /// pair with the next part's first char is not yet seen.
+    search_from: usize,
+    /// Unscaled tokens of the text before `tail`.
+    settled: usize,
+    scratch: Scratch,
+}
+
+impl TokenCounter {
+    pub fn new(tokenizer: Tokenizer) -> TokenCounter {
+        TokenCounter {
+            tokenizer,
+            tail: String::new(),
+            search_from: 0,
+            settled: 0,
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// Adds the next part of the text.
+    pub fn push(&mut self, text: &str) {
+        self.tail.push_str(text);
+        let pattern = self.tokenizer.pattern();
+        if let Some(cut) = pretokenize::last_cut(pattern, &self.tail, self.search_from) {
+            let (tokens, end) =
+                self.tokenizer
+                    .count_pieces_before(&self.tail, cut, &mut self.scratch);
+            self.settled += tokens;
+            self.tail.drain(..end);
+        }
+        self.search_from = self.tail.char_indices().next_back().map_or(0, |(at, _)| at);
+    }
+
+    /// The tokens of everything pushed so far (for an estimated model, the
+    /// scaled count, rounded up once as [`Tokenizer::count`] does).
+    pub fn count(&self) -> usize {
+        let tail = self.tokenizer.count_unscaled(&self.tail);
+        self.tokenizer.scale(self.settled.saturating_add(tail))
+    }
+
+    /// The bytes of text held (not yet settled).
+    pub fn held_bytes(&self) -> usize {
+        self.tail.len()
+    }
+
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+}
