@@ -33,7 +33,10 @@ const example = join(root, "examples", "worker");
 const workRoot = join(here, ".worker-example");
 let work;
 let persist;
-const WORKER_LIMIT = 3_000_000; // Cloudflare's free plan, compressed
+// Cloudflare's limit on a Worker's size, on every plan: 64 MiB, counted
+// uncompressed (the compressed limits, 3 MB Free and 10 MB Paid, were removed:
+// https://developers.cloudflare.com/changelog/post/2026-09-04-increased-worker-size-limit/).
+const WORKER_LIMIT = 64 * 1024 * 1024;
 const DAY = 86_400_000;
 
 let mf;
@@ -104,7 +107,8 @@ async function bundleWorker(entry, outdir, entryPoint) {
     outfile: join(outdir, "index.js"),
     logLevel: "warning",
   });
-  // Cloudflare counts a Worker's size compressed: every module, gzipped.
+  // Every module of the upload, as written (what Cloudflare counts) and
+  // gzipped (what travels, for reference).
   const files = ["index.js", ...readdirWasm(outdir)];
   const raw = files.reduce((n, f) => n + statSync(join(outdir, f)).size, 0);
   const gzip = files.reduce((n, f) => n + gzipSync(readFileSync(join(outdir, f))).length, 0);
@@ -195,7 +199,7 @@ before(async () => {
   const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
   console.log(`# worker bundle (default): ${kb(bundle.raw)} raw, ${kb(bundle.gzip)} gzip (${bundle.files.join(", ")})`);
   console.log(`# worker bundle (tokenmeter/o200k): ${kb(o200k.raw)} raw, ${kb(o200k.gzip)} gzip`);
-  figures.gzip = bundle.gzip;
+  figures.raw = bundle.raw;
 
   const { instance, ready } = await start(vars());
   mf = instance;
@@ -212,8 +216,8 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-test("the bundled Worker (script + wasm) fits Cloudflare's free plan compressed", () => {
-  assert.ok(figures.gzip <= WORKER_LIMIT, `the Worker bundle is ${figures.gzip} bytes gzipped, over ${WORKER_LIMIT}`);
+test("the bundled Worker (script + wasm) fits Cloudflare's size limit, uncompressed", () => {
+  assert.ok(figures.raw > 0 && figures.raw <= WORKER_LIMIT, `the Worker bundle is ${figures.raw} bytes, over ${WORKER_LIMIT}`);
 });
 
 test("pre-flight: golden chat requests give the golden tokens, and the costs and cache keys of the package in Node", async () => {
