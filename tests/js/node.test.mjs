@@ -276,7 +276,7 @@ test("each error names the field the caller passed", () => {
   expectError(() => tm.projectCost({ ...workload, days: 1.5 }), "INVALID_ARGUMENT", "days");
   // An estimated model has no token ids: the model named where it was passed.
   e = expectError(() => tm.encode("hi", { model: "claude-sonnet-4" }), "INVALID_ARGUMENT", "options.model");
-  assert.match(e.message, /^options\.model: this model's tokenizer is not public/);
+  assert.match(e.message, /^options\.model: tokenmeter does not carry this model's tokenizer/);
   const estimated = new tm.Tokenizer({ model: "claude-sonnet-4" });
   expectError(() => estimated.encode("hi"), "INVALID_ARGUMENT", "options.model");
   expectError(() => estimated.decode([1]), "INVALID_ARGUMENT", "options.model");
