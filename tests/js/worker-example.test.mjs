@@ -551,7 +551,7 @@ test("oversized bodies (10 MB) are refused: by Content-Length before reading, an
 });
 
 test("1,000 bad requests, 10 MB bodies among them, then a good one: still served, and still right", async () => {
-  // README: "1,000 bad requests (10 MB bodies among them) leave it serving".
+  // examples/worker/README.md: "1,000 bad requests (10 MB bodies among them) leave it serving".
   // Every 100th is a 10 MB body, alternately announced by Content-Length
   // (refused before reading) and chunked (refused while reading), to both
   // routes that take a body; the rest are the malformed requests above.
