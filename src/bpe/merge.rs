@@ -163,6 +163,7 @@ impl Ranks {
     /// other ranks. When such a pair ranks below `r` (a token that BPE built
     /// from another split), the rest of the bucket goes back and the lower
     /// rank is merged first; buckets are sorted by position when taken.
+    /// A BPE inner loop, kept whole on purpose (exempt from the 80-line rule).
     pub(super) fn merge_buckets(&self, piece: &[u8], scratch: &mut Scratch) {
         let n = piece.len();
         const DEAD: u32 = u32::MAX;

@@ -1,7 +1,7 @@
 //! Reading a rank table built by build.rs, and the hash index and small
 //! tables that answer "which rank are these bytes?".
 
-use super::symbols;
+use super::symbols::{BYTE, HOLE, LITERAL, REF};
 use super::{Rank, Ranks};
 
 /// The bytes [`Ranks::word_trigrams`] covers, 64 of them so that three fit
@@ -119,6 +119,52 @@ impl<'a> Bits<'a> {
     }
 }
 
+/// The sections of a rank table, as build/ranks.rs `write_ranks` lays them
+/// out: `[u32 count][u8 base][count left symbols][count right symbols]
+/// [u32 n][n literal bytes][extra bits]`.
+struct Sections {
+    count: usize,
+    /// Whether the tokens refer to a base table's (`REF`).
+    has_base: bool,
+    lefts: &'static [u8],
+    rights: &'static [u8],
+    literal: &'static [u8],
+    bits: Bits<'static>,
+}
+
+impl Sections {
+    fn read(blob: &'static [u8]) -> Option<Sections> {
+        let count = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?) as usize;
+        let has_base = *blob.get(4)? == 1;
+        let lefts = blob.get(5..5 + count)?;
+        let rights = blob.get(5 + count..5 + 2 * count)?;
+        let literal_at = 5 + 2 * count + 4;
+        let literal_len = u32::from_le_bytes(*blob.get(literal_at - 4..)?.first_chunk::<4>()?);
+        let (literal, bit_stream) = blob
+            .get(literal_at..)?
+            .split_at_checked(literal_len as usize)?;
+        Some(Sections {
+            count,
+            has_base,
+            lefts,
+            rights,
+            literal,
+            bits: Bits::new(bit_stream),
+        })
+    }
+}
+
+/// `bytes` runs `SLACK` bytes or more past `end`, so that a part of up to 16
+/// bytes is copied as one fixed-width load and store: a `memmove` call per
+/// part was a third of the rebuild.
+const SLACK: usize = 16;
+
+fn room(bytes: &mut Vec<u8>, end: usize) {
+    if bytes.len() < end + SLACK {
+        bytes.resize((end + SLACK) * 2, 0);
+    }
+}
+
 impl Ranks {
     /// Reads a rank table written by build.rs: token `r` is a single byte,
     /// a hole (a rank that is a special token), a literal, or the
@@ -126,34 +172,22 @@ impl Ranks {
     /// which only a broken build can cause.
     /// A table whose header names a base table refers to tokens of `base`
     /// (cl100k to o200k), which is then loaded first.
+    ///
+    /// The loop is the start-up's inner loop (every token, once), kept whole
+    /// on purpose: its comments say why each step is shaped as it is.
     pub fn from_blob(
         blob: &'static [u8],
         base: impl FnOnce() -> Option<&'static Ranks>,
     ) -> Option<Ranks> {
-        use symbols::{BYTE, HOLE, LITERAL, REF};
-        let count = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?) as usize;
-        let base = if *blob.get(4)? == 1 {
-            Some(base()?)
-        } else {
-            None
-        };
-        let lefts = blob.get(5..5 + count)?;
-        let rights = blob.get(5 + count..5 + 2 * count)?;
-        let literal_at = 5 + 2 * count + 4;
-        let literal_len = u32::from_le_bytes(*blob.get(literal_at - 4..)?.first_chunk::<4>()?);
-        let (mut literal, bit_stream) = blob
-            .get(literal_at..)?
-            .split_at_checked(literal_len as usize)?;
-        let mut bits = Bits::new(bit_stream);
-        // `bytes` runs `SLACK` bytes or more past `end`, so that a part of up
-        // to 16 bytes is copied as one fixed-width load and store: a
-        // `memmove` call per part was a third of the rebuild.
-        const SLACK: usize = 16;
-        fn room(bytes: &mut Vec<u8>, end: usize) {
-            if bytes.len() < end + SLACK {
-                bytes.resize((end + SLACK) * 2, 0);
-            }
-        }
+        let Sections {
+            count,
+            has_base,
+            lefts,
+            rights,
+            mut literal,
+            mut bits,
+        } = Sections::read(blob)?;
+        let base = if has_base { Some(base()?) } else { None };
         let mut bytes: Vec<u8> = vec![0; count * 7 + SLACK];
         let mut end = 0usize;
         let mut offsets: Vec<u32> = Vec::with_capacity(count + 1);
