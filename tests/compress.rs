@@ -3,7 +3,7 @@
 //! entry works, and other languages only get whitespace passes.
 //!
 //! Issue 28: the phrase table had a floor of 80 entries; it now has the
-//! README's count. The 10 MB test's 25x ratio and 60 s ceilings are gone
+//! count docs/compression.md states. The 10 MB test's 25x ratio and 60 s ceilings are gone
 //! (`ten_megabytes_compress_and_keep_the_laws` checks the work, not the time).
 
 mod common;
