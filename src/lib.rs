@@ -9,7 +9,8 @@
 //! * [`usage`]: usage as each provider reports it, in one convention.
 //! * [`projection`]: monthly projections and model comparisons.
 //! * [`preflight`]: will a request fit the window and the budget? And its cache key.
-//! * [`ledger`]: per-key and global daily budgets.
+//! * [`ledger`]: per-key and global daily budgets, with reservations.
+//! * [`meter`]: the usage of streamed (server-sent event) replies.
 //! * [`routing`]: a transparent heuristic for picking a model tier.
 //! * [`trim`]: fitting a conversation into a context window, truncating text
 //!   and packing or splitting text by exact token budgets.
@@ -39,6 +40,7 @@ pub mod cost;
 pub mod encodings;
 pub mod error;
 pub mod ledger;
+pub mod meter;
 pub mod preflight;
 mod pretokenize;
 pub mod projection;
