@@ -4,7 +4,8 @@
 //! * [`catalogue`]: the dated, sourced model and price catalogue, as a value
 //!   passed to whatever resolves a model; [`Catalogue::bundled`] is the data
 //!   shipped in the build.
-//! * [`chat`]: counting chat messages, images and tool definitions.
+//! * [`chat`]: counting chat messages, images and tool definitions;
+//!   [`anthropic`] reads Anthropic Messages requests into that shape.
 //! * [`cost`]: the exact cost of a call.
 //! * [`usage`]: usage as each provider reports it, in one convention.
 //! * [`projection`]: monthly projections and model comparisons.
@@ -32,6 +33,7 @@
     )
 )]
 
+pub mod anthropic;
 mod bpe;
 pub mod catalogue;
 pub mod chat;
