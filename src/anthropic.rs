@@ -18,7 +18,7 @@
 //! Claude's tokenizer is not public: counts of the result are estimates,
 //! as every Claude count in tokenmeter is.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::chat::type_name;
 use crate::error::{Error, Result};
@@ -34,18 +34,28 @@ pub fn chat_request(request: &Value) -> Result<Value> {
             ),
         )
     })?;
-    let mut out = obj.clone();
+    // Every key but `system`, which becomes a message.
+    let mut out = Map::new();
+    for (k, v) in obj.iter().filter(|(k, _)| *k != "system") {
+        out.insert(k.clone(), v.clone());
+    }
     let mut messages = Vec::new();
     match obj.get("system") {
         None | Some(Value::Null) => {}
-        Some(Value::String(s)) => messages.push(json!({ "role": "system", "content": s })),
+        Some(Value::String(s)) => messages.push(object(vec![
+            ("role", "system".into()),
+            ("content", s.as_str().into()),
+        ])),
         Some(Value::Array(blocks)) => {
             let parts = blocks
                 .iter()
                 .enumerate()
                 .map(|(i, b)| text_part(b, &format!("request.system[{i}]")))
                 .collect::<Result<Vec<_>>>()?;
-            messages.push(json!({ "role": "system", "content": parts }));
+            messages.push(object(vec![
+                ("role", "system".into()),
+                ("content", parts.into()),
+            ]));
         }
         Some(v) => {
             return Err(Error::invalid(
@@ -66,7 +76,6 @@ pub fn chat_request(request: &Value) -> Result<Value> {
     for (i, m) in items.iter().enumerate() {
         message(m, &format!("request.messages[{i}]"), &mut messages)?;
     }
-    out.remove("system");
     out.insert("messages".into(), Value::Array(messages));
     if let Some(tools) = obj.get("tools").filter(|t| !t.is_null()) {
         out.insert("tools".into(), self::tools(tools)?);
@@ -74,9 +83,23 @@ pub fn chat_request(request: &Value) -> Result<Value> {
     Ok(Value::Object(out))
 }
 
+/// A JSON object of `pairs` (the `json!` macro inlines a long run of code
+/// for each object; this is one call).
+fn object(pairs: Vec<(&str, Value)>) -> Value {
+    let mut map = Map::new();
+    for (k, v) in pairs {
+        map.insert(k.to_string(), v);
+    }
+    Value::Object(map)
+}
+
+fn text(t: &str) -> Value {
+    object(vec![("type", "text".into()), ("text", t.into())])
+}
+
 fn text_part(block: &Value, field: &str) -> Result<Value> {
     match block.get("text") {
-        Some(Value::String(t)) => Ok(json!({ "type": "text", "text": t })),
+        Some(Value::String(t)) => Ok(text(t)),
         _ => Err(Error::invalid(
             format!("{field}.text"),
             "must be a string (a text block)",
@@ -106,19 +129,29 @@ fn message(m: &Value, field: &str, out: &mut Vec<Value>) -> Result<()> {
         let f = format!("{field}.content[{j}]");
         match b.get("type").and_then(Value::as_str) {
             Some("text") => parts.push(text_part(b, &f)?),
-            Some("image") => parts.push(json!({ "type": "image_url", "image_url": { "detail": "auto" } })),
-            Some("tool_use") => calls.push(json!({
-                "id": string(b, "id", &f)?,
-                "type": "function",
-                "function": { "name": string(b, "name", &f)?, "arguments": b.get("input").unwrap_or(&Value::Null).to_string() },
-            })),
-            Some("tool_result") => out.push(json!({
-                "role": "tool",
-                "tool_call_id": string(b, "tool_use_id", &f)?,
-                "content": result_text(b.get("content")),
-            })),
+            Some("image") => parts.push(object(vec![
+                ("type", "image_url".into()),
+                ("image_url", object(vec![("detail", "auto".into())])),
+            ])),
+            Some("tool_use") => {
+                let input = b.get("input").unwrap_or(&Value::Null).to_string();
+                let function = object(vec![
+                    ("name", string(b, "name", &f)?.into()),
+                    ("arguments", input.into()),
+                ]);
+                calls.push(object(vec![
+                    ("id", string(b, "id", &f)?.into()),
+                    ("type", "function".into()),
+                    ("function", function),
+                ]))
+            }
+            Some("tool_result") => out.push(object(vec![
+                ("role", "tool".into()),
+                ("tool_call_id", string(b, "tool_use_id", &f)?.into()),
+                ("content", result_text(b.get("content")).into()),
+            ])),
             Some("thinking" | "redacted_thinking") => {}
-            Some(_) => parts.push(json!({ "type": "text", "text": b.to_string() })),
+            Some(_) => parts.push(text(&b.to_string())),
             None => {
                 return Err(Error::invalid(
                     format!("{f}.type"),
@@ -178,11 +211,20 @@ fn tools(tools: &Value) -> Result<Value> {
         .enumerate()
         .map(|(i, t)| {
             let f = format!("request.tools[{i}]");
-            Ok(json!({ "type": "function", "function": {
-                "name": string(t, "name", &f)?,
-                "description": t.get("description").and_then(Value::as_str).unwrap_or(""),
-                "parameters": t.get("input_schema").cloned().unwrap_or_else(|| json!({})),
-            } }))
+            let description = t.get("description").and_then(Value::as_str).unwrap_or("");
+            let parameters = t
+                .get("input_schema")
+                .cloned()
+                .unwrap_or_else(|| object(vec![]));
+            let function = object(vec![
+                ("name", string(t, "name", &f)?.into()),
+                ("description", description.into()),
+                ("parameters", parameters),
+            ]);
+            Ok(object(vec![
+                ("type", "function".into()),
+                ("function", function),
+            ]))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Value::Array(converted))
@@ -192,6 +234,7 @@ fn tools(tools: &Value) -> Result<Value> {
 mod tests {
     use super::*;
     use crate::{chat, Catalogue};
+    use serde_json::json;
 
     #[test]
     fn a_tool_conversation_reads_and_counts() {

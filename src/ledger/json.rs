@@ -69,7 +69,7 @@ impl BudgetLedger {
             .collect();
         let reservations: Vec<Value> = self
             .reservations
-            .values()
+            .iter()
             .map(|r| json!([r.id, r.key, r.amount.to_string(), r.at_ms, r.expires_ms]))
             .collect();
         json!({ "version": VERSION, "config": self.config, "entries": entries, "reservations": reservations })
@@ -110,7 +110,7 @@ impl BudgetLedger {
             };
             entries.insert(slot, spend);
         }
-        let mut reservations = BTreeMap::new();
+        let mut reservations: Vec<Reservation> = Vec::new();
         for (i, (id, key, amount, at_ms, expires_ms)) in
             raw.reservations.unwrap_or_default().into_iter().enumerate()
         {
@@ -123,17 +123,16 @@ impl BudgetLedger {
                     "{at}: not an [id, key, amount, atMs, expiresMs] reservation"
                 )));
             }
-            if reservations.contains_key(&id) {
+            if reservations.iter().any(|r| r.id == id) {
                 return Err(bad(format!("{at} repeats the id of an earlier one")));
             }
-            let r = Reservation {
-                id: id.clone(),
+            reservations.push(Reservation {
+                id,
                 key,
                 amount,
                 at_ms,
                 expires_ms,
-            };
-            reservations.insert(id, r);
+            });
         }
         Ok(BudgetLedger {
             config: raw.config,

@@ -172,8 +172,8 @@ type EntryKey = (String, String, String, String);
 pub struct BudgetLedger {
     config: LedgerConfig,
     entries: BTreeMap<EntryKey, Spend>,
-    /// Open reservations by id.
-    reservations: BTreeMap<String, reserve::Reservation>,
+    /// Open reservations, oldest first (a Vec: a ledger holds a handful).
+    reservations: Vec<reserve::Reservation>,
 }
 
 /// What [`BudgetLedger::try_record`] did.
@@ -202,7 +202,7 @@ impl BudgetLedger {
         Ok(BudgetLedger {
             config,
             entries: BTreeMap::new(),
-            reservations: BTreeMap::new(),
+            reservations: Vec::new(),
         })
     }
 

@@ -121,8 +121,8 @@ impl BudgetLedger {
         let ttl = ttl_ms.unwrap_or(self.config.reservation_ttl_ms);
         check_ttl(ttl, "options.ttlMs")?;
         let at = Instant::from_ms(now_ms, "now")?;
-        self.reservations.retain(|_, r| r.expires_ms > at.ms());
-        if self.reservations.contains_key(id) {
+        self.reservations.retain(|r| r.expires_ms > at.ms());
+        if self.reservations.iter().any(|r| r.id == id) {
             return Err(Error::invalid(
                 "id",
                 "is already an open reservation: each call needs its own id",
@@ -137,16 +137,13 @@ impl BudgetLedger {
             });
         }
         let expires_ms = at.ms().saturating_add(ttl as i64);
-        self.reservations.insert(
-            id.to_string(),
-            Reservation {
-                id: id.to_string(),
-                key: key.to_string(),
-                amount,
-                at_ms: at.ms(),
-                expires_ms,
-            },
-        );
+        self.reservations.push(Reservation {
+            id: id.to_string(),
+            key: key.to_string(),
+            amount,
+            at_ms: at.ms(),
+            expires_ms,
+        });
         Ok(Reserve {
             reserved: true,
             amount,
@@ -167,14 +164,19 @@ impl BudgetLedger {
         feature: Option<&str>,
         pricing: Option<&PriceList>,
     ) -> Result<Settle> {
+        let i = self
+            .reservations
+            .iter()
+            .position(|r| r.id == id)
+            .ok_or_else(|| unknown(id))?;
         let r = self
             .reservations
-            .get(id)
-            .ok_or_else(|| unknown(id))?
-            .clone();
+            .get(i)
+            .cloned()
+            .ok_or_else(|| unknown(id))?;
         let at = Instant::from_ms(r.at_ms as f64, "now")?;
         let cost = price(catalogue, call, pricing, at)?;
-        self.reservations.remove(id);
+        self.reservations.remove(i);
         self.add(at, &r.key, call, feature, cost);
         Ok(Settle {
             cost,
@@ -187,20 +189,21 @@ impl BudgetLedger {
     /// Closes reservation `id` without a cost (the call failed, or was never
     /// made); the reservation, or `None` when it was not open.
     pub fn release(&mut self, id: &str) -> Option<Reservation> {
-        self.reservations.remove(id)
+        let i = self.reservations.iter().position(|r| r.id == id)?;
+        Some(self.reservations.remove(i))
     }
 
     /// The open reservations (expired ones included until the next
     /// reservation drops them; they no longer count).
     pub fn reservations(&self) -> impl Iterator<Item = &Reservation> {
-        self.reservations.values()
+        self.reservations.iter()
     }
 
     /// What `key` (all keys with `None`) holds in reservations made on `day`
     /// and still open at `at`.
     pub(super) fn reserved_on(&self, day: &str, key: Option<&str>, at: Instant) -> Pico {
         self.reservations
-            .values()
+            .iter()
             .filter(|r| r.expires_ms > at.ms() && key.is_none_or(|k| r.key == k))
             .filter(|r| {
                 Instant::from_ms(r.at_ms as f64, "at").is_ok_and(|i| i.day().to_string() == day)

@@ -7,19 +7,15 @@
 //! `message_delta` usage laid over it, read as a whole reply's
 //! (`usage::FORMATS`, "anthropic").
 
-use std::borrow::Cow;
-
-use serde::Deserialize;
-use serde_json::{Map, Value};
-
 use super::count::Kind;
-use super::{sse::Event, Malformed, Progress, StreamFormat};
+use super::event::{Event, Field};
+use super::{Malformed, Progress, StreamFormat};
 
 pub const FORMAT: StreamFormat = StreamFormat {
     name: "anthropic",
     detect: |e| {
         matches!(
-            e.get("type").and_then(Value::as_str),
+            e.kind.as_ref().map(|k| k.as_str()),
             Some(
                 "message_start"
                     | "message_delta"
@@ -34,67 +30,42 @@ pub const FORMAT: StreamFormat = StreamFormat {
     read,
 };
 
-#[derive(Deserialize)]
-struct Ev<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(default)]
-    index: u64,
-    message: Option<Message>,
-    #[serde(borrow)]
-    content_block: Option<Block<'a>>,
-    #[serde(borrow)]
-    delta: Option<Block<'a>>,
-    usage: Option<Map<String, Value>>,
-}
-
-#[derive(Deserialize)]
-struct Message {
-    model: Option<String>,
-    usage: Option<Map<String, Value>>,
-}
-
-/// A content block or a delta of one (their text fields share names).
-#[derive(Deserialize)]
-struct Block<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    text: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    thinking: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    partial_json: Option<Cow<'a, str>>,
-}
-
-fn read(p: &mut Progress, event: &Event<'_>) -> Result<(), Malformed> {
-    let ev: Ev<'_> = serde_json::from_str(event.data)?;
-    let i = ev.index;
-    match ev.kind.as_ref() {
+fn read(p: &mut Progress, e: Event<'_>) -> Result<(), Malformed> {
+    let i = e.index.unwrap_or(0);
+    match e
+        .kind
+        .as_ref()
+        .and_then(|k| k.0.as_deref())
+        .ok_or(Malformed)?
+    {
         "message_start" => {
-            let message = ev.message.ok_or(Malformed)?;
-            p.model = message.model;
+            let message = e.message.ok_or(Malformed)?;
+            p.set_model(message.model.as_deref());
             p.anthropic_usage = message.usage.unwrap_or_default();
             p.usage = Some(Progress::read_usage("anthropic", &p.anthropic_usage)?);
         }
         "content_block_start" | "content_block_delta" => {
-            let block = ev.content_block.or(ev.delta).ok_or(Malformed)?;
+            let block = match (e.content_block, e.delta) {
+                (Some(block), _) => block,
+                (None, Some(Field::Part(block))) => *block,
+                _ => return Err(Malformed),
+            };
             let tool = matches!(
-                block.kind.as_deref(),
+                block.kind.as_ref().map(|k| k.as_str()),
                 Some("input_json_delta" | "tool_use" | "server_tool_use")
             );
             if let Some(text) = block.text {
-                p.output.push((Kind::Text, i, 0), &text);
+                p.output.push((Kind::Text, i, 0), text.as_str());
             }
             if let Some(thinking) = block.thinking {
-                p.output.push((Kind::Reasoning, i, 0), &thinking);
+                p.output.push((Kind::Reasoning, i, 0), thinking.as_str());
             }
             if let Some(json) = block.partial_json.filter(|_| tool) {
-                p.output.push((Kind::ToolArguments, i, 0), &json);
+                p.output.push((Kind::ToolArguments, i, 0), json.as_str());
             }
         }
         "message_delta" => {
-            for (k, v) in ev.usage.ok_or(Malformed)? {
+            for (k, v) in e.usage.ok_or(Malformed)? {
                 if !v.is_null() {
                     p.anthropic_usage.insert(k, v);
                 }

@@ -26,6 +26,7 @@
 
 mod anthropic;
 pub mod count;
+mod event;
 mod gemini;
 mod openai_chat;
 mod openai_responses;
@@ -40,6 +41,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::tokens::Tokenizer;
 use crate::usage::{self, ResponseUsage};
 use count::Output;
+use event::Event as Data;
 use sse::{Event, SseParser};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -51,11 +53,11 @@ pub const MAX_JSON_BYTES: usize = 64 << 20;
 pub struct StreamFormat {
     /// Also the `format` of the result.
     pub name: &'static str,
-    /// Whether an event (its data parsed as JSON) is in this format.
-    pub detect: fn(&Map<String, Value>) -> bool,
+    /// Whether an event (its data, read) is in this format.
+    detect: fn(&Data<'_>) -> bool,
     /// Reads one event into the progress; `Err` for an event that is not
     /// what the format sends (counted as malformed, and skipped).
-    pub read: fn(&mut Progress, &Event<'_>) -> std::result::Result<(), Malformed>,
+    read: fn(&mut Progress, Data<'_>) -> std::result::Result<(), Malformed>,
 }
 
 /// An event a format could not read.
@@ -121,6 +123,13 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// Notes the model an event names.
+    pub(crate) fn set_model(&mut self, model: Option<&str>) {
+        if let Some(m) = model.filter(|m| self.model.as_deref() != Some(m)) {
+            self.model = Some(m.to_string());
+        }
+    }
+
     /// Reads a usage object with the whole-reply reader of `format` (a
     /// [`crate::usage::FORMATS`] name).
     pub(crate) fn read_usage(
@@ -354,7 +363,16 @@ impl StreamMeter {
     }
 
     fn json_body(&mut self, bytes: &[u8], complete: bool) -> Result<MeteredUsage> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        // Read as text: from_slice would add a second copy of serde_json's
+        // reader to the .wasm.
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            invalid_stream(if complete {
+                "the reply is not valid UTF-8".to_string()
+            } else {
+                "the JSON reply broke off, and its usage with it".to_string()
+            })
+        })?;
+        let value: Value = serde_json::from_str(text).map_err(|e| {
             invalid_stream(if complete {
                 format!("the reply is not valid JSON ({e})")
             } else {
@@ -456,21 +474,17 @@ fn read_event(
         progress.ended = true;
         return Ok(());
     }
+    let data: Data<'_> = serde_json::from_str(event.data)?;
     let f = match format {
         Some(f) => *f,
-        None => {
-            let value: Value = serde_json::from_str(event.data)?;
-            let obj = value.as_object().ok_or(Malformed)?;
-            // JSON no format claims (an error object, a keep-alive) is
-            // skipped until one does.
-            let Some(f) = FORMATS.iter().find(|f| (f.detect)(obj)) else {
-                return Ok(());
-            };
-            *format = Some(f);
-            f
-        }
+        // An event no format claims (an error object, a keep-alive) is
+        // skipped until one does.
+        None => match FORMATS.iter().find(|f| (f.detect)(&data)) {
+            Some(f) => *format.insert(f),
+            None => return Ok(()),
+        },
     };
-    (f.read)(progress, event)
+    (f.read)(progress, data)
 }
 
 /// A whole JSON reply's usage: an object ([`usage::usage_from_response`]),

@@ -6,61 +6,36 @@
 //! then `data: [DONE]`. Its `/v1/chat/completions` endpoint sends OpenAI
 //! chunks instead, read as "openai-chat".
 
-use std::borrow::Cow;
-
-use serde::Deserialize;
-use serde_json::{Map, Value};
-
 use super::count::Kind;
-use super::{sse::Event, Malformed, Progress, StreamFormat};
+use super::event::{Event, Field};
+use super::{Malformed, Progress, StreamFormat};
 
 pub const FORMAT: StreamFormat = StreamFormat {
     name: "workers-ai",
     detect: |e| {
-        !e.contains_key("choices")
-            && (e.get("response").is_some_and(Value::is_string)
-                || e.get("tool_calls").is_some_and(Value::is_array))
+        e.choices.is_none()
+            && (matches!(e.response, Some(Field::Text(_))) || e.tool_calls.is_some())
     },
     read,
 };
 
-#[derive(Deserialize)]
-struct Chunk<'a> {
-    #[serde(borrow)]
-    response: Option<Cow<'a, str>>,
-    tool_calls: Option<Vec<ToolCall>>,
-    usage: Option<Map<String, Value>>,
-}
-
-#[derive(Deserialize)]
-struct ToolCall {
-    index: Option<u64>,
-    arguments: Option<Value>,
-    function: Option<Function>,
-}
-
-#[derive(Deserialize)]
-struct Function {
-    arguments: Option<Value>,
-}
-
-fn read(p: &mut Progress, event: &Event<'_>) -> Result<(), Malformed> {
-    let chunk: Chunk<'_> = serde_json::from_str(event.data)?;
-    if let Some(text) = chunk.response {
-        p.output.push((Kind::Text, 0, 0), &text);
+fn read(p: &mut Progress, e: Event<'_>) -> Result<(), Malformed> {
+    if e.response.is_none() && e.tool_calls.is_none() && e.usage.is_none() {
+        return Err(Malformed);
     }
-    for call in chunk.tool_calls.unwrap_or_default() {
-        let args = call.arguments.or(call.function.and_then(|f| f.arguments));
-        match (args, call.index) {
+    if let Some(Field::Text(text)) = &e.response {
+        p.output.push((Kind::Text, 0, 0), text);
+    }
+    for call in e.tool_calls.unwrap_or_default() {
+        match call.arguments() {
             // A piece of the arguments of the call at `index`.
-            (Some(Value::String(s)), Some(i)) => p.output.push((Kind::ToolArguments, 0, i), &s),
-            (Some(Value::String(s)), None) => p.output.whole(Kind::ToolArguments, &s),
-            // Whole arguments, as JSON.
-            (Some(v), _) if !v.is_null() => p.output.whole(Kind::ToolArguments, &v.to_string()),
-            _ => {}
+            Some((Some(i), args)) => p.output.push((Kind::ToolArguments, 0, i), &args),
+            // Whole arguments.
+            Some((None, args)) => p.output.whole(Kind::ToolArguments, &args),
+            None => {}
         }
     }
-    if let Some(usage) = chunk.usage {
+    if let Some(usage) = e.usage {
         p.usage = Some(Progress::read_usage("openai-chat", &usage)?);
         p.usage_final = true;
     }
