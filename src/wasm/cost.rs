@@ -78,9 +78,20 @@ fn in_request(e: Error, keys: &[&str]) -> Error {
     }
 }
 
+/// A reply's usage: the reply object (or its usage object), or a complete
+/// reply as text: server-sent events, or JSON.
 #[wasm_bindgen(js_name = usageFromResponse)]
 pub fn usage_from_response(body: JsValue) -> JsResult<JsValue> {
-    let r = json(&body, "body")?.read("", crate::usage::usage_from_response)?;
+    let r = match body.as_string() {
+        // Like a reply without usage, a text without it is a bad `body`.
+        Some(_) => {
+            crate::meter::usage_from_text(&string(&body, "body")?).map_err(|e| match e.code() {
+                crate::ErrorCode::InvalidStream => Error::invalid("body", e.message()),
+                _ => e,
+            })?
+        }
+        None => json(&body, "body")?.read("", crate::usage::usage_from_response)?,
+    };
     let u = &r.usage;
     to_js(&json!({
         "format": r.format,

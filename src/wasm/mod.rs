@@ -9,6 +9,7 @@ mod compress;
 mod convert;
 mod cost;
 mod ledger;
+mod meter;
 mod preflight;
 mod tokens;
 mod trim;
