@@ -88,7 +88,7 @@ fn optional_string(
     }
 }
 
-const KNOWN: [&str; 14] = [
+const KNOWN: [&str; 17] = [
     "model",
     "inputTokens",
     "outputTokens",
@@ -104,6 +104,10 @@ const KNOWN: [&str; 14] = [
     "tools",
     // usageFromResponse's output carries its format; it feeds straight in.
     "format",
+    // And meterStream's its source, completeness and unread events.
+    "source",
+    "complete",
+    "malformedEvents",
 ];
 
 /// Reads an `estimateCost` request: `{ model, inputTokens | text | messages
