@@ -64,12 +64,22 @@ pub struct Output {
     uncounted: bool,
     /// The next index for parts that arrive whole ([`Output::whole`]).
     next_whole: u64,
+    /// Bytes a part holds before its settled head is counted.
+    hold: usize,
 }
 
 impl Output {
     pub fn new(tokenizer: Option<Tokenizer>) -> Output {
+        Output::with_hold(tokenizer, HOLD_BYTES)
+    }
+
+    /// An output that settles past `hold` bytes a part instead of
+    /// [`HOLD_BYTES`] (for tests and the fuzz target: a small hold makes
+    /// short texts settle).
+    pub fn with_hold(tokenizer: Option<Tokenizer>, hold: usize) -> Output {
         Output {
             tokenizer,
+            hold,
             ..Output::default()
         }
     }
@@ -96,7 +106,7 @@ impl Output {
         };
         if let Some(part) = self.parts.get_mut(at) {
             part.tail.push_str(text);
-            if part.tail.len() > HOLD_BYTES {
+            if part.tail.len() > self.hold {
                 part.settle(&tokenizer);
             }
         }
