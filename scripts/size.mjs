@@ -13,13 +13,17 @@ import { gzipSize, shippedFiles } from "./shipped.mjs";
 // 2.5 MB (all); the numbers below hold the line a little above what ships
 // today. They went up once, by 35 KB, with the catalogue's schema v2 (the
 // 2026-12 data, 206 models: 10.5 KB; dated price lists, service tiers,
-// lifecycles and scoped catalogues: the rest), and otherwise only go down.
-// They assume Debian's rustc-web 1.96 or the rustup target
-// (scripts/tools.sh); rustc 1.85 builds 23 KB larger.
+// lifecycles and scoped catalogues: the rest), and a second time, by 40 KB,
+// on 2026-12-07: main had grown past them on its own (the o200k .wasm from
+// 1,042,926 to 1,068,260 bytes, gzip -9), and metering streams (issue 27: the
+// SSE parser, five stream formats, the counted fallback, budget
+// reservations, Anthropic requests and their bindings) added 7.4 KB to it.
+// Otherwise they only go down. They assume Debian's rustc-web 1.96 or the
+// rustup target (scripts/tools.sh); rustc 1.85 builds 23 KB larger.
 const BUDGETS = {
-  default: 1_300_000, // goal: 1.1 MB
-  o200k: 1_055_000, // goal: 0.8 MB
-  all: 1_605_000,
+  default: 1_340_000, // goal: 1.1 MB
+  o200k: 1_095_000, // goal: 0.8 MB
+  all: 1_645_000,
 };
 const WORKER_LIMIT = 3_000_000;
 
