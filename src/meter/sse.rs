@@ -157,7 +157,12 @@ impl SseParser {
             self.dispatch(on_event);
             return;
         }
-        let text = String::from_utf8_lossy(line);
+        // from_utf8 checks ASCII a word at a time; the lossy decoder goes a
+        // byte at a time, so it is only for a line that is not UTF-8.
+        let text = match std::str::from_utf8(line) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(line),
+        };
         if text.starts_with(':') {
             self.seen.sse_lines += 1;
             return;
