@@ -18,6 +18,8 @@ lint:
 	cargo fmt --check
 	cargo clippy --all-targets --features test-encodings -- -D warnings
 	cargo clippy --features wasm -- -D warnings
+	# The smallest entry point's features (tokenmeter/o200k: no html, no import).
+	cargo clippy --no-default-features --features wasm,enc-o200k -- -D warnings
 	# The fuzz targets (fuzz/, a crate of its own) are compiled, not run: they
 	# run under cargo fuzz (README, "Fuzzing"). Stable cargo checks them.
 	RUSTFLAGS="-D warnings" cargo check --manifest-path fuzz/Cargo.toml --bins

@@ -13,6 +13,7 @@ export type ErrorCode =
   | "UNKNOWN_MODEL" // not in the catalogue nor in tiktoken's map (the message lists near matches)
   | "UNKNOWN_ENCODING" // not one of tiktoken's encodings
   | "ENCODING_NOT_BUNDLED" // a real encoding this entry point does not carry (use tokenmeter/all)
+  | "FEATURE_NOT_BUNDLED" // a part of the API this entry point leaves out (importCatalogue in tokenmeter/o200k, HTML compaction outside tokenmeter/html); the message names the entries that carry it
   | "INVALID_TOKEN" // a token id outside the encoding's vocabulary
   | "CONTEXT_OVERFLOW" // the request cannot fit the model's window
   | "BUDGET_EXCEEDED" // a preflight problem and the Worker example's 429; no function throws it
@@ -75,6 +76,17 @@ export function encode(text: string, options?: TokenOptions): Uint32Array;
  * models (no public ids).
  */
 export function encodeWithOffsets(text: string, options?: TokenOptions): { tokens: Uint32Array; starts: Uint32Array };
+/**
+ * The same for each chat message: its text as the chat functions read it
+ * (the content string, or its text parts joined by a newline; images and
+ * tool calls have none), and that text's tokens and starts. The messages are
+ * read as countChatTokens reads them (a malformed one throws at its path);
+ * the options are a text's (`model` or `encoding`), not a chat count's.
+ */
+export function encodeWithOffsets(
+  messages: ChatMessage[],
+  options?: TokenOptions,
+): { messages: { role: string; text: string; tokens: Uint32Array; starts: Uint32Array }[] };
 /** The text of token ids; bytes that are not valid UTF-8 become U+FFFD. */
 export function decode(tokens: Uint32Array | number[], options?: TokenOptions): string;
 /** The encoding tiktoken uses for an OpenAI model (prefixes and snapshots included). */
@@ -309,6 +321,8 @@ export class Catalogue {
   listModels(options?: { at?: At }): Model[];
   listProviders(): Provider[];
   info(options?: { at?: At }): CatalogueInfo;
+  /** Imports a community price map into this catalogue only (see importCatalogue). */
+  import(data: unknown, options: ImportOptions): ImportReport;
   /** Opaque: how calls given `{ catalogue }` find this one. */
   readonly handle: object;
   free(): void;
@@ -343,6 +357,45 @@ export function catalogueInfo(options?: CatalogueOptions): CatalogueInfo;
 export function registerModels(specs: ModelSpec[]): string[];
 /** The default catalogue back to the bundled data. */
 export function resetModels(): void;
+
+/** The community price maps importCatalogue reads. */
+export type ImportFormat = "litellm" | "openrouter" | "genai-prices" | "models.dev";
+
+export interface ImportOptions {
+  format: ImportFormat;
+  /**
+   * Whose figures win for a model the catalogue already has. "bundled"
+   * (default): the catalogue's, and the entry is skipped with the reason;
+   * "imported": the map's prices replace the model's (limits the map lacks
+   * are kept).
+   */
+  prefer?: "bundled" | "imported";
+}
+
+export interface ImportReport {
+  /** Catalogue ids added. */
+  added: string[];
+  /** Catalogue ids the map replaced (prefer: "imported"). */
+  updated: string[];
+  /**
+   * Entries left out, each by where it is in the map (LiteLLM's key,
+   * OpenRouter's id, "provider/model" for genai-prices and models.dev), with
+   * why: a missing or bad price, a non-text model, the catalogue's own ...
+   */
+  skipped: { id: string; reason: string }[];
+}
+
+/**
+ * Imports a community price map (LiteLLM's model_prices_and_context_window.json,
+ * OpenRouter's /api/v1/models, genai-prices' data.json, models.dev's api.json)
+ * into `options.catalogue`, or into the module's default catalogue, which is
+ * process-wide as registerModels' is (a whole Worker isolate). One entry at a
+ * time: a bad entry is skipped with its reason and never reaches the
+ * catalogue. Throws INVALID_CATALOGUE (field "data") only when `data` is not
+ * the format at all, INVALID_ARGUMENT for bad options. data/README.md
+ * ("Imports") gives each format's ids, units and rounding.
+ */
+export function importCatalogue(data: unknown, options: ImportOptions & { catalogue?: Catalogue }): ImportReport;
 
 // ---- Cost -----------------------------------------------------------------
 
@@ -496,6 +549,8 @@ export interface Workload {
   cacheWritesPerDay?: number;
   /** Share (0..1) of model requests sent through the batch API. */
   batchShare?: number;
+  /** A service tier the model prices ("flex", "priority" ...), for every request. Default: standard. */
+  serviceTier?: string;
   embeddingModel?: ModelId;
   embeddingTokensPerRequest?: number;
   pricing?: Pricing;
@@ -598,6 +653,8 @@ export interface CompressOptions {
   model?: ModelId;
   level?: "lossless" | "balanced" | "aggressive";
   normalizeQuotes?: boolean;
+  /** compressMessages: compact tool results losslessly (default) or keep them as they are. */
+  toolResults?: "compact" | "keep";
 }
 export interface Compressed {
   text: string;
@@ -608,11 +665,51 @@ export interface Compressed {
   passes: { name: string; savedTokens: number }[];
 }
 export function compressPrompt(text: string, options?: CompressOptions): Compressed;
-/** The messages are copies of the objects passed (`{ ...message }`) with only their text changed. */
+/** An Anthropic content block that compressMessages reads (tool results) or passes through (tool calls). */
+export type AnthropicToolBlock =
+  | { type: "tool_result"; tool_use_id: string; content?: string | { type: string; text?: string }[]; is_error?: boolean }
+  | { type: "tool_use"; id: string; name: string; input: unknown };
+/**
+ * The messages are copies of the objects passed (`{ ...message }`) with only their text changed.
+ * Tool results (`role: "tool"`, and Anthropic `tool_result` blocks) are compacted losslessly, as
+ * compactContext does, and count in the totals; `toolResults: "keep"` leaves them as they are.
+ */
 export function compressMessages(
-  messages: ChatMessage[],
+  messages: (ChatMessage | (Omit<ChatMessage, "content"> & { content?: string | (ContentPart | AnthropicToolBlock)[] | null }))[],
   options?: CompressOptions,
 ): Omit<Compressed, "text"> & { messages: ChatMessage[] };
+
+// ---- Context compaction ----------------------------------------------------
+
+export type ContextKind = "json" | "html" | "log" | "table" | "text";
+export interface CompactOptions {
+  model?: ModelId;
+  encoding?: Encoding;
+  /** What the input is; "auto" (the default) detects it. "html" needs the `tokenmeter/html` entry point. */
+  kind?: "auto" | ContextKind;
+  /** "lossless" (default): the data stays. "structural": also drops empty columns and page furniture. "lossy": also `keep` and id aliases. */
+  level?: "lossless" | "structural" | "lossy";
+  /** At "lossy": the JSON fields to keep, as dotted paths from the top (arrays are passed through). */
+  keep?: string[];
+}
+export interface Compacted {
+  text: string;
+  /** The kind the input was read as. */
+  kind: ContextKind;
+  tokensBefore: number;
+  tokensAfter: number;
+  savedTokens: number;
+  savedPercent: number;
+  passes: { name: string; savedTokens: number }[];
+  /** At "lossy": each alias in `text` and the id it stands for. */
+  aliases?: Record<string, string>;
+}
+/**
+ * Writes context data (tool results, API responses, pages, logs, tables) in fewer tokens; each
+ * transform is kept only if it lowers the count. A string is read as `kind`; any other value is
+ * JSON data (serialised first). See docs/compaction.md.
+ */
+export function compactContext(input: string | unknown, options?: CompactOptions): Compacted;
 
 // ---- Pre-flight and budgets -------------------------------------------------
 

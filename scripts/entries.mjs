@@ -10,7 +10,7 @@ const { entries } = read("../data/entry-points.json");
 const manifest = read("../data/encodings/encodings.json");
 
 function features(entry) {
-  const set = new Set(["wasm"]);
+  const set = new Set(["wasm", ...(entry.features ?? [])]);
   for (const name of entry.encodings) {
     const encoding = manifest.encodings.find((e) => e.name === name);
     if (!encoding) throw new Error(`entry ${entry.name}: ${name} is not an encoding`);

@@ -18,6 +18,9 @@ pub enum ErrorCode {
     UnknownEncoding,
     /// A known encoding whose rank table this build does not carry.
     EncodingNotBundled,
+    /// A part of the API this build leaves out (an npm entry point kept
+    /// small); another build carries it.
+    FeatureNotBundled,
     /// A token id outside the encoding's vocabulary.
     InvalidToken,
     /// The request cannot fit the model's context window.
@@ -43,6 +46,7 @@ impl ErrorCode {
             ErrorCode::UnknownModel => "UNKNOWN_MODEL",
             ErrorCode::UnknownEncoding => "UNKNOWN_ENCODING",
             ErrorCode::EncodingNotBundled => "ENCODING_NOT_BUNDLED",
+            ErrorCode::FeatureNotBundled => "FEATURE_NOT_BUNDLED",
             ErrorCode::InvalidToken => "INVALID_TOKEN",
             ErrorCode::ContextOverflow => "CONTEXT_OVERFLOW",
             ErrorCode::BudgetExceeded => "BUDGET_EXCEEDED",
@@ -64,6 +68,8 @@ pub struct Error {
     /// The encoding an `ENCODING_NOT_BUNDLED` error is about, for a caller
     /// that knows which builds carry it (the binding names the entry point).
     encoding: Option<&'static str>,
+    /// The cargo feature a `FEATURE_NOT_BUNDLED` error is about, likewise.
+    feature: Option<&'static str>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -75,6 +81,7 @@ impl Error {
             field: None,
             message: message.into(),
             encoding: None,
+            feature: None,
         }
     }
 
@@ -86,6 +93,7 @@ impl Error {
             message: format!("{field}: {message}"),
             field: Some(field),
             encoding: None,
+            feature: None,
         }
     }
 
@@ -140,6 +148,27 @@ impl Error {
     pub fn about_encoding(mut self, encoding: &'static str) -> Self {
         self.encoding = Some(encoding);
         self
+    }
+
+    /// A `FEATURE_NOT_BUNDLED` error: `what`, asked for at `field`, needs the
+    /// cargo `feature`, which this build was compiled without.
+    pub fn feature_not_bundled(
+        field: impl Into<String>,
+        what: &str,
+        feature: &'static str,
+    ) -> Self {
+        let mut e = Self::field(
+            ErrorCode::FeatureNotBundled,
+            field,
+            format!("{what} is not in this build (in Rust, the `{feature}` feature)"),
+        );
+        e.feature = Some(feature);
+        e
+    }
+
+    /// The cargo feature a `FEATURE_NOT_BUNDLED` error is about.
+    pub fn feature(&self) -> Option<&'static str> {
+        self.feature
     }
 
     /// The encoding an `ENCODING_NOT_BUNDLED` error is about.

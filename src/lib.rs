@@ -17,6 +17,7 @@
 //!   and packing or splitting text by exact token budgets.
 //! * [`compress`]: prompt compression measured in tokens, which never touches
 //!   code, URLs, numbers, quotes, placeholders or structured blocks.
+//! * [`compact`]: context data (JSON, HTML, logs, tables) in fewer tokens.
 //!
 //! Every fallible call returns [`Result`] with an [`Error`] whose
 //! [`ErrorCode`] is stable; nothing that input can reach panics.
@@ -33,15 +34,18 @@
     )
 )]
 
+#[cfg(feature = "meter")]
 pub mod anthropic;
 mod bpe;
 pub mod catalogue;
 pub mod chat;
+pub mod compact;
 pub mod compress;
 pub mod cost;
 pub mod encodings;
 pub mod error;
 pub mod ledger;
+#[cfg(feature = "meter")]
 pub mod meter;
 pub mod preflight;
 mod pretokenize;

@@ -5,11 +5,8 @@
 //! cache hit rate), so they are kept as integers in millionths, and each cost
 //! is one exact product divided once at the end.
 
-use serde_json::{Map, Value};
-
-use crate::catalogue::{self, Applied, Catalogue, Lifetime, Model, PriceList, Prices, WindowScope};
-use crate::chat;
-use crate::cost::{self, Pico, Usage};
+use crate::catalogue::{Applied, Catalogue, Lifetime, Model, PriceList, Prices, WindowScope};
+use crate::cost::{self, Input, Pico, Usage};
 use crate::error::{Error, ErrorCode, Result};
 use crate::time::Instant;
 
@@ -43,11 +40,14 @@ pub struct Workload {
     pub cache_writes_per_day: Option<u64>,
     /// Share of model requests sent through the batch API, in millionths.
     pub batch_share_micro: u128,
+    /// A service tier the model prices ("flex", "priority" ...), for every
+    /// request; `None`: standard.
+    pub service_tier: Option<String>,
     pub embedding_model: Option<String>,
     pub embedding_tokens_per_request: u64,
-    /// When the workload was given as text or messages, the request, so
-    /// that each model counts it with its own tokenizer.
-    pub request: Option<Map<String, Value>>,
+    /// When the workload was given as text or messages, the input, so that
+    /// each model counts it with its own tokenizer.
+    pub input: Option<Input>,
 }
 
 /// A cost in pico-dollars, split by kind.
@@ -88,197 +88,37 @@ fn mul(a: u128, b: u128) -> Result<u128> {
     a.checked_mul(b).ok_or_else(overflow)
 }
 
-/// A number given in millionths: non-negative, finite, at most `max`.
-fn micro(v: &Value, field: &str, max: f64) -> Result<u128> {
-    let x = v.as_f64().ok_or_else(|| {
-        Error::invalid(
-            field,
-            format!("must be a number, got {}", chat::type_name(v)),
-        )
-    })?;
-    if !x.is_finite() || x < 0.0 || x > max {
-        return Err(Error::invalid(
-            field,
-            format!("must be a number from 0 to {max}, got {x}"),
-        ));
-    }
-    Ok((x * 1e6).round() as u128)
-}
-
-fn tokens_field(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>> {
-    match obj.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => {
-            let x = v.as_f64().ok_or_else(|| {
-                Error::invalid(key, format!("must be a number, got {}", chat::type_name(v)))
-            })?;
-            catalogue::token_count(x, key).map(Some)
-        }
-    }
-}
-
 impl Workload {
-    /// Reads a `projectCost` workload object, naming any bad field.
-    pub fn from_json(catalogue: &Catalogue, value: &Value) -> Result<Workload> {
-        let obj = value.as_object().ok_or_else(|| {
-            Error::invalid(
-                "workload",
-                format!("must be an object, got {}", chat::type_name(value)),
-            )
-        })?;
-        const KNOWN: [&str; 19] = [
-            "model",
-            "requestsPerDay",
-            "dailyUsers",
-            "messagesPerUser",
-            "days",
-            "inputTokens",
-            "outputTokens",
-            "reasoningTokens",
-            "appCacheHitRate",
-            "cachedPrefixTokens",
-            "cacheWriteTtl",
-            "cacheWritesPerDay",
-            "batchShare",
-            "embeddingModel",
-            "embeddingTokensPerRequest",
-            "text",
-            "messages",
-            "tools",
-            "pricing",
-        ];
-        if let Some(k) = obj.keys().find(|k| !KNOWN.contains(&k.as_str())) {
-            return Err(Error::invalid(
-                k.as_str(),
-                format!("is not a workload field (known: {})", KNOWN.join(", ")),
-            ));
-        }
-        let model = obj
-            .get("model")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::invalid("model", "is required (a model id string)"))?
-            .to_string();
-        let (requests_per_day_micro, daily_users) =
-            match (obj.get("requestsPerDay"), obj.get("dailyUsers")) {
-                (Some(r), None) => (micro(r, "requestsPerDay", 1e12)?, None),
-                (None, Some(_)) => {
-                    let users = tokens_field(obj, "dailyUsers")?.unwrap_or(0);
-                    let per_user = obj.get("messagesPerUser").ok_or_else(|| {
-                        Error::invalid("messagesPerUser", "is required with dailyUsers")
-                    })?;
-                    (
-                        mul(u128::from(users), micro(per_user, "messagesPerUser", 1e6)?)?,
-                        Some(users),
-                    )
-                }
-                (Some(_), Some(_)) => {
-                    return Err(Error::invalid(
-                        "requestsPerDay",
-                        "give requestsPerDay or dailyUsers x messagesPerUser, not both",
-                    ))
-                }
-                (None, None) => {
-                    return Err(Error::invalid(
-                        "requestsPerDay",
-                        "is required (or dailyUsers and messagesPerUser)",
-                    ))
-                }
-            };
-        let days = match obj.get("days") {
-            None | Some(Value::Null) => 30,
-            Some(v) => {
-                let x = v.as_f64().ok_or_else(|| {
-                    Error::invalid(
-                        "days",
-                        format!("must be a number, got {}", chat::type_name(v)),
-                    )
-                })?;
-                catalogue::whole_count(x, "days", "days")?
-            }
-        };
-        if days == 0 || days > 36_600 {
-            return Err(Error::invalid("days", "must be from 1 to 36600"));
-        }
-        let counted = cost::count_request_input(catalogue, &model, obj, "")?;
-        let input_tokens = match (tokens_field(obj, "inputTokens")?, counted) {
-            (Some(_), Some(_)) => {
-                return Err(Error::invalid(
-                    "inputTokens",
-                    "give inputTokens or text/messages, not both",
-                ))
-            }
-            (Some(n), None) | (None, Some(n)) => n,
-            (None, None) => {
-                return Err(Error::invalid(
-                    "inputTokens",
-                    "is required (average per request), or text or messages",
-                ))
-            }
-        };
-        let output_tokens = tokens_field(obj, "outputTokens")?
-            .ok_or_else(|| Error::invalid("outputTokens", "is required (average per request)"))?;
-        let reasoning_tokens = tokens_field(obj, "reasoningTokens")?.unwrap_or(0);
-        if reasoning_tokens > output_tokens {
-            return Err(Error::invalid(
-                "reasoningTokens",
-                "exceeds outputTokens, which counts reasoning too",
-            ));
-        }
-        let cached_prefix_tokens = tokens_field(obj, "cachedPrefixTokens")?.unwrap_or(0);
-        if cached_prefix_tokens > input_tokens {
-            return Err(Error::invalid(
-                "cachedPrefixTokens",
-                "exceeds inputTokens, which counts the cached prefix too",
-            ));
-        }
-        let rate = |key: &str| {
-            obj.get(key)
-                .filter(|v| !v.is_null())
-                .map(|v| micro(v, key, 1.0))
-                .transpose()
-        };
-        let cache_write_ttl = match obj.get("cacheWriteTtl") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(t)) => Some(Lifetime::parse(t, "cacheWriteTtl")?),
-            Some(v) => {
-                return Err(Error::invalid(
-                    "cacheWriteTtl",
-                    format!(
-                        "must be a cache lifetime such as \"5m\", got {}",
-                        chat::type_name(v)
-                    ),
-                ))
-            }
-        };
-        let embedding_model = match obj.get("embeddingModel") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(m)) => Some(m.clone()),
-            Some(_) => {
-                return Err(Error::invalid(
-                    "embeddingModel",
-                    "must be a model id string",
-                ))
-            }
-        };
-        let request =
-            (obj.contains_key("text") || obj.contains_key("messages")).then(|| obj.clone());
+    /// One request a day for 30 days of `input` and `output_tokens` on
+    /// `model`, nothing cached or batched: the fields are public, to set
+    /// the rest.
+    pub fn new(
+        catalogue: &Catalogue,
+        model: &str,
+        input: Input,
+        output_tokens: u64,
+    ) -> Result<Workload> {
+        let input_tokens = input.tokens(catalogue, model)?;
         Ok(Workload {
-            model,
-            requests_per_day_micro,
-            daily_users,
-            days,
+            model: model.to_string(),
+            requests_per_day_micro: MICRO,
+            daily_users: None,
+            days: 30,
             input_tokens,
             output_tokens,
-            reasoning_tokens,
-            app_cache_hit_micro: rate("appCacheHitRate")?.unwrap_or(0),
-            cached_prefix_tokens,
-            cache_write_ttl,
-            cache_writes_per_day: tokens_field(obj, "cacheWritesPerDay")?,
-            batch_share_micro: rate("batchShare")?.unwrap_or(0),
-            embedding_model,
-            embedding_tokens_per_request: tokens_field(obj, "embeddingTokensPerRequest")?
-                .unwrap_or(0),
-            request,
+            reasoning_tokens: 0,
+            app_cache_hit_micro: 0,
+            cached_prefix_tokens: 0,
+            cache_write_ttl: None,
+            cache_writes_per_day: None,
+            batch_share_micro: 0,
+            service_tier: None,
+            embedding_model: None,
+            embedding_tokens_per_request: 0,
+            input: match input {
+                Input::Tokens(_) => None,
+                other => Some(other),
+            },
         })
     }
 
@@ -287,10 +127,8 @@ impl Workload {
     pub fn on_model(&self, catalogue: &Catalogue, model: &str) -> Result<Workload> {
         let mut w = self.clone();
         w.model = model.to_string();
-        if let Some(req) = &self.request {
-            if let Some(n) = cost::count_request_input(catalogue, model, req, "")? {
-                w.input_tokens = n;
-            }
+        if let Some(input) = &self.input {
+            w.input_tokens = input.tokens(catalogue, model)?;
         }
         Ok(w)
     }
@@ -424,9 +262,10 @@ pub fn project_cost(
 ) -> Result<Projection> {
     let w = workload;
     let entry = catalogue.get(&w.model);
+    let tier = w.service_tier.as_deref();
     let (applied, mut warnings) = match (pricing, entry) {
-        (Some(list), _) => (list.apply(w.input_tokens, at, None)?, Vec::new()),
-        (None, Some(m)) => m.prices_at(w.input_tokens, at, None)?,
+        (Some(list), _) => (list.apply(w.input_tokens, at, tier)?, Vec::new()),
+        (None, Some(m)) => m.prices_at(w.input_tokens, at, tier)?,
         (None, None) => return Err(catalogue.unknown_model(&w.model)),
     };
     let reach_micro = mul(
@@ -641,4 +480,39 @@ pub fn compare_models(
         skipped,
         baseline_total: base_total,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// 1,000 requests a day for 30 days, 1,000 input and 100 output tokens
+    /// each, at explicit prices ($2 in, $10 out) with two service tiers.
+    fn month(tier: Option<&str>) -> Result<Projection> {
+        let c = Catalogue::bundled();
+        let mut w = Workload::new(c, "any", Input::Tokens(1000), 100)?;
+        w.requests_per_day_micro = 1000 * MICRO;
+        w.service_tier = tier.map(str::to_string);
+        let pricing = cost::pricing_from_json(
+            &json!({
+                "input": 2, "output": 10,
+                "serviceTiers": { "priority": { "multiplier": 2 }, "flex": { "input": 1, "output": 5 } },
+            }),
+            "pricing",
+        )?;
+        let at = Instant::parse("2026-12-07T12:00:00Z", "at")?;
+        project_cost(c, &w, Some(&pricing), at)
+    }
+
+    #[test]
+    fn a_service_tier_prices_every_request() {
+        // 30,000 requests: 30M input tokens and 3M output tokens.
+        let usd = |p: &Projection| p.total as f64 / 1e12;
+        assert_eq!(usd(&month(None).unwrap()), 30.0 * 2.0 + 3.0 * 10.0);
+        assert_eq!(usd(&month(Some("priority")).unwrap()), 2.0 * 90.0);
+        assert_eq!(usd(&month(Some("flex")).unwrap()), 30.0 * 1.0 + 3.0 * 5.0);
+        let e = month(Some("ultrafast")).unwrap_err();
+        assert_eq!(e.field_name(), Some("serviceTier"), "{e}");
+    }
 }

@@ -307,16 +307,6 @@ fn a_string_is_a_string_whatever_it_starts_with() {
     .unwrap();
     assert_eq!(m[0].content, Content::Text("\u{0}NaN".into()));
     assert_eq!(m[0].name.as_deref(), Some("\u{0}Infinity"));
-    let e = tokenmeter::cost::usage_from_json(
-        Catalogue::bundled(),
-        &json!({ "model": "gpt-4o", "inputTokens": "\u{0}NaN" }),
-        "",
-    )
-    .unwrap_err();
-    assert_eq!(
-        e.message(),
-        "inputTokens: must be a whole number of tokens, got a string"
-    );
     let spec = json!([{ "id": "m-nul", "contextWindow": 100, "maxOutputTokens": 10,
                         "prices": { "input": "\u{0}NaN", "output": 1 } }]);
     // A string is not a price: refused by the catalogue's reader, as a string.

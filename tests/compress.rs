@@ -152,7 +152,7 @@ fn protected_span(rng: &mut Rng) -> (String, String) {
     let n = rng.below(1000);
     let inline = |s: String| (s.clone(), s);
     let block = |s: String| (format!("\n{s}\n"), s);
-    match rng.below(22) {
+    match rng.below(24) {
         0 => inline(format!("`{}  {}`", word(rng), word(rng))),
         1 => block(format!(
             "```python\n  {}  \n\n\n{}\n```",
@@ -202,6 +202,20 @@ fn protected_span(rng: &mut Rng) -> (String, String) {
                 word(rng)
             );
             (format!("\n\n{code}\n\nSee above.\n"), code)
+        }
+        // A code span of two or more backticks that runs across lines,
+        // with a backtick inside and lines that look like YAML or a table.
+        22 => inline(format!(
+            "``{}  `x`\nname:  {}\n|  a | b |\n  {}``",
+            word(rng),
+            word(rng),
+            word(rng)
+        )),
+        // Ends its line: a fence opened after text on the same line would
+        // take the span's closing run for an opener of its own.
+        23 => {
+            let code = format!("```{}  ``\n{}```", word(rng), word(rng));
+            (format!("{code}\n"), code)
         }
         _ => block(format!(
             "| please | the |\n|---|---|\n| {} | x |",
@@ -321,6 +335,43 @@ fn code_next_to_punctuation_or_after_text_survives() {
             Level::Balanced
         ),
         "Output it in one ```sql block, to parse it."
+    );
+}
+
+/// CommonMark code spans whose delimiters are two or more backticks, on
+/// one line or across lines, are code at every level, whatever their lines
+/// look like.
+#[test]
+fn multi_backtick_code_spans_survive() {
+    let cases = [
+        ("Use ``a  `b`  c`` now, in order to  see.", "``a  `b`  c``"),
+        (
+            "Please run ``x\n  y  `z`  in order to\nw`` please.",
+            "``x\n  y  `z`  in order to\nw``",
+        ),
+        (
+            "Please use ``in order to  x\nname:  in order to\nlevel:   x\n`` in order to go.",
+            "``in order to  x\nname:  in order to\nlevel:   x\n``",
+        ),
+        (
+            "Please use ```in  order to\n|  in order to | x |\n|---|---| ``` in order to go.",
+            "```in  order to\n|  in order to | x |\n|---|---| ```",
+        ),
+        (
+            "name: x\nlevel: ``in  order to\nplease  z`` in order to",
+            "``in  order to\nplease  z``",
+        ),
+    ];
+    for (text, code) in cases {
+        for level in Level::ALL {
+            let out = check_laws(text, level);
+            assert!(out.contains(code), "{level}: {text:?} -> {out:?}");
+        }
+    }
+    // A blank line ends the paragraph, and with it any code span.
+    assert_eq!(
+        run("Please say ``in order to\n\nin order to``", Level::Balanced),
+        "Say ``to\n\nto``"
     );
 }
 
@@ -896,11 +947,13 @@ fn messages_compress_text_content_only() {
     }
     assert_eq!(r.messages[1].name.as_deref(), Some("bob"));
     assert_eq!(r.messages[2], messages[2]);
-    // A tool result is data: passed through, outside the totals.
+    // A tool result is data: compacted (here nothing to compact), never
+    // compressed as prose, and counted in the totals.
     assert_eq!(r.messages[3], messages[3]);
     let texts = [
         "I want you to act as a travel guide. Please answer in order to help.",
         "Please note that I am in Paris.",
+        "in order to",
     ];
     assert_eq!(
         r.tokens_before,

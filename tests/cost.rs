@@ -7,7 +7,7 @@ mod common;
 use common::Rng;
 use serde_json::json;
 use tokenmeter::catalogue::{Lifetime, PriceList};
-use tokenmeter::cost::{self, usd, Cost, PriceQuery, Usage};
+use tokenmeter::cost::{self, usd, Cost, Input, PriceQuery, Usage};
 use tokenmeter::time::Instant;
 use tokenmeter::usage::usage_from_response;
 use tokenmeter::{Catalogue, Result};
@@ -29,10 +29,6 @@ fn estimate_cost(u: &Usage, p: &PriceList) -> Result<Cost> {
         &PriceQuery::at(noon()),
         Some(p),
     )
-}
-
-fn usage_from_json(v: &serde_json::Value, field: &str) -> Result<(String, Usage)> {
-    cost::usage_from_json(Catalogue::bundled(), v, field).map(|r| (r.model, r.usage))
 }
 
 /// Claude Sonnet 4 list prices (anthropic.com/pricing): $3 in, $15 out,
@@ -168,68 +164,10 @@ fn cost_is_additive_and_monotone() {
     }
 }
 
+/// A pricing override that is not one. (The JS API's request readers are
+/// checked, field by field, in tests/js/readers.test.mjs.)
 #[test]
-fn bad_usage_names_the_field() {
-    let cases = [
-        (
-            json!({ "model": "x", "inputTokens": -1, "outputTokens": 1 }),
-            "inputTokens",
-        ),
-        (
-            json!({ "model": "x", "inputTokens": 1.5, "outputTokens": 1 }),
-            "inputTokens",
-        ),
-        (
-            json!({ "model": "x", "inputTokens": "NaN", "outputTokens": 1 }),
-            "inputTokens",
-        ),
-        (
-            json!({ "model": "x", "inputTokens": 10, "cachedInputTokens": 8, "cacheWriteTokens": 3 }),
-            "cachedInputTokens",
-        ),
-        (
-            json!({ "model": "x", "inputTokens": 10, "outputTokens": 1, "reasoningTokens": 2 }),
-            "reasoningTokens",
-        ),
-        (
-            json!({ "model": "x", "inputTokens": 10, "cacheWriteTtl": "2x" }),
-            "cacheWriteTtl",
-        ),
-        (json!({ "inputTokens": 10 }), "model"),
-        (
-            json!({ "model": "x", "inputTokens": 10, "inputTokenz": 3 }),
-            "inputTokenz",
-        ),
-    ];
-    for (v, field) in cases {
-        let e = usage_from_json(&v, "").unwrap_err();
-        assert_eq!(e.code().as_str(), "INVALID_ARGUMENT", "{v}");
-        assert_eq!(e.field_name(), Some(field), "{v}: {e}");
-    }
-    // Text and messages counted for the request: the same paths, at the top
-    // of the request (estimateCost) and under a prefix (BudgetLedger.record).
-    let counted = [
-        (
-            json!({ "model": "gpt-4o", "messages": [{ "role": "user", "content": 5 }] }),
-            "messages[0].content",
-        ),
-        (
-            json!({ "model": "gpt-4o", "messages": [], "tools": [{ "name": 5 }] }),
-            "tools[0].name",
-        ),
-        (json!({ "model": "gpt-4o", "text": 5 }), "text"),
-    ];
-    for (v, field) in counted {
-        let e = usage_from_json(&v, "").unwrap_err();
-        assert_eq!(e.field_name(), Some(field), "{v}: {e}");
-        assert!(e.message().starts_with(&format!("{field}: ")), "{e}");
-        let e = usage_from_json(&v, "usage").unwrap_err();
-        assert_eq!(
-            e.field_name(),
-            Some(format!("usage.{field}").as_str()),
-            "{v}: {e}"
-        );
-    }
+fn bad_pricing_is_refused() {
     for bad in [
         json!({ "input": -1, "output": 1 }),
         json!({ "output": 1 }),
@@ -310,13 +248,7 @@ fn compare_models_names_the_option_that_failed() {
     let compare_models = |w: &Workload, models: Option<&[String]>, baseline: Option<&str>| {
         projection::compare_models(c, w, models, baseline, noon())
     };
-    let w = Workload::from_json(
-        c,
-        &json!({
-            "model": "gpt-4o", "requestsPerDay": 1, "inputTokens": 10, "outputTokens": 5
-        }),
-    )
-    .unwrap();
+    let w = Workload::new(c, "gpt-4o", Input::Tokens(10), 5).unwrap();
     let e = compare_models(&w, None, Some("nope")).unwrap_err();
     assert_eq!(e.code().as_str(), "UNKNOWN_MODEL");
     assert_eq!(e.field_name(), Some("baseline"), "{e}");
@@ -324,13 +256,7 @@ fn compare_models_names_the_option_that_failed() {
     let e = compare_models(&w, Some(&["gpt-4o".into(), "nope".into()]), None).unwrap_err();
     assert_eq!(e.field_name(), Some("models[1]"), "{e}");
     // The workload's own model, when it is the baseline, stays `model`.
-    let text = Workload::from_json(
-        c,
-        &json!({
-            "model": "gpt-4o", "requestsPerDay": 1, "text": "hi", "outputTokens": 5
-        }),
-    )
-    .unwrap();
+    let text = Workload::new(c, "gpt-4o", Input::Text("hi".into()), 5).unwrap();
     let named = compare_models(&text, Some(&["gpt-4o".into()]), Some("gpt-4o")).unwrap();
     assert_eq!(named.baseline, "gpt-4o");
 }

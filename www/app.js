@@ -2,13 +2,16 @@
 // (count-worker.js, the only code that calls tokenmeter) and draws the
 // replies; a reply to anything but the newest request is dropped. Once loaded,
 // it registers the service worker (sw.js) that keeps it working offline.
-import { $, h } from "./views/dom.js";
+import { $ } from "./views/dom.js";
 import { fromFragment, readForm, toFragment, writeForm } from "./state.js";
-import { bindSearch, editedPrices, modelById, setCatalogue, showModel } from "./views/picker.js";
+import { bindPicker, modelById, setCatalogue } from "./views/picker.js";
+import { showModel } from "./views/model.js";
+import { editedPrices } from "./views/editor.js";
+import { showProviders } from "./views/freshness.js";
 import { renderSummary } from "./views/cost.js";
 import { hideTokens, renderTokens } from "./views/tokens.js";
 import { chart, clearComparison, comparisonPending, renderComparison } from "./views/compare.js";
-import { renderCompression, setCompressAvailable } from "./views/compress.js";
+import { renderCompression, setCompressMode } from "./views/compress.js";
 import { renderTrim } from "./views/trim.js";
 
 // ---- The worker and its replies ------------------------------------------------
@@ -32,14 +35,23 @@ const link = fromFragment(location.hash, defaults);
 let prices = link.prices; // the session's price overrides in force: id -> { name, prices }
 let pendingPrices = prices; // the ones sent to the worker, in force once it accepts them
 let counted = link.state; // the inputs of the newest update request
-let compressAvailable = false;
+// The default model, once retired, gives way to its replacement; a link's model is kept.
+let followDefault = !new URLSearchParams(location.hash.slice(1)).has("model");
+
+/** The session's prices and the page's date to the worker, which answers with the catalogue. */
+function askPrices(overrides) {
+  pendingPrices = overrides;
+  ask("prices", { overrides, at: $("at").value });
+}
 
 const handlers = {
   prices(reply) {
     if (!reply.error) prices = pendingPrices;
-    setCatalogue(reply.models, reply.providers, prices);
-    showProviders(reply.providers);
-    compressAvailable = reply.compress;
+    setCatalogue(reply.models, reply.info, prices, followDefault);
+    followDefault = false;
+    showModel();
+    showProviders(reply.info);
+    $("at-error").textContent = reply.atError?.message ?? "";
     showMode();
     recalculate();
     if (reply.error) $("price-error").textContent = reply.error.message; // after showModel() cleared it
@@ -96,7 +108,9 @@ function soon(work) {
 }
 
 document.querySelector("main").addEventListener("input", (e) => {
-  if (e.target.closest("#price-form") || e.target.id === "model-search") return;
+  if (e.target.closest("#price-form") || ["model-search", "show-retired"].includes(e.target.id)) return;
+  // Another date: the catalogue at that date first (its reply recalculates).
+  if (e.target.id === "at") return askPrices(prices);
   if (e.target.name === "mode") showMode();
   if (e.target.id === "model") showModel();
   if (e.target.closest("#trim-section")) {
@@ -107,7 +121,7 @@ document.querySelector("main").addEventListener("input", (e) => {
   } else soon(recalculate);
 });
 
-bindSearch(recalculate);
+bindPicker(recalculate, showModel);
 
 function showMode() {
   const mode = readForm().mode;
@@ -116,7 +130,7 @@ function showMode() {
   $("chat-field").hidden = mode !== "json";
   $("prompt-label").textContent = mode === "chat" ? "User message" : "Prompt";
   $("compress-target-field").hidden = mode !== "chat";
-  setCompressAvailable(compressAvailable, mode);
+  setCompressMode(mode);
 }
 
 // ---- The URL -------------------------------------------------------------------
@@ -138,8 +152,7 @@ window.addEventListener("hashchange", () => {
   if (location.hash === written) return;
   const opened = fromFragment(location.hash, defaults);
   writeForm(opened.state);
-  pendingPrices = opened.prices;
-  ask("prices", { overrides: pendingPrices });
+  askPrices(opened.prices);
 });
 
 $("share").addEventListener("click", async () => {
@@ -158,13 +171,11 @@ $("share").addEventListener("click", async () => {
 
 $("price-form").addEventListener("submit", (e) => {
   e.preventDefault();
-  pendingPrices = { ...prices, [$("model").value]: editedPrices() };
-  ask("prices", { overrides: pendingPrices });
+  askPrices({ ...prices, [$("model").value]: editedPrices() });
 });
 $("edit-reset").addEventListener("click", () => {
   const { [$("model").value]: _, ...rest } = prices;
-  pendingPrices = rest;
-  ask("prices", { overrides: pendingPrices });
+  askPrices(rest);
 });
 
 function compressTarget() {
@@ -190,15 +201,7 @@ $("trim-from-prompt").addEventListener("click", () => {
   $("trim-chat").dispatchEvent(new Event("input", { bubbles: true }));
 });
 
-// ---- Footer and chart size -------------------------------------------------------
-
-function showProviders(providers) {
-  const latest = providers.map((p) => p.asOf).sort().at(-1);
-  $("catalogue-date").textContent = `Prices from tokenmeter's catalogue, last updated ${latest}. Sources:`;
-  $("providers").replaceChildren(...providers.map((p) => h("li", null,
-    /^https:\/\//.test(p.source) ? h("a", { href: p.source, rel: "noopener noreferrer" }, p.name) : p.name,
-    ` (prices as of ${p.asOf})`)));
-}
+// ---- Chart size ------------------------------------------------------------------
 
 let resizeFrame = 0;
 new ResizeObserver(() => {
@@ -230,4 +233,4 @@ function keepOffline() {
 
 writeForm(link.state);
 showMode();
-ask("prices", { overrides: prices });
+askPrices(prices);

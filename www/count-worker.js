@@ -2,15 +2,19 @@
 // megabyte never blocks typing. Every number the page shows is computed here
 // by the package; this file only shapes requests and replies.
 //
-// Requests: { kind, seq, ... }. "prices" (the session's price overrides) is
-// answered at once, with the catalogue; "update", "trim" and "compress" are coalesced per kind (only
-// the newest waiting request of a kind runs), and an update stops between
-// phases as soon as a newer one is waiting. Replies carry the request's seq,
+// Requests: { kind, seq, ... }. "prices" (the session's price overrides and
+// the date the page prices at) is answered at once, with the catalogue;
+// "update", "trim" and "compress" are coalesced per kind (only the newest
+// waiting request of a kind runs), and an update stops between phases as
+// soon as a newer one is waiting. Replies carry the request's seq,
 // so that the page can drop stale ones.
 //
 // The package is imported dynamically so that the message handler exists from
 // the start: a module worker's messages would be lost while a static import
 // of the package (top-level await for the wasm) is still evaluating.
+import { register } from "./worker/prices.js";
+import { tokenView } from "./worker/tokens.js";
+
 let tm = null;
 const loading = import("./vendor/tokenmeter/dist/default/browser.js").then(
   (module) => {
@@ -20,7 +24,6 @@ const loading = import("./vendor/tokenmeter/dist/default/browser.js").then(
 );
 
 const LEVELS = ["lossless", "balanced", "aggressive"];
-const TOKEN_VIEW_LIMIT = 3000; // tokens drawn in the token view
 const COMPARE_CHUNK = 6; // models per compareModels call between yields
 
 const waiting = new Map(); // kind -> newest request not yet started
@@ -32,7 +35,7 @@ self.onmessage = ({ data }) => {
 };
 
 function receive(data) {
-  if (data.kind === "prices") reply(data, setPrices(data.overrides));
+  if (data.kind === "prices") reply(data, setPrices(data.overrides, data.at));
   else {
     waiting.set(data.kind, data);
     if (!running) drain();
@@ -73,37 +76,28 @@ async function drain() {
 
 // ---- Catalogue and session prices -------------------------------------------
 
-function catalogue() {
-  return {
-    models: tm.listModels(),
-    providers: tm.listProviders(),
-    compress: typeof tm.compressPrompt === "function",
-  };
+/** The package's options for the page's date: { at } or nothing (now). */
+const when = (at) => (at ? { at } : {});
+
+/** Every model (retired ones too, with their status) and each provider's freshness, at `at`. */
+function catalogue(at) {
+  return { models: tm.listModels(when(at)), info: tm.catalogueInfo(when(at)) };
 }
 
 let applied = {}; // the overrides in force: id -> { name?, prices }
 
-/** The catalogue entry as a registerModels spec, with the page's overrides. */
-function spec(model, override) {
-  const { tokenizer: t, ...rest } = model;
-  const tokenizer = t.exact ? { encoding: t.encoding } : { estimate: t.estimate, factor: t.factor, method: t.method };
-  return { ...rest, tokenizer, name: override.name || model.name, prices: override.prices };
-}
-
-function register(overrides) {
-  tm.resetModels();
-  const specs = Object.entries(overrides).map(([id, o]) => spec(tm.getModel(id), o));
-  if (specs.length > 0) tm.registerModels(specs);
-}
-
-function setPrices(overrides) {
+function setPrices(overrides, at) {
+  // A date the package cannot read: the catalogue as of now, and the reason
+  // (the figures, asked for at that date, show the same error).
+  const date = attempt(() => tm.catalogueInfo(when(at)));
+  if (date.error) at = undefined;
   try {
-    register(overrides);
+    register(tm, overrides, when(at));
     applied = overrides;
-    return catalogue();
+    return { ...catalogue(at), at: at ?? null, atError: date.error };
   } catch (e) {
-    register(applied); // registerModels is all or nothing; put back what was in force
-    return { ...catalogue(), error: failure(e) };
+    register(tm, applied, when(at)); // registerModels is all or nothing; put back what was in force
+    return { ...catalogue(at), at: at ?? null, atError: date.error, error: failure(e) };
   }
 }
 
@@ -133,22 +127,35 @@ function count(prompt, model) {
   return prompt.text !== undefined ? tm.countTokens(prompt.text, { model }) : tm.countChatTokens(prompt.messages, { model });
 }
 
-function workload(state, extra) {
+/**
+ * The chosen cache lifetime and service tier where `model` prices them;
+ * otherwise none, so that the package takes the model's shortest lifetime and
+ * its standard prices.
+ */
+function choices(state, model) {
   return {
-    model: state.model,
+    cacheWriteTtl: model.prices.cacheWrites?.[state.ttl] !== undefined ? state.ttl : undefined,
+    serviceTier: model.prices.serviceTiers?.[state.tier] !== undefined ? state.tier : undefined,
+  };
+}
+
+function workload(state, model, extra) {
+  return {
+    model: model.id,
     outputTokens: state.output,
     dailyUsers: state.users,
     messagesPerUser: state.perUser,
     appCacheHitRate: state.hitRate / 100,
     cachedPrefixTokens: state.cached,
-    cacheWriteTtl: tm.getModel(state.model).prices.cacheWrites?.[state.ttl] !== undefined ? state.ttl : undefined,
     batchShare: state.batch ? 1 : 0,
+    ...choices(state, model),
     ...extra,
   };
 }
 
 async function update(request) {
   const { state } = request;
+  const at = when(state.at);
   const stale = () => waiting.has("update");
   const prompt = attempt(() => promptOf(state));
   if (prompt.error) return reply(request, { phase: "summary", error: prompt.error });
@@ -159,89 +166,61 @@ async function update(request) {
   const summary = { phase: "summary", info: info.value, error: info.error ?? tokens.error };
   if (!summary.error) {
     const n = tokens.value;
-    const model = tm.getModel(state.model);
-    // A lifetime the model does not price is an error: use its own default then.
-    const ttl = model.prices.cacheWrites?.[state.ttl] !== undefined ? state.ttl : undefined;
-    const call = { model: state.model, inputTokens: n, outputTokens: state.output, cacheWriteTtl: ttl, batch: state.batch };
+    const model = tm.getModel(state.model, at);
+    const call = { model: state.model, inputTokens: n, outputTokens: state.output, batch: state.batch, ...choices(state, model) };
     Object.assign(summary, {
       tokens: n,
-      contextWindow: model.contextWindow,
-      // Why the call does not fit the model (window, output maximum), or null.
-      misfit: attempt(() => tm.compareModels({ model: state.model, inputTokens: n, outputTokens: state.output, requestsPerDay: 1 }, { models: [state.model] }).skipped[0]?.reason ?? null),
+      // The most input a call with this output may carry (window, input cap).
+      inputLimit: attempt(() => tm.preflight({ model: state.model, messages: [], max_tokens: state.output }, at).inputLimit),
+      // Why the call does not fit the model (window, input cap, output maximum), or null.
+      misfit: attempt(() => tm.compareModels({ model: state.model, inputTokens: n, outputTokens: state.output, requestsPerDay: 1 }, { models: [state.model], ...at }).skipped[0]?.reason ?? null),
       // A call that writes the cached prefix, then one that reads it.
-      first: attempt(() => tm.estimateCost({ ...call, cacheWriteTokens: state.cached })),
-      repeat: state.cached > 0 ? attempt(() => tm.estimateCost({ ...call, cachedInputTokens: state.cached })) : null,
-      month: attempt(() => tm.projectCost(workload(state, { inputTokens: n }))),
+      first: attempt(() => tm.estimateCost({ ...call, cacheWriteTokens: state.cached }, at)),
+      repeat: state.cached > 0 ? attempt(() => tm.estimateCost({ ...call, cachedInputTokens: state.cached }, at)) : null,
+      month: attempt(() => tm.projectCost(workload(state, model, { inputTokens: n }), at)),
     });
   }
   reply(request, summary);
   if (summary.error) return;
 
-  // 2. The tokens, drawn from their ids.
+  // 2. The tokens, with where each one is in the text.
   if (state.showTokens) {
     await pause();
     if (stale()) return;
-    reply(request, { phase: "tokens", ...attempt(() => tokenView(prompt.value, summary.info.encoding)) });
+    reply(request, { phase: "tokens", ...attempt(() => tokenView(tm, prompt.value, summary.info.encoding)) });
   }
 
-  // 3. Every chat model for the same workload, a few at a time.
-  const ids = tm.listModels().filter((m) => m.kind !== "embedding").map((m) => m.id);
+  // 3. Every chat model for the same workload, a few at a time; retired ones when asked for.
+  const models = tm.listModels(at).filter((m) => m.kind !== "embedding" && (state.showRetired || m.status !== "retired"));
   const rows = [];
-  const w = workload(state, prompt.value);
-  for (let i = 0; i < ids.length; i += COMPARE_CHUNK) {
+  for (let i = 0; i < models.length; i += COMPARE_CHUNK) {
     await pause();
     if (stale()) return;
-    const chunk = ids.slice(i, i + COMPARE_CHUNK);
-    const all = attempt(() => tm.compareModels(w, { models: chunk }));
-    const results = all.error ? chunk.map((id) => attempt(() => tm.compareModels(w, { models: [id] }))) : [all];
-    results.forEach((r, j) => {
-      if (r.error) rows.push({ model: chunk[j], error: r.error });
-      for (const p of r.value?.models ?? []) rows.push({ model: p.model, projection: p });
-      for (const s of r.value?.skipped ?? []) rows.push({ model: s.model, skipped: s.reason });
-    });
-    reply(request, { phase: "compare", rows, done: i + COMPARE_CHUNK >= ids.length, total: ids.length });
+    for (const group of byChoices(state, models.slice(i, i + COMPARE_CHUNK))) compare(workload(state, group[0], prompt.value), group, at, rows);
+    reply(request, { phase: "compare", rows, done: i + COMPARE_CHUNK >= models.length, total: models.length });
   }
 }
 
-/**
- * The prompt's texts as tokens: one entry per token, or per run of tokens
- * when a character's bytes are split across tokens (each alone decodes to
- * U+FFFD), so that every character is drawn once and correctly.
- */
-function tokenView(prompt, encoding) {
-  const texts = prompt.text !== undefined
-    ? [{ label: null, text: prompt.text }]
-    : prompt.messages.map((m, i) => ({ label: `${i}: ${m.role}`, text: messageText(m) }));
-  let budget = TOKEN_VIEW_LIMIT;
-  const sections = [];
-  for (const { label, text } of texts) {
-    if (budget <= 0) break;
-    const ids = tm.encode(text, { encoding });
-    const pieces = [];
-    let at = 0; // position in text
-    let i = 0;
-    while (i < ids.length && budget > 0) {
-      let j = i + 1;
-      let piece = tm.decode(ids.subarray(i, j), { encoding });
-      // Grow the run until it decodes to the text itself (at most 4 bytes' worth of tokens).
-      while (!text.startsWith(piece, at) && j < ids.length && j - i < 4) {
-        j += 1;
-        piece = tm.decode(ids.subarray(i, j), { encoding });
-      }
-      pieces.push({ text: piece, ids: Array.from(ids.subarray(i, j)) });
-      at += piece.length;
-      budget -= j - i;
-      i = j;
-    }
-    sections.push({ label, pieces, total: ids.length, shown: i });
+/** Models that take the same lifetime and service tier, together. */
+function byChoices(state, models) {
+  const groups = new Map();
+  for (const m of models) {
+    const key = JSON.stringify(choices(state, m));
+    groups.set(key, [...(groups.get(key) ?? []), m]);
   }
-  return { encoding, sections, more: sections.length < texts.length };
+  return groups.values();
 }
 
-function messageText(m) {
-  if (typeof m.content === "string") return m.content;
-  if (Array.isArray(m.content)) return m.content.filter((p) => typeof p?.text === "string").map((p) => p.text).join("\n");
-  return "";
+/** One compareModels call for `models`, or one per model when it fails (to name the one). */
+function compare(w, models, at, rows) {
+  const ids = models.map((m) => m.id);
+  const all = attempt(() => tm.compareModels(w, { models: ids, ...at }));
+  const results = all.error ? ids.map((id) => attempt(() => tm.compareModels(w, { models: [id], ...at }))) : [all];
+  results.forEach((r, j) => {
+    if (r.error) rows.push({ model: ids[j], error: r.error });
+    for (const p of r.value?.models ?? []) rows.push({ model: p.model, projection: p });
+    for (const s of r.value?.skipped ?? []) rows.push({ model: s.model, skipped: s.reason });
+  });
 }
 
 // ---- Trimming and compression -------------------------------------------------
@@ -258,6 +237,5 @@ function trim({ chat, model, window, reserve, strategy }) {
 }
 
 function compress({ text, model }) {
-  if (typeof tm.compressPrompt !== "function") throw Object.assign(new Error("compressPrompt is not in this build"), { code: "UNAVAILABLE" });
   return LEVELS.map((level) => ({ level, before: text, ...tm.compressPrompt(text, { model, level }) }));
 }

@@ -10,10 +10,13 @@ const CONTROLS = {
   prompt: ["prompt", "text"],
   chat: ["chat", "text"],
   model: ["model", "select"],
+  showRetired: ["show-retired", "check"],
+  at: ["at", "text"],
   showTokens: ["show-tokens", "check"],
   output: ["output", "number"],
   cached: ["cached", "number"],
   ttl: ["ttl", "select"],
+  tier: ["tier", "select"],
   batch: ["batch", "check"],
   users: ["users", "number"],
   perUser: ["per-user", "number"],
@@ -87,5 +90,12 @@ export function fromFragment(fragment, defaults) {
   } catch {
     // A damaged link keeps the catalogue's prices.
   }
-  return { state: { ...defaults, ...state }, prices };
+  return { state: { ...defaults, ...state }, prices: Object.fromEntries(Object.entries(prices).map(([id, o]) => [id, lifetimes(o)])) };
+}
+
+/** An override from a link of before 2026-12 (cacheWrite5m, cacheWrite1h) with its writes by lifetime. */
+function lifetimes(override) {
+  const { cacheWrite5m, cacheWrite1h, ...prices } = override?.prices ?? {};
+  const old = Object.entries({ "5m": cacheWrite5m, "1h": cacheWrite1h }).filter(([, x]) => x !== undefined);
+  return old.length === 0 ? override : { ...override, prices: { ...prices, cacheWrites: { ...Object.fromEntries(old), ...prices.cacheWrites } } };
 }

@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use tokenmeter::catalogue::RawModel;
 use tokenmeter::time::Instant;
-use tokenmeter::{chat, cost, ledger, preflight, usage, Catalogue, Result};
+use tokenmeter::{chat, ledger, preflight, usage, Catalogue, Result};
 
 /// README, "Errors".
 const CODES: &[&str] = &[
@@ -41,7 +41,6 @@ fuzz_target!(|data: &[u8]| {
         coded(chat::count_chat_tokens(&c.tokenizer("gpt-4o").unwrap(), "gpt-4o", &messages, &[]));
     }
     coded(chat::parse_tools(&value, "tools"));
-    coded(cost::usage_from_json(c, &value, ""));
     coded(usage::usage_from_response(&value));
     coded(preflight::preflight(c, &value, None, None, at));
     coded(preflight::request_cache_key(&value, true));

@@ -7,6 +7,8 @@
 //! passes it where models are resolved: nothing here is shared or mutable,
 //! so two tenants in one process never see each other's prices.
 
+#[cfg(feature = "import")]
+pub mod import;
 mod model;
 mod price;
 mod resolve;

@@ -22,6 +22,7 @@
 //! Every step is linear in the text: phrase matching is word-indexed, and
 //! edits are applied in one rebuild per pass.
 
+mod messages;
 mod passes;
 mod phrases;
 mod segment;
@@ -30,14 +31,16 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::catalogue::Catalogue;
-use crate::chat::{self, Content, Message, Part};
 use crate::error::{Error, Result};
 use crate::tokens::Tokenizer;
 use passes::{Group, Pass};
 
+pub use messages::{
+    compress_messages, compress_messages_json, message_edits, EditedMessages, Step, TextEdit,
+    ToolResults,
+};
 pub use phrases::{phrase_table, PhraseEntry, PhraseKind};
 
 /// How hard to compress.
@@ -114,6 +117,8 @@ pub struct CompressOptions {
     /// Also turn curly apostrophes and stray curly quotes in prose into
     /// ASCII ones. A quoted string (“...”) stays protected, marks included.
     pub normalize_quotes: bool,
+    /// What [`compress_messages`] does with tool results.
+    pub tool_results: ToolResults,
 }
 
 /// What one pass saved, in tokens.
@@ -209,129 +214,7 @@ pub fn compress_prompt(
     Ok(Compressor::new(tokenizer, opts).compress(text))
 }
 
-/// Compresses the text content of chat messages (string content and text
-/// parts); roles, names, tool calls and images are left alone, and so are
-/// tool results (role `tool` or `function`): they are data a function
-/// returned, which the model must read exactly as it was sent.
-pub fn compress_messages(
-    catalogue: &Catalogue,
-    messages: &[Message],
-    opts: &CompressOptions,
-) -> Result<CompressedMessages<Vec<Message>>> {
-    let tokenizer = catalogue.resolve_tokenizer(opts.model.as_deref(), None)?;
-    let compressor = Compressor::new(tokenizer, opts);
-    let mut totals = Totals::new(&compressor);
-    let messages = messages
-        .iter()
-        .map(|m| {
-            let mut m = m.clone();
-            if is_tool_result(&m.role) {
-                return m;
-            }
-            match &mut m.content {
-                Content::None => {}
-                Content::Text(t) => *t = totals.add(compressor.compress(t)),
-                Content::Parts(parts) => {
-                    for part in parts.iter_mut() {
-                        if let Part::Text(t) = part {
-                            *t = totals.add(compressor.compress(t));
-                        }
-                    }
-                }
-            }
-            m
-        })
-        .collect();
-    Ok(totals.finish(messages))
-}
-
-/// [`compress_messages`] over OpenAI-format JSON messages, which are checked
-/// as [`chat::parse_messages`] checks them; every other key is kept as it
-/// is.
-pub fn compress_messages_json(
-    catalogue: &Catalogue,
-    messages: &Value,
-    opts: &CompressOptions,
-) -> Result<CompressedMessages<Value>> {
-    chat::parse_messages(messages, "messages")?;
-    let tokenizer = catalogue.resolve_tokenizer(opts.model.as_deref(), None)?;
-    let compressor = Compressor::new(tokenizer, opts);
-    let mut totals = Totals::new(&compressor);
-    let mut out = messages.clone();
-    if let Some(items) = out.as_array_mut() {
-        for item in items {
-            if is_tool_result(item.get("role").and_then(Value::as_str).unwrap_or("")) {
-                continue;
-            }
-            match item.get_mut("content") {
-                Some(Value::String(t)) => *t = totals.add(compressor.compress(t)),
-                Some(Value::Array(parts)) => {
-                    for part in parts {
-                        let is_text = matches!(
-                            part.get("type").and_then(Value::as_str),
-                            Some("text" | "input_text" | "output_text")
-                        );
-                        if let (true, Some(Value::String(t))) = (is_text, part.get_mut("text")) {
-                            *t = totals.add(compressor.compress(t));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    Ok(totals.finish(out))
-}
-
-fn is_tool_result(role: &str) -> bool {
-    matches!(role, "tool" | "function")
-}
-
-struct Totals {
-    before: usize,
-    after: usize,
-    passes: Vec<PassReport>,
-}
-
-impl Totals {
-    fn new(c: &Compressor) -> Totals {
-        Totals {
-            before: 0,
-            after: 0,
-            passes: c
-                .passes
-                .iter()
-                .map(|p| PassReport {
-                    name: p.name().to_string(),
-                    saved_tokens: 0,
-                })
-                .collect(),
-        }
-    }
-
-    fn add(&mut self, c: Compressed) -> String {
-        self.before += c.tokens_before;
-        self.after += c.tokens_after;
-        for (total, p) in self.passes.iter_mut().zip(c.passes) {
-            total.saved_tokens += p.saved_tokens;
-        }
-        c.text
-    }
-
-    fn finish<M>(self, messages: M) -> CompressedMessages<M> {
-        let saved = self.before.saturating_sub(self.after);
-        CompressedMessages {
-            messages,
-            tokens_before: self.before,
-            tokens_after: self.after,
-            saved_tokens: saved,
-            saved_percent: percent(saved, self.before),
-            passes: self.passes,
-        }
-    }
-}
-
-fn percent(part: usize, whole: usize) -> f64 {
+pub(crate) fn percent(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
     } else {

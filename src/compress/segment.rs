@@ -570,6 +570,7 @@ pub(crate) fn segment(text: &str) -> Doc {
         push(Kind::Prose, p, lines.len() - 1, &mut blocks);
     }
 
+    let mut blocks = join_across_code_spans(blocks, &multiline_code_spans(text, &lines, &in_code));
     for block in blocks.iter_mut().filter(|b| b.kind == Kind::Prose) {
         block.spans = inline_spans(text, block.start, block.end);
     }
@@ -593,6 +594,102 @@ pub(crate) fn segment(text: &str) -> Doc {
         blocks,
         margin: base,
     }
+}
+
+/// Code spans of two or more backticks that run across lines, as byte
+/// ranges. CommonMark reads them before any line-level guess of ours (a
+/// `key: value` or `| cell |` line inside one is code, not YAML or a
+/// table); a span ends at a blank line or a fence, where its paragraph
+/// does. Linear: each run is paired with the next run of its length,
+/// found by one backward scan.
+fn multiline_code_spans(text: &str, lines: &[Line], in_code: &[bool]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let open = |j: usize| {
+            lines
+                .get(j)
+                .is_some_and(|l| !is_blank(slice(text, l.start, l.end)))
+                && !in_code.get(j).copied().unwrap_or(true)
+        };
+        if !open(i) {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        while open(i + 1) {
+            i += 1;
+        }
+        let (start, end) = (
+            lines.get(first).map_or(0, |l| l.start),
+            lines.get(i).map_or(0, |l| l.end),
+        );
+        let b = text.as_bytes().get(start..end).unwrap_or(&[]);
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut k = 0;
+        while k < b.len() {
+            let n = b
+                .get(k..)
+                .map_or(0, |r| r.iter().take_while(|&&x| x == b'`').count());
+            if n > 0 {
+                runs.push((start + k, n));
+                k += n;
+            } else {
+                k += 1;
+            }
+        }
+        let mut next_same = vec![None; runs.len()];
+        let mut last_of: HashMap<usize, usize> = HashMap::new();
+        for (r, &(_, n)) in runs.iter().enumerate().rev() {
+            if let Some(slot) = next_same.get_mut(r) {
+                *slot = last_of.insert(n, r);
+            }
+        }
+        let mut r = 0;
+        while let Some(&(at, n)) = runs.get(r) {
+            match next_same.get(r).copied().flatten() {
+                Some(c) if n >= 2 => {
+                    let close = runs.get(c).map_or(at, |&(p, m)| p + m);
+                    if text.get(at..close).is_some_and(|s| s.contains('\n')) {
+                        spans.push((at, close));
+                    }
+                    r = c + 1;
+                }
+                _ => r += 1,
+            }
+        }
+        i += 1;
+    }
+    spans
+}
+
+/// Blocks that a multi-line code span runs across, joined into one: prose
+/// if they all were, else structured (never edited), so that the span is
+/// protected whole.
+fn join_across_code_spans(blocks: Vec<Block>, spans: &[(usize, usize)]) -> Vec<Block> {
+    if spans.is_empty() {
+        return blocks;
+    }
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut spans = spans.iter().peekable();
+    for block in blocks {
+        while spans.next_if(|&&(_, e)| e <= block.start).is_some() {}
+        let joins = match (out.last(), spans.peek()) {
+            (Some(prev), Some(&&(s, _))) => s < prev.end,
+            _ => false,
+        };
+        match out.last_mut() {
+            Some(prev) if joins => {
+                if block.kind != Kind::Prose {
+                    prev.kind = Kind::Structured;
+                }
+                prev.end = block.end;
+                prev.last_line = block.last_line;
+            }
+            _ => out.push(block),
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------

@@ -9,9 +9,9 @@
 //! last sum: prices are micro-dollars per million tokens, so `tokens x price`
 //! is exact, and nothing is rounded until the result is handed out in USD.
 
-mod request;
+mod input;
 
-pub use request::{count_request_input, usage_from_json, CostRequest};
+pub use input::Input;
 
 use crate::catalogue::{Applied, Catalogue, Lifetime, Price, PriceList, Prices};
 use crate::error::{Error, Result};
@@ -110,6 +110,14 @@ pub struct Cost {
     /// What the caller should know: a retired or deprecated model, an
     /// instant before the first known price.
     pub warnings: Vec<String>,
+}
+
+/// A call to price: the model, its usage, and the service tier it used.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CostRequest {
+    pub model: String,
+    pub usage: Usage,
+    pub service_tier: Option<String>,
 }
 
 /// When and how a call is priced.

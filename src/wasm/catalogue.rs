@@ -65,22 +65,67 @@ pub fn split_catalogue(opts: &JsValue) -> Result<(Rc<Catalogue>, JsValue), Error
 }
 
 fn scoped(given: &JsValue) -> Result<Rc<Catalogue>, Error> {
-    let not_one = || {
-        Error::invalid(
-            "options.catalogue",
-            "must be a Catalogue (new Catalogue()) that has not been freed",
-        )
-    };
-    let handle =
-        js_sys::Reflect::get(given, &JsValue::from_str("handle")).map_err(|_| not_one())?;
-    if !handle.is_object() {
-        return Err(not_one());
-    }
-    let slot = HANDLES.with(|h| h.get(handle.unchecked_ref()));
-    let slot = slot.as_f64().ok_or_else(not_one)? as usize;
+    let slot = slot_of(given)?;
     SLOTS
         .with_borrow(|slots| slots.get(slot).cloned().flatten())
-        .ok_or_else(not_one)
+        .ok_or_else(not_a_catalogue)
+}
+
+fn not_a_catalogue() -> Error {
+    Error::invalid(
+        "options.catalogue",
+        "must be a Catalogue (new Catalogue()) that has not been freed",
+    )
+}
+
+/// The slot of the `Catalogue` object `given`, by its handle.
+fn slot_of(given: &JsValue) -> Result<usize, Error> {
+    let handle =
+        js_sys::Reflect::get(given, &JsValue::from_str("handle")).map_err(|_| not_a_catalogue())?;
+    if !handle.is_object() {
+        return Err(not_a_catalogue());
+    }
+    let slot = HANDLES.with(|h| h.get(handle.unchecked_ref()));
+    Ok(slot.as_f64().ok_or_else(not_a_catalogue)? as usize)
+}
+
+#[cfg(feature = "import")]
+/// The catalogue a call that changes one changes (importCatalogue): the
+/// default one, or a `Catalogue` object's.
+pub enum Target {
+    Default,
+    Slot(usize),
+}
+
+#[cfg(feature = "import")]
+impl Target {
+    /// Runs `f` on the catalogue. `f` must not call into JavaScript: the
+    /// catalogue is borrowed while it runs, and a script that called back
+    /// into the module would find it borrowed.
+    pub fn apply<T>(&self, f: impl FnOnce(&mut Catalogue) -> T) -> Result<T, Error> {
+        match self {
+            Target::Default => Ok(DEFAULT.with_borrow_mut(|c| f(Rc::make_mut(c)))),
+            Target::Slot(slot) => SLOTS.with_borrow_mut(|slots| match slots.get_mut(*slot) {
+                Some(Some(c)) => Ok(f(Rc::make_mut(c))),
+                _ => Err(not_a_catalogue()),
+            }),
+        }
+    }
+}
+
+#[cfg(feature = "import")]
+/// [`split_catalogue`] for a call that changes the catalogue named.
+pub fn split_target(opts: &JsValue) -> Result<(Target, JsValue), Error> {
+    let taken = take_key(opts, "catalogue")
+        .map_err(|_| Error::invalid("options", "could not be read (a getter or proxy threw)"))?;
+    let Some(pair) = taken.dyn_ref::<js_sys::Array>() else {
+        return Ok((Target::Default, opts.clone()));
+    };
+    let (given, rest) = (pair.get(0), pair.get(1));
+    if given.is_undefined() || given.is_null() {
+        return Ok((Target::Default, rest));
+    }
+    Ok((Target::Slot(slot_of(&given)?), rest))
 }
 
 #[wasm_bindgen(inline_js = r#"
@@ -244,7 +289,7 @@ impl JsCatalogue {
         })
     }
 
-    fn with_mut<T>(&self, f: impl FnOnce(&mut Catalogue) -> T) -> Result<T, Error> {
+    pub(super) fn with_mut<T>(&self, f: impl FnOnce(&mut Catalogue) -> T) -> Result<T, Error> {
         SLOTS.with_borrow_mut(|slots| match slots.get_mut(self.slot) {
             Some(Some(c)) => Ok(f(Rc::make_mut(c))),
             _ => Err(Error::invalid("catalogue", "was freed")),

@@ -84,12 +84,7 @@ fn in_request(e: Error, keys: &[&str]) -> Error {
 pub fn usage_from_response(body: JsValue) -> JsResult<JsValue> {
     let r = match body.as_string() {
         // Like a reply without usage, a text without it is a bad `body`.
-        Some(_) => {
-            crate::meter::usage_from_text(&string(&body, "body")?).map_err(|e| match e.code() {
-                crate::ErrorCode::InvalidStream => Error::invalid("body", e.message()),
-                _ => e,
-            })?
-        }
+        Some(_) => usage_from_text(&string(&body, "body")?)?,
         None => json(&body, "body")?.read("", crate::usage::usage_from_response)?,
     };
     let u = &r.usage;
@@ -141,7 +136,10 @@ fn workload(
     // Prices are read by serde, which would not name a NaN.
     v.finite_under("pricing", "")?;
     let pricing = pricing(v.value().get("pricing"), "pricing")?;
-    Ok((v.read("", |w| Workload::from_json(catalogue, w))?, pricing))
+    Ok((
+        v.read("", |w| super::read::workload::workload(catalogue, w))?,
+        pricing,
+    ))
 }
 
 /// A usage (an estimateCost request, or what BudgetLedger.record is given)
@@ -160,7 +158,9 @@ pub(super) fn usage(catalogue: &Catalogue, input: &Json, base: &str) -> Result<C
             format!("must be a boolean, got {name}"),
         ));
     }
-    input.read(base, |v| cost::usage_from_json(catalogue, v, base))
+    input.read(base, |v| {
+        super::read::cost::usage_from_json(catalogue, v, base)
+    })
 }
 
 #[wasm_bindgen(js_name = projectCost)]
@@ -260,4 +260,22 @@ pub fn suggest_model(prompt: JsValue, opts: JsValue) -> JsResult<JsValue> {
         "signals": s.signals,
         "reason": s.reason,
     }))
+}
+
+/// A complete reply given as text (SSE or JSON), read by the stream meter.
+#[cfg(feature = "meter")]
+fn usage_from_text(text: &str) -> Result<crate::usage::ResponseUsage, Error> {
+    crate::meter::usage_from_text(text).map_err(|e| match e.code() {
+        crate::ErrorCode::InvalidStream => Error::invalid("body", e.message()),
+        _ => e,
+    })
+}
+
+#[cfg(not(feature = "meter"))]
+fn usage_from_text(_text: &str) -> Result<crate::usage::ResponseUsage, Error> {
+    Err(Error::feature_not_bundled(
+        "body",
+        "reading a reply given as text (SSE or JSON)",
+        "meter",
+    ))
 }

@@ -5,11 +5,22 @@
 //! the result. One file per capability.
 
 mod catalogue;
+mod compact;
 mod compress;
 mod convert;
 mod cost;
+#[cfg(feature = "import")]
+mod import;
+#[cfg(not(feature = "import"))]
+#[path = "import_absent.rs"]
+mod import;
 mod ledger;
+#[cfg(feature = "meter")]
+mod meter;
+#[cfg(not(feature = "meter"))]
+#[path = "meter_absent.rs"]
 mod meter;
 mod preflight;
+mod read;
 mod tokens;
 mod trim;

@@ -111,19 +111,51 @@ pub fn encode(text: JsValue, opts: JsValue) -> JsResult<Vec<u32>> {
 /// character's bytes freely; a character belongs to the token that began
 /// it, so a token that begins inside a character starts after it (and its
 /// slice is empty when it holds nothing more).
+///
+/// Given an array of chat messages instead of a text: `{ messages: [{ role,
+/// text, tokens, starts }] }`, one entry per message, `text` being the
+/// message's text as the chat functions read it ([`chat::Message::text`]:
+/// the content, or its text parts joined by a newline) and `tokens` and
+/// `starts` as above for that text. The messages are read as
+/// countChatTokens reads them ([`chat::parse_messages`]).
 #[wasm_bindgen(js_name = encodeWithOffsets)]
-pub fn encode_with_offsets(text: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let text = string(&text, "text")?;
+pub fn encode_with_offsets(input: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    if input.is_array() {
+        let messages =
+            json(&input, "messages")?.read("messages", |m| chat::parse_messages(m, "messages"))?;
+        let (tokenizer, allowed) = options(&opts)?;
+        let out = js_sys::Array::new();
+        for message in &messages {
+            let text = message.text();
+            let entry = offsets_object(&tokenizer, &allowed, &text)?;
+            js_sys::Reflect::set(&entry, &"role".into(), &message.role.as_str().into())?;
+            js_sys::Reflect::set(&entry, &"text".into(), &text.as_str().into())?;
+            out.push(&entry);
+        }
+        let result = js_sys::Object::new();
+        js_sys::Reflect::set(&result, &"messages".into(), &out)?;
+        return Ok(result.into());
+    }
+    let text = string(&input, "text")?;
     let (tokenizer, allowed) = options(&opts)?;
+    Ok(offsets_object(&tokenizer, &allowed, &text)?.into())
+}
+
+/// `{ tokens, starts }` of one text, as [`encode_with_offsets`] returns them.
+fn offsets_object(
+    tokenizer: &Tokenizer,
+    allowed: &AllowedSpecial,
+    text: &str,
+) -> JsResult<js_sys::Object> {
     let (tokens, starts) = tokenizer
-        .encode_with_offsets(&text, &allowed)
+        .encode_with_offsets(text, allowed)
         .map_err(tokenizer_option)?;
     let out = js_sys::Object::new();
     let tokens = js_sys::Uint32Array::from(tokens.as_slice());
-    let starts = js_sys::Uint32Array::from(utf16_offsets(&text, &starts).as_slice());
+    let starts = js_sys::Uint32Array::from(utf16_offsets(text, &starts).as_slice());
     js_sys::Reflect::set(&out, &"tokens".into(), &tokens)?;
     js_sys::Reflect::set(&out, &"starts".into(), &starts)?;
-    Ok(out.into())
+    Ok(out)
 }
 
 /// Byte offsets of `text` (ascending) as UTF-16 offsets, each moved forward

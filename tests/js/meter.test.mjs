@@ -7,11 +7,14 @@
 // - each format's final usage, whatever the chunking (byte by byte too);
 // - no usage: the prompt is countChatTokens', the output countTokens';
 // - a cancel, a source error, a malformed event, a body that is not SSE;
-// - bad arguments are coded errors naming the field.
+// - bad arguments are coded errors naming the field;
+// - tokenmeter/o200k leaves the meter out and says which entries carry it,
+//   while its ledger still reserves.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tm from "tokenmeter";
+import * as small from "tokenmeter/o200k";
 
 const fixtures = new URL("../fixtures/sse/", import.meta.url);
 const bytesOf = (name) => new Uint8Array(readFileSync(new URL(name, fixtures)));
@@ -318,4 +321,26 @@ test("BudgetLedger: reserve, settle, release, tryRecord, per-key reports, JSON v
   }
   ledger.free();
   back.free();
+});
+
+test("tokenmeter/o200k leaves the stream meter out and says where it is; its ledger still reserves", () => {
+  const bytes = bytesOf("openai-chat-usage.sse");
+  const where = /tokenmeter or tokenmeter\/all or tokenmeter\/html$/;
+  for (const [call, field] of [
+    [() => small.meterStream(new Response(bytes), { model: "gpt-4o" }), "options"],
+    [() => new small.StreamMeter({ model: "gpt-4o" }), "options"],
+    [() => small.fromAnthropicRequest({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [] }), "request"],
+    [() => small.usageFromResponse(new TextDecoder().decode(bytes)), "body"],
+  ]) {
+    assert.throws(call, (e) => e.name === "TokenmeterError" && e.code === "FEATURE_NOT_BUNDLED" && e.field === field && where.test(e.message), field);
+  }
+  // A reply object reads as before, and the ledger's reservations are there.
+  assert.equal(small.usageFromResponse({ model: "gpt-4o", usage: { prompt_tokens: 3, completion_tokens: 2 } }).inputTokens, 3);
+  const ledger = new small.BudgetLedger({ perKeyDailyUsd: 1 });
+  assert.equal(ledger.reserve("k", 0.5, { id: "a" }).reserved, true);
+  assert.equal(ledger.reserve("k", 0.6, { id: "b" }).reserved, false);
+  ledger.free();
+  // The same reply meters in the default entry.
+  const whole = tm.usageFromResponse(new TextDecoder().decode(bytes));
+  assert.deepEqual([whole.format, whole.inputTokens, whole.outputTokens], ["openai-chat", 21, 17]);
 });

@@ -46,8 +46,8 @@ test("live exact counts and costs", async () => {
   const cost = tm.estimateCost({ model: "gpt-4o", inputTokens: exact, outputTokens: 250 }).total;
   assert.match(await page.textContent("#cost"), new RegExp(`\\$${cost.toPrecision(3).replace(".", "\\.")}`));
 
-  await page.selectOption("#model", "claude-sonnet-4");
-  const estimate = tm.countTokens(text, { model: "claude-sonnet-4" });
+  await page.selectOption("#model", "claude-sonnet-4-6");
+  const estimate = tm.countTokens(text, { model: "claude-sonnet-4-6" });
   await page.waitForFunction((n) => document.getElementById("count").textContent === `≈${n} tokens`, estimate);
   assert.match(await page.textContent("#tokenizer"), /estimate/);
   assert.deepEqual(errors, []);

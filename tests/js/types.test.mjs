@@ -18,6 +18,7 @@ import * as tm from "tokenmeter";
 import { countTokens, encode, decode, type TokenmeterError, type ErrorCode, type Encoding } from "tokenmeter";
 import * as o200k from "tokenmeter/o200k";
 import * as all from "tokenmeter/all";
+import * as html from "tokenmeter/html";
 
 await tm.ready;
 const n: number = countTokens("hello", { model: "gpt-4o" });
@@ -68,8 +69,14 @@ const compared = tm.compareModels({ model: "gpt-4o", requestsPerDay: 1, inputTok
 const saving: number | null = compared.models[0].savingVsBaseline;
 // @ts-expect-error: not an error code
 const bad: ErrorCode = "NOT_A_CODE";
+const compacted = html.compactContext({ rows: [1] }, { kind: "auto", level: "lossy", keep: ["rows"] });
+const kind: "json" | "html" | "log" | "table" | "text" = compacted.kind;
+const aliases: Record<string, string> | undefined = compacted.aliases;
+tm.compressMessages([{ role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "x" }] }], { toolResults: "keep" });
+// @ts-expect-error: not a level of compaction
+tm.compactContext("x", { level: "balanced" });
 
-console.log(n, text, enc, exact, within, chat, bundled, same, bad, cut, pieces, cost, exportsOf, saving);
+console.log(n, text, enc, exact, within, chat, bundled, same, bad, cut, pieces, cost, exportsOf, saving, kind, aliases);
 `;
 
 before(() => {
@@ -103,7 +110,7 @@ for (const [label, options] of [
 
 test("every runtime export of every entry point is declared in the types", async () => {
   const names = new Set(Object.keys(tm));
-  for (const entry of ["tokenmeter/o200k", "tokenmeter/all"]) for (const k of Object.keys(await import(entry))) names.add(k);
+  for (const entry of ["tokenmeter/o200k", "tokenmeter/all", "tokenmeter/html"]) for (const k of Object.keys(await import(entry))) names.add(k);
   assert.ok(names.has("countTokens") && names.has("ready"));
   // The default export (wasm-bindgen's async init) is re-exported by the
   // entry points but is not part of the API; initSync is declared.

@@ -1,6 +1,7 @@
 // The comparison: one row per chat model (compareModels' projections, the
-// models the prompt does not fit marked with the package's reason), sortable
-// by any column, and a bar chart of the monthly cost.
+// models the prompt does not fit marked with the package's reason; deprecated
+// and retired models marked), sortable by any column, and a bar chart of the
+// monthly cost.
 import { $, approx, fill, h, int, svg, usd } from "./dom.js";
 import { modelById, providerName } from "./picker.js";
 
@@ -20,7 +21,7 @@ let chosen = null;
 export function renderComparison(data, current) {
   rows = data.rows.map((r) => {
     const m = modelById(r.model);
-    return { ...r, name: m?.name ?? r.model, provider: providerName(m?.provider ?? ""), exact: m?.tokenizer.exact ?? true };
+    return { ...r, name: m?.name ?? r.model, provider: providerName(m?.provider ?? ""), exact: m?.tokenizer.exact ?? true, status: m?.status ?? "active" };
   });
   chosen = current;
   $("compare-status").textContent = `${rows.length} models; ${rows.filter((r) => !r.projection).length} do not fit.`;
@@ -38,12 +39,13 @@ export function clearComparison(message) {
   draw();
 }
 
-/** Rows in the chosen order; the models the prompt does not fit always last. */
+/** Rows in the chosen order; retired models after the others, and the models the prompt does not fit last. */
 function ordered() {
   const col = COLUMNS.find((c) => c.key === sort.key);
+  const rank = (r) => (sort.key === "fits" ? 0 : r.projection ? 0 : 2) + (r.status === "retired" ? 1 : 0);
   return [...rows].sort((a, b) => {
-    const fits = (a.projection ? 0 : 1) - (b.projection ? 0 : 1);
-    if (fits !== 0 && sort.key !== "fits") return fits;
+    const first = rank(a) - rank(b);
+    if (first !== 0) return first;
     const x = col.value(a);
     const y = col.value(b);
     if (x === y || x === undefined || y === undefined) {
@@ -70,6 +72,7 @@ function row(r) {
   const a = approx(r.exact);
   const p = r.projection;
   const name = h("th", { scope: "row" }, r.name, r.model === chosen ? h("span", { class: "badge" }, "chosen") : null,
+    r.status === "active" ? null : h("span", { class: `badge ${r.status}` }, r.status),
     h("span", { class: "provider" }, r.provider));
   if (!p) {
     const why = r.skipped ?? r.error.message;

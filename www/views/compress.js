@@ -3,16 +3,14 @@
 // in the prompt.
 import { $, fill, h, int } from "./dom.js";
 
-/** Off when this build of the package has no compressPrompt, or for a chat given as JSON. */
-export function setCompressAvailable(available, mode) {
-  const on = available && mode !== "json";
+/** Off for a chat given as JSON: compression works on a prompt's text. */
+export function setCompressMode(mode) {
+  const on = mode !== "json";
   $("compress-run").disabled = !on;
   $("compress-target").disabled = !on;
-  $("compress-note").textContent = !available
-    ? "Compression is not in this build of tokenmeter yet (the package has no compressPrompt), so this panel is off."
-    : mode === "json"
-      ? "Compression works on a prompt's text: choose the Text or System + user format."
-      : "Rewrites the prompt with fewer tokens at three levels, from lossless to aggressive.";
+  $("compress-note").textContent = on
+    ? "Rewrites the prompt with fewer tokens at three levels, from lossless to aggressive."
+    : "Compression works on a prompt's text: choose the Text or System + user format.";
 }
 
 export function renderCompression(reply, onReplace) {

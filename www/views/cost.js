@@ -1,5 +1,6 @@
 // The chosen model's figures: the count, the cost of one call (a first call
-// that writes the cached prefix, then one that reads it) and the month.
+// that writes the cached prefix, then one that reads it) and the month, with
+// the package's warnings about them (a deprecated or retired model ...).
 import { $, approx, fill, h, int, usd } from "./dom.js";
 
 export function renderSummary(s, state) {
@@ -11,16 +12,26 @@ export function renderSummary(s, state) {
     $("cost").className = "error";
     fill($("breakdown"));
     fill($("projection"));
+    fill($("warnings"));
     return;
   }
   const a = approx(s.info.exact);
   $("count").textContent = `${a}${int(s.tokens)} tokens`;
   $("tokenizer").textContent = s.info.exact ? `(${s.info.encoding}, exact)` : `(estimate: ${s.info.encoding} × ${s.info.factor})`;
   const misfit = s.misfit.error?.message ?? s.misfit.value;
-  $("fit").textContent = misfit ? `Does not fit: ${misfit}.` : `Fits the ${int(s.contextWindow)}-token window with ${int(state.output)} output tokens.`;
+  const limit = s.inputLimit.value;
+  $("fit").textContent = misfit ? `Does not fit: ${misfit}.`
+    : `Fits: a call with ${int(state.output)} output tokens may carry ${limit == null ? "its input" : `up to ${int(limit)} input tokens`}.`;
   $("fit").className = misfit ? "error" : "";
   renderCall(s, a);
   renderMonth(s.month, a);
+  renderWarnings([s.first, s.repeat, s.month]);
+}
+
+/** The warnings of the call and the month, each once. */
+function renderWarnings(results) {
+  const warnings = new Set(results.flatMap((r) => r?.value?.warnings ?? []));
+  fill($("warnings"), [...warnings].map((w) => h("li", null, w)));
 }
 
 function renderCall(s, a) {
@@ -40,7 +51,9 @@ function renderCall(s, a) {
   fill($("cost"), `${a}${usd(c.total)} per call`, h("span", { class: "visually-hidden" }, ": "), h("span", { class: "parts" },
     parts.join(", "),
     repeat ? `; the first call, which writes the cache: ${a}${usd(first.total)}` : "",
-    c.tierAboveInputTokens !== null ? `; long-context prices (above ${int(c.tierAboveInputTokens)} input tokens)` : ""));
+    c.tierAboveInputTokens !== null ? `; long-context prices (above ${int(c.tierAboveInputTokens)} input tokens)` : "",
+    c.serviceTier !== null ? `; service tier ${c.serviceTier}` : "",
+    c.timeWindow !== null ? `; ${c.timeWindow} prices` : ""));
   const row = (label, key, cls) => h("tr", { class: cls }, h("th", { scope: "row" }, label), calls.map(([, x]) => h("td", { class: "num" }, a, usd(x.value[key]))));
   fill($("breakdown"),
     h("caption", { class: "visually-hidden" }, "Cost of one call by part"),

@@ -1,29 +1,47 @@
-// The model picker (a search box that filters a grouped <select>), the chosen
-// model's catalogue entry, and the session price editor.
-import { $, fill, h, int, usd } from "./dom.js";
+// The model picker: a search box that filters a <select> grouped by
+// provider. Models in service come first (active, then deprecated, marked);
+// retired ones are listed, after them, only while "Show retired models" is
+// ticked. A search that matches nothing says so and changes nothing.
+import { $, fill, h } from "./dom.js";
 
-const PRICE_FIELDS = ["input", "output", "cachedInput", "cacheWrite5m", "cacheWrite1h", "batchInput", "batchOutput"];
-const PRICE_NAMES = {
-  input: "input", output: "output", cachedInput: "cached input", cacheWrite5m: "cache write 5 min",
-  cacheWrite1h: "cache write 1 h", batchInput: "batch input", batchOutput: "batch output",
-};
-
-let models = [];
-let providers = new Map();
-let edited = {};
+let models = []; // listModels({ at }): every model, with its status at the page's date
+let providers = new Map(); // provider id -> catalogueInfo's line for it
+let edited = {}; // the session's price overrides, by model id
 
 export const chatModels = () => models.filter((m) => m.kind !== "embedding");
 export const modelById = (id) => models.find((m) => m.id === id);
+export const providerInfo = (id) => providers.get(id);
 export const providerName = (id) => providers.get(id)?.name ?? id;
+export const isEdited = (id) => Boolean(edited[id]);
 
-/** Fills the picker from listModels() and listProviders(); keeps the choice. */
-export function setCatalogue(list, providerList, overrides) {
+const retiredShown = () => $("show-retired").checked;
+const RANK = { active: 0, deprecated: 1, retired: 2 };
+
+/**
+ * The model itself, or, when it is retired, the first model in service that
+ * its provider's replacements lead to (the page's default outlives its model).
+ */
+export function inService(id) {
+  let m = modelById(id);
+  for (let hops = 0; m?.status === "retired" && m.replacement && hops < 8; hops += 1) m = modelById(m.replacement);
+  return m && m.status !== "retired" ? m.id : id;
+}
+
+/**
+ * Fills the picker from listModels() and catalogueInfo(); keeps the choice,
+ * or with `follow` (the page's default model, not a link's) its replacement
+ * once it is retired.
+ */
+export function setCatalogue(list, info, overrides, follow = false) {
   models = list;
-  providers = new Map(providerList.map((p) => [p.id, p]));
+  providers = new Map(info.providers.map((p) => [p.provider, p]));
   edited = overrides;
   const select = $("model");
-  const wanted = select.dataset.wanted || select.value || "gpt-4o";
+  let wanted = select.dataset.wanted || select.value || "gpt-4o";
   delete select.dataset.wanted;
+  if (follow) wanted = inService(wanted);
+  // A link to a retired model shows it, among the retired ones.
+  if (modelById(wanted)?.status === "retired") $("show-retired").checked = true;
   filter(wanted);
 }
 
@@ -32,61 +50,55 @@ function matches(model, query) {
   return query.toLowerCase().split(/\s+/).every((word) => haystack.includes(word));
 }
 
-/** Rebuilds the options from the search box; keeps `keep` selected if it matches. */
+function label(m) {
+  return `${m.name}${edited[m.id] ? " (edited)" : ""}${m.tokenizer.exact ? "" : " ≈"}${m.status === "deprecated" ? " (deprecated)" : ""}`;
+}
+
+/** Option groups: each provider's models in service, then (if shown) each provider's retired ones. */
+function groups(shown) {
+  const sorted = [...shown].sort((a, b) => (a.status === "retired") - (b.status === "retired") || RANK[a.status] - RANK[b.status]);
+  const out = new Map();
+  for (const m of sorted) {
+    const name = providerName(m.provider) + (m.status === "retired" ? " (retired)" : "");
+    if (!out.has(name)) out.set(name, h("optgroup", { label: name }));
+    out.get(name).append(h("option", { value: m.id }, label(m)));
+  }
+  return [...out.values()];
+}
+
+/**
+ * Rebuilds the options from the search box and the retired toggle; keeps
+ * `keep` selected if it is listed. When nothing matches, the options and
+ * the choice stay as they were. Returns the chosen id.
+ */
 function filter(keep) {
   const select = $("model");
   const query = $("model-search").value.trim();
-  const shown = chatModels().filter((m) => matches(m, query));
-  const groups = new Map();
-  for (const m of shown) {
-    const name = providerName(m.provider);
-    if (!groups.has(name)) groups.set(name, h("optgroup", { label: name }));
-    groups.get(name).append(h("option", { value: m.id }, m.name, edited[m.id] ? " (edited)" : "", m.tokenizer.exact ? "" : " ≈"));
+  const listed = chatModels().filter((m) => retiredShown() || m.status !== "retired");
+  const shown = listed.filter((m) => matches(m, query));
+  if (shown.length === 0) {
+    const retired = retiredShown() ? 0 : chatModels().filter((m) => m.status === "retired" && matches(m, query)).length;
+    $("model-matches").textContent = `No model matches “${query}”${retired > 0 ? ` (${retired} retired: tick “Show retired models”)` : ""}; the choice stays ${modelById(select.value)?.name ?? select.value}.`;
+    return select.value;
   }
-  fill(select, [...groups.values()]);
-  const chosen = shown.some((m) => m.id === keep) ? keep : shown[0]?.id;
-  if (chosen) select.value = chosen;
-  $("model-matches").textContent = query ? `${shown.length} of ${chatModels().length} models match` : "";
-  showModel();
+  fill(select, groups(shown));
+  const chosen = shown.some((m) => m.id === keep) ? keep : shown.find((m) => m.id === inService(keep))?.id ?? shown[0].id;
+  select.value = chosen;
+  $("model-matches").textContent = query ? `${shown.length} of ${listed.length} models match` : "";
   return chosen;
 }
 
-/** Search box: `onPick` runs when filtering changed the chosen model. */
-export function bindSearch(onPick) {
+/** Search box and retired toggle: `onPick` runs when either changed the chosen model or the list. */
+export function bindPicker(onPick, onShow) {
   $("model-search").addEventListener("input", () => {
     const before = $("model").value;
-    if (filter(before) !== before) onPick();
+    const after = filter(before);
+    onShow();
+    if (after !== before) onPick();
   });
-}
-
-/** The chosen model's catalogue entry, and its prices in the editor. */
-export function showModel() {
-  const m = modelById($("model").value);
-  if (!m) return;
-  const t = m.tokenizer;
-  // The editor's fields: schema v2 keeps cache writes by lifetime.
-  const p = { ...m.prices, cacheWrite5m: m.prices.cacheWrites?.["5m"], cacheWrite1h: m.prices.cacheWrites?.["1h"] };
-  const tiers = m.prices.tiers ?? [];
-  const priced = PRICE_FIELDS.filter((f) => p[f] !== undefined).map((f) => `${PRICE_NAMES[f]} ${usd(p[f])}`);
-  fill($("model-info"),
-    h("p", null, `${providerName(m.provider)} · ${m.kind} · window ${int(m.contextWindow)} tokens · output up to ${int(m.maxOutputTokens)}`),
-    h("p", null, t.exact ? `Tokenizer: ${t.encoding}, exact.` : `Tokenizer not public: estimated as ${t.estimate} × ${t.factor}.`),
-    h("p", null, `Per million tokens: ${priced.join(", ")}.`, tiers.length ? ` Higher prices above ${tiers.map((x) => int(x.aboveInputTokens)).join(", ")} input tokens.` : ""),
-    edited[m.id] ? h("p", { class: "edited" }, "Prices edited for this session.") : null,
-    m.uncertain ? h("p", null, h("em", null, "Note: "), m.uncertain) : null,
-  );
-  $("edit-name").value = m.name;
-  for (const f of PRICE_FIELDS) $(`edit-${f}`).value = p[f] ?? "";
-  $("edit-reset").disabled = !edited[m.id];
-  $("price-error").textContent = "";
-}
-
-/** The editor's values as an override { name, prices }; a price left empty is dropped. */
-export function editedPrices() {
-  const prices = {};
-  for (const f of PRICE_FIELDS) {
-    const raw = $(`edit-${f}`).value.trim();
-    if (raw !== "") prices[f] = Number(raw);
-  }
-  return { name: $("edit-name").value, prices };
+  $("show-retired").addEventListener("change", () => {
+    filter($("model").value);
+    onShow();
+    onPick(); // the comparison lists the retired models or not
+  });
 }

@@ -11,18 +11,26 @@ include!(concat!(env!("OUT_DIR"), "/entry_points.rs"));
 /// The package entry points that carry `encoding` (data/entry-points.json),
 /// as "tokenmeter or tokenmeter/all".
 pub fn entry_points_of(encoding: &str) -> Option<String> {
+    entries_where(|(_, encodings, _)| encodings.contains(&encoding))
+}
+
+fn entries_where(carries: impl Fn(&&(&str, &[&str], &[&str])) -> bool) -> Option<String> {
     let entries: Vec<&str> = ENTRY_POINTS
         .iter()
-        .filter(|(_, encodings)| encodings.contains(&encoding))
-        .map(|(import, _)| *import)
+        .filter(carries)
+        .map(|(import, _, _)| *import)
         .collect();
     (!entries.is_empty()).then(|| entries.join(" or "))
 }
 
-/// An `ENCODING_NOT_BUNDLED` message with the entry points that carry the
-/// encoding.
+/// An `ENCODING_NOT_BUNDLED` or `FEATURE_NOT_BUNDLED` message with the entry
+/// points that carry what is missing.
 fn with_entry_points(e: &Error) -> Option<String> {
-    let entries = entry_points_of(e.encoding()?)?;
+    let entries = match (e.encoding(), e.feature()) {
+        (Some(encoding), _) => entry_points_of(encoding)?,
+        (None, Some(feature)) => entries_where(|(_, _, f)| f.contains(&feature))?,
+        (None, None) => return None,
+    };
     Some(format!("{}; import it from {entries}", e.message()))
 }
 

@@ -124,6 +124,28 @@ impl Json {
         }
     }
 
+    /// The value with each NaN or infinity as the string that names it
+    /// (`"NaN"`, `"Infinity"`, `"-Infinity"`): for data read entry by entry
+    /// (an imported price map), where such a number is its entry's fault,
+    /// named by that entry's reader, and not the whole value's.
+    #[cfg(feature = "import")]
+    pub fn named_non_finite(mut self) -> Value {
+        for (steps, name) in &self.non_finite {
+            let mut at = Some(&mut self.value);
+            for step in steps {
+                at = at.and_then(|v| match (v, step) {
+                    (Value::Object(map), Step::Key(k)) => map.get_mut(k),
+                    (Value::Array(items), Step::Index(i)) => items.get_mut(*i),
+                    _ => None,
+                });
+            }
+            if let Some(slot) = at {
+                *slot = Value::String((*name).to_string());
+            }
+        }
+        self.value
+    }
+
     /// The name of the NaN or infinity at `key` of the top object, if one is
     /// there.
     pub fn non_finite_at(&self, key: &str) -> Option<&'static str> {

@@ -1,29 +1,16 @@
 //! Reading an `estimateCost` request (and what `BudgetLedger.record` is
-//! given): the usage, the model, and how the call is bought.
+//! given) into the core's typed call: its model, usage and service tier.
+//! The fields and their messages are the JS API's.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::Usage;
 use crate::catalogue::{token_count, Catalogue, Lifetime};
 use crate::chat;
+use crate::cost::{CostRequest, Input, Usage};
 use crate::error::{Error, Result};
 
-/// A call to price: the model, its usage, and the service tier it used.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CostRequest {
-    pub model: String,
-    pub usage: Usage,
-    pub service_tier: Option<String>,
-}
-
-/// Input tokens of a request given as `text` or `messages` (+ `tools`),
-/// counted with the model's tokenizer (an estimate for non-public ones).
-pub fn count_request_input(
-    catalogue: &Catalogue,
-    model: &str,
-    request: &serde_json::Map<String, Value>,
-    field: &str,
-) -> Result<Option<u64>> {
+/// The input a request gives as `text` or `messages` (+ `tools`), if any.
+pub fn input(request: &Map<String, Value>, field: &str) -> Result<Option<Input>> {
     // At the top (no prefix) a key is its own path: `messages[0]`, not
     // `.messages[0]`.
     let p = if field.is_empty() {
@@ -37,25 +24,46 @@ pub fn count_request_input(
             None | Some(Value::Null) => Vec::new(),
             Some(t) => chat::parse_tools(t, &format!("{p}tools"))?,
         };
-        let tokenizer = catalogue.tokenizer(model)?;
-        return Ok(Some(
-            chat::count_chat_tokens(&tokenizer, model, &messages, &tools)? as u64,
-        ));
+        return Ok(Some(Input::Chat { messages, tools }));
     }
     if let Some(text) = request.get("text").filter(|v| !v.is_null()) {
         let text = text
             .as_str()
             .ok_or_else(|| Error::invalid(format!("{p}text"), "must be a string"))?;
-        return Ok(Some(catalogue.tokenizer(model)?.count_ordinary(text) as u64));
+        return Ok(Some(Input::Text(text.to_string())));
     }
     Ok(None)
 }
 
-fn optional_tokens(
-    obj: &serde_json::Map<String, Value>,
-    key: &str,
+/// The request's input tokens: `inputTokens`, or its `input` (its text or
+/// messages, read by [`input`]) counted for `model`; one of the two is
+/// required.
+pub fn input_tokens(
+    catalogue: &Catalogue,
+    model: &str,
+    obj: &Map<String, Value>,
     field: &str,
-) -> Result<Option<u64>> {
+    input: Option<&Input>,
+    required: &str,
+) -> Result<u64> {
+    let p = if field.is_empty() {
+        String::new()
+    } else {
+        format!("{field}.")
+    };
+    let given = optional_tokens(obj, "inputTokens", &p)?;
+    match (given, input) {
+        (Some(_), Some(_)) => Err(Error::invalid(
+            format!("{p}inputTokens"),
+            "give inputTokens or text/messages, not both",
+        )),
+        (Some(n), None) => Ok(n),
+        (None, Some(input)) => input.tokens(catalogue, model),
+        (None, None) => Err(Error::invalid(format!("{p}inputTokens"), required)),
+    }
+}
+
+pub fn optional_tokens(obj: &Map<String, Value>, key: &str, field: &str) -> Result<Option<u64>> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => n
@@ -73,11 +81,7 @@ fn optional_tokens(
     }
 }
 
-fn optional_string(
-    obj: &serde_json::Map<String, Value>,
-    key: &str,
-    field: &str,
-) -> Result<Option<String>> {
+fn optional_string(obj: &Map<String, Value>, key: &str, field: &str) -> Result<Option<String>> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -143,23 +147,17 @@ pub fn usage_from_json(catalogue: &Catalogue, value: &Value, field: &str) -> Res
             ))
         }
     };
-    let counted = count_request_input(catalogue, &model, obj, field)?;
-    let given = optional_tokens(obj, "inputTokens", &p)?;
-    let input_tokens = match (given, counted) {
-        (Some(_), Some(_)) => {
-            return Err(Error::invalid(
-                format!("{p}inputTokens"),
-                "give inputTokens or text/messages, not both",
-            ))
-        }
-        (Some(n), None) | (None, Some(n)) => n,
-        (None, None) => {
-            return Err(Error::invalid(
-                format!("{p}inputTokens"),
-                "is required (or text, or messages)",
-            ))
-        }
-    };
+    // The text or messages are read first: their errors come before a
+    // conflict with inputTokens.
+    let given_input = input(obj, field)?;
+    let input_tokens = input_tokens(
+        catalogue,
+        &model,
+        obj,
+        field,
+        given_input.as_ref(),
+        "is required (or text, or messages)",
+    )?;
     let ttl = optional_string(obj, "cacheWriteTtl", &p)?
         .map(|t| Lifetime::parse(&t, &format!("{p}cacheWriteTtl")))
         .transpose()?;
