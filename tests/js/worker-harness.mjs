@@ -98,8 +98,8 @@ export async function bundleWorker(entry, outdir, entryPoint) {
 }
 
 /**
- * The bundled Worker in Miniflare, its Durable Objects persisted in
- * `persist`, with `bindings` (vars and secrets). `stdio` receives what the
+ * The bundled Worker in Miniflare, its Durable Objects and KV namespaces
+ * persisted in `persist`, with `bindings` (vars and secrets). `stdio` receives what the
  * Worker writes to its console (stdout and stderr streams).
  */
 export async function startWorker({ config, bundle, persist, bindings, stdio }) {
@@ -117,6 +117,9 @@ export async function startWorker({ config, bundle, persist, bindings, stdio }) 
     compatibilityFlags: config.compatibility_flags ?? [],
     durableObjects: { [binding.name]: { className: binding.class_name, useSQLite: true } },
     durableObjectsPersist: relative(process.cwd(), persist),
+    // wrangler.toml's KV namespaces (the price map), stored next to them.
+    kvNamespaces: (config.kv_namespaces ?? []).map((k) => k.binding),
+    kvPersist: relative(process.cwd(), persist),
     bindings,
     unsafeDirectSockets: [{ entrypoint: "default", port: 0 }],
     ...(stdio ? { handleRuntimeStdio: stdio } : {}),

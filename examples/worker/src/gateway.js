@@ -25,7 +25,7 @@ const ROUTES = {
 const PASSED = ["content-type", "x-request-id", "request-id", "retry-after"];
 const enc = new TextEncoder();
 
-export async function gateway(request, env, ctx, route, user, stub) {
+export async function gateway(request, env, ctx, route, user, stub, prices) {
   const r = ROUTES[route];
   const key = env[r.key];
   if (typeof key !== "string" || key === "") {
@@ -36,7 +36,7 @@ export async function gateway(request, env, ctx, route, user, stub) {
     throw new HttpError(400, "INVALID_ARGUMENT", null, "the body must be a JSON object (a chat request)");
   }
   const chat = route === "anthropic" ? tokenmeter(() => fromAnthropicRequest(body), requestField) : body;
-  const pre = tokenmeter(() => preflight(chat), requestField);
+  const pre = tokenmeter(() => preflight(chat, prices), requestField);
   const problem = pre.problems.find((p) => p.code !== "BUDGET_EXCEEDED");
   if (problem) {
     const field = problem.code === "UNKNOWN_MODEL" || problem.code === "MODEL_RETIRED" ? "model" : null;
@@ -67,7 +67,7 @@ export async function gateway(request, env, ctx, route, user, stub) {
     await stub.release(user, id, now, meta(`upstream ${res.status}`));
     return upstreamError(res, key);
   }
-  const { stream, usage } = meterStream(res, { model: body.model, request: chat });
+  const { stream, usage } = meterStream(res, { model: body.model, request: chat, ...prices });
   // Settled when the reply ends, is cut off or the client leaves; the
   // Worker stays up for it (waitUntil) even after the client has gone.
   const settled = usage

@@ -11,6 +11,9 @@
 //                                client reports (Idempotency-Key honoured)
 //   GET  /v1/usage/:user         spend by UTC day and model, today's budget
 //   GET  /v1/usage/:user/events  usage events as JSON lines
+//   (cron)                       fetches the price map of PRICE_MAP_URL into
+//                                KV; every price comes from a Catalogue that
+//                                imported it (prices.js)
 //
 // Every request needs its user's token (auth.js); without a valid one the
 // answer is a 401 and nothing else happens. Bad input gets a 4xx with a
@@ -20,6 +23,7 @@ import { Tokenizer, estimateCost, preflight, requestCacheKey, trimMessages, usag
 import { authenticate } from "./auth.js";
 import { requestField, responseField, tokenmeter, trimField } from "./calls.js";
 import { gateway } from "./gateway.js";
+import { pricesFor, refreshPrices } from "./prices.js";
 import { HttpError, checkUser, errorResponse, json, readJson, requestTime } from "./http.js";
 
 // o200k's rank table (every current OpenAI model) is built here, when the
@@ -40,6 +44,16 @@ export default {
       return errorResponse(err);
     }
   },
+  // The cron trigger of wrangler.toml. A failure is logged and thrown, so
+  // that the run shows as failed; the stored map is kept.
+  async scheduled(controller, env) {
+    try {
+      await refreshPrices(env, controller.scheduledTime);
+    } catch (err) {
+      console.error(String(err?.message ?? err).slice(0, 500));
+      throw err;
+    }
+  },
 };
 
 const ROUTES = "POST /v1/chat/completions, POST /v1/messages, POST /v1/preflight, POST /v1/usage, GET /v1/usage/:user, GET /v1/usage/:user/events";
@@ -58,15 +72,18 @@ async function route(request, env, ctx) {
   // Nothing else is read before the user is known.
   const user = await authenticate(request, env);
   const stub = env.USAGE.get(env.USAGE.idFromName(user));
+  // { catalogue } with the imported price map, or {} for the bundled prices.
+  const catalogue = await pricesFor(env);
+  const prices = catalogue ? { catalogue } : {};
   switch (path) {
     case "/v1/chat/completions":
-      return gateway(request, env, ctx, "openai", user, stub);
+      return gateway(request, env, ctx, "openai", user, stub, prices);
     case "/v1/messages":
-      return gateway(request, env, ctx, "anthropic", user, stub);
+      return gateway(request, env, ctx, "anthropic", user, stub, prices);
     case "/v1/preflight":
-      return handlePreflight(request, env, user, stub);
+      return handlePreflight(request, env, user, stub, prices);
     case "/v1/usage":
-      return handleUsage(request, env, user, stub);
+      return handleUsage(request, env, user, stub, prices);
   }
   return handleReport(request, env, user, stub, path);
 }
@@ -102,7 +119,7 @@ async function handleReport(request, env, user, stub, path) {
   return new Response(rows.map((r) => `${JSON.stringify(r)}\n`).join(""), { headers });
 }
 
-async function handlePreflight(request, env, user, stub) {
+async function handlePreflight(request, env, user, stub, prices) {
   const body = await readJson(request);
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new HttpError(400, "INVALID_ARGUMENT", null, "the body must be a JSON object (an OpenAI-style chat request)");
@@ -112,7 +129,7 @@ async function handlePreflight(request, env, user, stub) {
   // less spend and open reservations.
   sameUser(body.user, user);
   const budget = body.user === undefined ? undefined : await stub.status(user, requestTime(request, env));
-  const options = budget && budget.limitUsd !== null ? { budget: { limitUsd: budget.limitUsd, spentUsd: budget.spentUsd + budget.reservedUsd } } : undefined;
+  const options = budget && budget.limitUsd !== null ? { ...prices, budget: { limitUsd: budget.limitUsd, spentUsd: budget.spentUsd + budget.reservedUsd } } : prices;
   const result = tokenmeter(() => preflight(body, options), requestField);
   // A model the catalogue does not price has no cost, window or budget check:
   // nothing this service is for can be answered.
@@ -122,7 +139,7 @@ async function handlePreflight(request, env, user, stub) {
   const trim = new URL(request.url).searchParams.get("trim");
   if (trim === "1" || trim === "true") {
     const reserve = body.max_completion_tokens ?? body.max_tokens;
-    const trimOptions = { model: body.model };
+    const trimOptions = { model: body.model, ...prices };
     if (body.tools !== undefined) trimOptions.tools = body.tools;
     if (reserve !== undefined && reserve !== null) trimOptions.reserveOutputTokens = reserve;
     answer.trimmed = tokenmeter(() => trimMessages(body.messages, trimOptions), trimField);
@@ -132,7 +149,7 @@ async function handlePreflight(request, env, user, stub) {
   return json(200, answer);
 }
 
-async function handleUsage(request, env, user, stub) {
+async function handleUsage(request, env, user, stub, prices) {
   const key = request.headers.get("idempotency-key");
   if (key !== null && (key.length === 0 || key.length > 256)) {
     throw new HttpError(400, "INVALID_ARGUMENT", "idempotency-key", "idempotency-key: must be 1 to 256 characters");
@@ -154,7 +171,7 @@ async function handleUsage(request, env, user, stub) {
     throw new HttpError(400, "INVALID_ARGUMENT", "model", "model: the response names no model; pass `model` next to it");
   }
   // Price it here first: a bad model or count never reaches the Durable Object.
-  tokenmeter(() => estimateCost({ ...usage, model }), (f) => (f === "model" || f === "request.model" ? "model" : responseField(f)));
+  tokenmeter(() => estimateCost({ ...usage, model }, prices), (f) => (f === "model" || f === "request.model" ? "model" : responseField(f)));
   const { status, body: answer } = await stub.record(user, usage, model, requestTime(request, env), key);
   return json(status, answer);
 }

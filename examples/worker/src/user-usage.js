@@ -12,6 +12,7 @@
 // the answers to POST /v1/usage to an `idempotency` table by their key.
 import { DurableObject } from "cloudflare:workers";
 import { BudgetLedger } from "tokenmeter";
+import { pricesFor } from "./prices.js";
 
 const DAY = 86_400_000;
 /** Idempotency keys are remembered this long. */
@@ -66,17 +67,18 @@ export class UserUsage extends DurableObject {
    * reservation that expired while the call ran is gone: the call is then
    * recorded as it is, since its cost was spent all the same.
    */
-  settle(user, id, usage, model, now, meta) {
+  async settle(user, id, usage, model, now, meta) {
+    const prices = await this.#prices();
     return this.#write(() => {
       let cost;
       let reserved = null;
       let check;
       try {
-        const s = this.ledger.settle(id, usage, { model });
+        const s = this.ledger.settle(id, usage, { model, ...prices });
         [cost, reserved, check] = [s.costPicoUsd, s.reservedPicoUsd, s.check];
       } catch (err) {
         if (err?.code !== "UNKNOWN_RESERVATION") throw err;
-        const r = this.ledger.record(user, usage, { model, now });
+        const r = this.ledger.record(user, usage, { model, now, ...prices });
         [cost, check] = [r.costPicoUsd, r.check];
       }
       this.#event(now, meta.kind, id, model, usage, cost, reserved, meta.outcome);
@@ -99,7 +101,9 @@ export class UserUsage extends DurableObject {
    * day's budget (429 otherwise, nothing recorded). A repeated idempotency
    * key records nothing and returns the first answer.
    */
-  record(user, usage, model, now, key) {
+  async record(user, usage, model, now, key) {
+    // Before the key is looked up: from there to the write nothing awaits.
+    const prices = await this.#prices();
     if (key !== null && this.hasTables) {
       const seen = this.sql.exec("SELECT status, body FROM idempotency WHERE key = ?", key).toArray()[0];
       if (seen) return { status: seen.status, body: { ...JSON.parse(seen.body), replayed: true } };
@@ -107,7 +111,7 @@ export class UserUsage extends DurableObject {
     return this.#write(() => {
       let r;
       try {
-        r = this.ledger.tryRecord(user, usage, { model, now });
+        r = this.ledger.tryRecord(user, usage, { model, now, ...prices });
       } catch (err) {
         // The Worker checks usage before it comes here; this is the backstop.
         if (err?.name !== "TokenmeterError") throw err;
@@ -165,6 +169,12 @@ export class UserUsage extends DurableObject {
         costUsd: Number(e.cost_pico) / 1e12, costPicoUsd: e.cost_pico, reservedPicoUsd: e.reserved_pico,
         source: e.source, complete: e.complete === null ? null : e.complete === 1, outcome: e.outcome,
       }));
+  }
+
+  /** { catalogue } with the imported price map (prices.js), or {}: the Worker's prices. */
+  async #prices() {
+    const catalogue = await pricesFor(this.env);
+    return catalogue ? { catalogue } : {};
   }
 
   /**
