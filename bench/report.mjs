@@ -235,7 +235,10 @@ head.push("Ratios \"vs best peer\" are tokenmeter's result against the best of g
 const md = [...head, ...out].join("\n");
 console.log(md);
 if (!process.argv.includes("--no-write")) {
-  writeFileSync(`${here}RESULTS.md`, `${md}\n`);
+  // bench/meter.mjs writes its own section, between these markers: keep it.
+  const old = read(`${here}RESULTS.md`);
+  const kept = old.slice(old.indexOf("<!-- meter:begin -->"), old.indexOf("<!-- meter:end -->") + "<!-- meter:end -->".length);
+  writeFileSync(`${here}RESULTS.md`, kept.startsWith("<!-- meter:begin -->") ? `${md}\n\n${kept}\n` : `${md}\n`);
   // docs/performance.md shows the goals table of the latest run and the
   // machine it ran on, between these markers. (The README's headline table
   // is written by hand from RESULTS.md: it carries no dates or commits.)

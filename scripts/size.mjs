@@ -19,15 +19,18 @@ import { gzipSize, shippedFiles } from "./shipped.mjs";
 // lifecycles and scoped catalogues: the rest), once by 30 KB with context
 // compaction (the html entry point adds the HTML tokenizer on top), once by
 // 42 KB for importCatalogue (four price-map readers) in every entry but
-// o200k, which leaves it out (FEATURE_NOT_BUNDLED), and otherwise only go
-// down.
+// o200k, which leaves it out (FEATURE_NOT_BUNDLED), once for metering
+// streams (measured against main's build: the stream meter and
+// fromAnthropicRequest, 43.1 KB in default, 42.9 KB in all, 43.1 KB in html;
+// o200k leaves them out as it does import, and adds 14.8 KB for the
+// ledger's reservations and the stubs), and otherwise only go down.
 // They assume Debian's rustc-web 1.96 or the rustup target
 // (scripts/tools.sh); rustc 1.85 builds 23 KB larger.
 const BUDGETS = {
-  default: 1_372_000, // goal: 1.1 MB
-  o200k: 1_085_000, // goal: 0.8 MB
-  all: 1_676_000,
-  html: 1_442_000,
+  default: 1_416_000, // goal: 1.1 MB
+  o200k: 1_100_000, // goal: 0.8 MB
+  all: 1_719_000,
+  html: 1_486_000,
 };
 const WORKER_LIMIT = 64 * 1024 * 1024; // bytes, uncompressed
 

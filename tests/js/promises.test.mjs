@@ -430,8 +430,14 @@ test("ledger: keyLimitsUsd gives a key its own daily limit; the others keep perK
   ledger.record("u", ONE_DOLLAR, { ...AT_ONE, now });
   ledger.record("u", ONE_DOLLAR, { ...AT_ONE, now });
   // vip: $4 of $5 spent, at the 80% alert; u: $2 of $1, refused.
-  assert.deepEqual(ledger.check("vip", { now }), { allowed: true, day: "2030-01-01", spentUsd: 4, remainingUsd: 1, limitUsd: 5, alert: "warning" });
-  assert.deepEqual(ledger.check("u", { now }), { allowed: false, day: "2030-01-01", spentUsd: 2, remainingUsd: 0, limitUsd: 1, alert: "exceeded" });
+  // (With no reservation open, reserved is 0; the pico-dollar strings are the same amounts exactly.)
+  const pico = (usd) => (usd === null ? null : String(BigInt(usd) * 1_000_000_000_000n));
+  const check = (allowed, spent, remaining, limit, alert) => ({
+    allowed, day: "2030-01-01", spentUsd: spent, reservedUsd: 0, remainingUsd: remaining, limitUsd: limit, alert,
+    spentPicoUsd: pico(spent), reservedPicoUsd: "0", remainingPicoUsd: pico(remaining), limitPicoUsd: pico(limit),
+  });
+  assert.deepEqual(ledger.check("vip", { now }), check(true, 4, 1, 5, "warning"));
+  assert.deepEqual(ledger.check("u", { now }), check(false, 2, 0, 1, "exceeded"));
   assert.equal(ledger.check("someone-else", { now }).limitUsd, 1);
   // A new UTC day, a new budget.
   assert.deepEqual(ledger.check("u", { now: JAN1 + DAY }).spentUsd, 0);

@@ -11,23 +11,25 @@
 // - the daily budget "resets at UTC midnight" was checked against the day
 //   read after the request (a race at midnight); "restart over the same
 //   storage ..." now accepts the day before or after the request only.
+//
+// Issue 27 (the Worker as a metering gateway): every route now needs its
+// user's token, so `call` signs each request for a user (the one of the
+// body's `user` or of the path's /v1/usage/:user, else "default-user"); the
+// gateway's own routes, auth and events are tested in gateway.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import http from "node:http";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
-import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
-import { Miniflare } from "miniflare";
+// scripts/test-js.sh runs the files that import miniflare in the workerd layer.
+import { Miniflare } from "miniflare"; // eslint-disable-line no-unused-vars
+import { AUTH_SECRET, authFor, bundleWorker, example, parseToml, startWorker } from "./worker-harness.mjs";
 import * as tm from "tokenmeter";
 import { chatCases } from "./golden.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..");
-const example = join(root, "examples", "worker");
 // Build output and the Durable Objects' storage, in a directory of this run
 // (git-ignored; workerd wants the storage inside the working directory's tree).
 const workRoot = join(here, ".worker-example");
@@ -45,109 +47,34 @@ let config;
 let bundle;
 const figures = {};
 
-/** The subset of TOML wrangler.toml uses: tables, arrays of tables, string and string-array values. */
-function parseToml(text) {
-  const out = {};
-  let table = out;
-  const at = (path, create) => {
-    let node = out;
-    for (const key of path.split(".")) node = node[key] ??= create();
-    return node;
-  };
-  for (const raw of text.split("\n")) {
-    const line = raw.replace(/^\s*#.*$/, "").replace(/\s+#[^"]*$/, "").trim();
-    if (!line) continue;
-    let m;
-    if ((m = /^\[\[([\w.]+)\]\]$/.exec(line))) {
-      const list = at(m[1], () => []);
-      list.push((table = {}));
-    } else if ((m = /^\[([\w.]+)\]$/.exec(line))) {
-      table = at(m[1], () => ({}));
-    } else if ((m = /^([\w-]+)\s*=\s*(.+)$/.exec(line))) {
-      table[m[1]] = JSON.parse(m[2]);
-    } else {
-      throw new Error(`wrangler.toml: cannot read ${JSON.stringify(line)}`);
-    }
-  }
-  return out;
-}
-
-/**
- * Bundles like wrangler: workerd conditions, cloudflare:* external, .wasm
- * imports as modules next to the script. `entryPoint` imports "tokenmeter"
- * as another entry point (e.g. "tokenmeter/o200k"), to measure its size.
- */
-async function bundleWorker(entry, outdir, entryPoint) {
-  rmSync(outdir, { recursive: true, force: true });
-  mkdirSync(outdir, { recursive: true });
-  const wasm = {
-    name: "wasm-modules",
-    setup(b) {
-      b.onResolve({ filter: /\.wasm$/ }, (args) => {
-        const file = join(args.resolveDir, args.path);
-        copyFileSync(file, join(outdir, basename(file)));
-        return { path: `./${basename(file)}`, external: true };
-      });
-      if (entryPoint) {
-        b.onResolve({ filter: /^tokenmeter$/ }, (args) =>
-          b.resolve(entryPoint, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer }),
-        );
-      }
-    },
-  };
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "import"],
-    external: ["cloudflare:*"],
-    plugins: [wasm],
-    outfile: join(outdir, "index.js"),
-    logLevel: "warning",
-  });
-  // Every module of the upload, as written (what Cloudflare counts) and
-  // gzipped (what travels, for reference).
-  const files = ["index.js", ...readdirWasm(outdir)];
-  const raw = files.reduce((n, f) => n + statSync(join(outdir, f)).size, 0);
-  const gzip = files.reduce((n, f) => n + gzipSync(readFileSync(join(outdir, f))).length, 0);
-  return { dir: outdir, script: join(outdir, "index.js"), files, raw, gzip };
-}
-
-function readdirWasm(dir) {
-  return readdirSync(dir).filter((f) => f.endsWith(".wasm"));
-}
-
 function vars({ shipped = false } = {}) {
-  if (shipped) return { ...config.vars };
-  return { ...config.vars, DAILY_BUDGET_USD: "1", ALLOW_TIME_OVERRIDE: "1" };
+  const secrets = { AUTH_SECRET };
+  if (shipped) return { ...config.vars, ...secrets };
+  return { ...config.vars, ...secrets, DAILY_BUDGET_USD: "1", ALLOW_TIME_OVERRIDE: "1" };
 }
 
 async function start(bindings) {
-  const binding = config.durable_objects.bindings[0];
-  const t0 = performance.now();
-  const instance = new Miniflare({
-    modules: true,
-    scriptPath: relative(process.cwd(), bundle.script),
-    modulesRoot: relative(process.cwd(), bundle.dir),
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: config.compatibility_date,
-    durableObjects: { [binding.name]: { className: binding.class_name, useSQLite: true } },
-    durableObjectsPersist: relative(process.cwd(), persist),
-    bindings,
-    unsafeDirectSockets: [{ entrypoint: "default", port: 0 }],
-  });
-  await instance.ready;
-  const ready = performance.now() - t0;
-  return { instance, ready };
+  return startWorker({ config, bundle, persist, bindings });
+}
+
+/** The user a request is signed for: the body's, the path's, or "default-user". */
+function userOf(path, body, raw) {
+  if (body === undefined && typeof raw === "string") {
+    try {
+      body = JSON.parse(raw);
+    } catch {}
+  }
+  if (path.startsWith("/v1/usage/")) {
+    try {
+      const user = decodeURIComponent(path.slice("/v1/usage/".length).replace(/\/events$/, ""));
+      if (user) return user;
+    } catch {}
+  }
+  return typeof body?.user === "string" && body.user.length > 0 && body.user.length <= 256 ? body.user : "default-user";
 }
 
 async function call(path, { method = "POST", body, headers = {}, raw } = {}) {
-  const init = { method, headers: { ...headers } };
+  const init = { method, headers: { authorization: await authFor(userOf(path, body, raw)), ...headers } };
   if (raw !== undefined) init.body = raw;
   else if (body !== undefined) {
     init.body = JSON.stringify(body);
@@ -433,7 +360,8 @@ function badRequests() {
     [json("/v1/preflight?trim=1", { ...good, messages: { 0: "hi" } }), 400, "INVALID_ARGUMENT", "messages"],
     [json("/v1/preflight", `{"model":"gpt-4o","messages":[{"role":"user","content":${"[".repeat(5000)}${"]".repeat(5000)}}]}`), 400, "INVALID_ARGUMENT"],
     [json("/v1/preflight", `{"__proto__":{"model":"gpt-4o"},"constructor":{"prototype":{}},"messages":[]}`), 400, "INVALID_ARGUMENT"],
-    [json("/v1/usage", {}), 400, "INVALID_ARGUMENT", "user"],
+    // The user is the token's (issue 27): without a response, that is what is missing.
+    [json("/v1/usage", {}), 400, "INVALID_ARGUMENT", "response"],
     [json("/v1/usage", { user: "u" }), 400, "INVALID_ARGUMENT", "response"],
     [json("/v1/usage", { user: "", response: REPLIES[0] }), 400, "INVALID_ARGUMENT", "user"],
     [json("/v1/usage", { user: ["u"], response: REPLIES[0] }), 400, "INVALID_ARGUMENT", "user"],
@@ -484,12 +412,13 @@ test("bad input gets a clear 4xx in JSON: bad JSON, wrong content types and type
  *   keeps the client from writing into a connection the server has closed,
  *   whose reset would lose the answer.
  */
-function rawPost(path, { contentLength, bytes, pauseAt = Infinity }) {
+async function rawPost(path, { contentLength, bytes, pauseAt = Infinity }) {
+  const authorization = await authFor("default-user");
   return new Promise((resolve, reject) => {
     let answered = false;
     let sent = 0;
     let wake = () => {};
-    const headers = { "content-type": "application/json" };
+    const headers = { "content-type": "application/json", authorization };
     if (contentLength !== undefined) headers["content-length"] = String(contentLength);
     const req = http.request(new URL(path, direct), { method: "POST", headers, agent: false }, (res) => {
       answered = true;
