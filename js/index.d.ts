@@ -49,7 +49,7 @@ export type Encoding = "r50k_base" | "p50k_base" | "p50k_edit" | "cl100k_base" |
 
 /** Which tokens to count in: a model's, an encoding's, or (neither) `o200k_base`. Both only if they agree. */
 export interface ModelOrEncoding {
-  /** Count with this model's tokenizer (an estimate where it is not public). */
+  /** Count with this model's tokenizer (an estimate where tokenmeter does not carry it). */
   model?: ModelId;
   /** Count with this encoding. Default `o200k_base` when no model is given. */
   encoding?: Encoding;
@@ -96,7 +96,7 @@ export function bundledEncodings(): Encoding[];
 
 export interface TokenizerInfo {
   encoding: Encoding;
-  /** False when the count is an estimate (the model's tokenizer is not public). */
+  /** False when the count is an estimate (tokenmeter does not carry the model's tokenizer). */
   exact: boolean;
   /** "tiktoken", or how the estimate is made. */
   method: string;

@@ -3,7 +3,7 @@
 //! entry works, and other languages only get whitespace passes.
 //!
 //! Issue 28: the phrase table had a floor of 80 entries; it now has the
-//! README's count. The 10 MB test's 25x ratio and 60 s ceilings are gone
+//! count docs/compression.md states. The 10 MB test's 25x ratio and 60 s ceilings are gone
 //! (`ten_megabytes_compress_and_keep_the_laws` checks the work, not the time).
 
 mod common;
@@ -577,17 +577,18 @@ fn edge_inputs() {
 #[test]
 fn every_phrase_entry_applies_keeps_capitals_and_saves_tokens() {
     let table = phrase_table();
-    // README: "The tables are data/phrases.json (N entries, each tested)".
-    let readme = include_str!("../README.md");
-    let claimed = readme
-        .split("(data/phrases.json) (")
+    // docs/compression.md: "The phrase tables are data/phrases.json (N
+    // entries, each tested)".
+    let doc = include_str!("../docs/compression.md");
+    let claimed = doc
+        .split("phrases.json) (")
         .nth(1)
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse::<usize>().ok());
     assert_eq!(
         Some(table.len()),
         claimed,
-        "the README's count of phrase entries"
+        "docs/compression.md's count of phrase entries"
     );
     for e in table {
         let o = opts(e.level);

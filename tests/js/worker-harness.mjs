@@ -90,7 +90,8 @@ export async function bundleWorker(entry, outdir, entryPoint) {
     outfile: join(outdir, "index.js"),
     logLevel: "warning",
   });
-  // Cloudflare counts a Worker's size compressed: every module, gzipped.
+  // Every module of the upload, as written (what Cloudflare counts) and
+  // gzipped (what travels, for reference).
   const files = ["index.js", ...readdirSync(outdir).filter((f) => f.endsWith(".wasm"))];
   const raw = files.reduce((n, f) => n + statSync(join(outdir, f)).size, 0);
   const gzip = files.reduce((n, f) => n + gzipSync(readFileSync(join(outdir, f))).length, 0);
