@@ -5,11 +5,13 @@
 PORT ?= 8080
 STEP := scripts/step.sh
 
-# Release wasm for the three entry points (default, o200k, all) -> pkg/.
+# Release wasm for each entry point of data/entry-points.json -> pkg/.
+# Incremental: only the steps whose inputs changed run (scripts/build.sh), so
+# on a built checkout this takes seconds, and a stale flavour is never packaged.
 build:
 	scripts/build.sh
 
-# Build, then serve www/ (with pkg/ copied to www/vendor/tokenmeter/ and the
+# Build (seconds when nothing changed), then serve www/ (with pkg/ copied to www/vendor/tokenmeter/ and the
 # service worker's precache list in www/vendor/precache.js).
 serve: build
 	node scripts/serve.mjs $(PORT)
@@ -21,7 +23,7 @@ lint:
 	# The smallest entry point's features (tokenmeter/o200k: no html, no import).
 	cargo clippy --no-default-features --features wasm,enc-o200k -- -D warnings
 	# The fuzz targets (fuzz/, a crate of its own) are compiled, not run: they
-	# run under cargo fuzz (README, "Fuzzing"). Stable cargo checks them.
+	# run under cargo fuzz (docs/fuzzing.md). Stable cargo checks them.
 	RUSTFLAGS="-D warnings" cargo check --manifest-path fuzz/Cargo.toml --bins
 
 # Native tests; release because the parity tests are heavy. The feature adds

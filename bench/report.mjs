@@ -235,16 +235,20 @@ head.push("Ratios \"vs best peer\" are tokenmeter's result against the best of g
 const md = [...head, ...out].join("\n");
 console.log(md);
 if (!process.argv.includes("--no-write")) {
-  writeFileSync(`${here}RESULTS.md`, `${md}\n`);
-  // The README's Performance section shows the goals table of the latest
-  // run and the machine it ran on, between these markers.
-  const readme = `${here}../README.md`;
+  // bench/meter.mjs writes its own section, between these markers: keep it.
+  const old = read(`${here}RESULTS.md`);
+  const kept = old.slice(old.indexOf("<!-- meter:begin -->"), old.indexOf("<!-- meter:end -->") + "<!-- meter:end -->".length);
+  writeFileSync(`${here}RESULTS.md`, kept.startsWith("<!-- meter:begin -->") ? `${md}\n\n${kept}\n` : `${md}\n`);
+  // docs/performance.md shows the goals table of the latest run and the
+  // machine it ran on, between these markers. (The README's headline table
+  // is written by hand from RESULTS.md: it carries no dates or commits.)
+  const summary = `${here}../docs/performance.md`;
   const [begin, end] = ["<!-- bench:begin -->", "<!-- bench:end -->"];
-  const text = readFileSync(readme, "utf8");
+  const text = readFileSync(summary, "utf8");
   const from = text.indexOf(begin);
   const to = text.indexOf(end);
   if (from >= 0 && to > from) {
     const section = [begin, "", ...machine, "", table(["goal", "result", ""], goals.map(([g, r, p]) => [g, r, ok(p)])), "", end];
-    writeFileSync(readme, text.slice(0, from) + section.join("\n") + text.slice(to + end.length));
+    writeFileSync(summary, text.slice(0, from) + section.join("\n") + text.slice(to + end.length));
   }
 }

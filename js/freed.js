@@ -1,10 +1,12 @@
-// Methods of a freed Tokenizer, BudgetLedger or TokenCounter throw a TokenmeterError here,
-// before reaching wasm. wasm-bindgen's own check ("null pointer passed to
-// rust") throws from inside the wasm call after the call has taken its shadow
-// stack frame and a slot for each JS argument, so neither is given back: a few
-// thousand such calls exhaust the wasm stack and every later call traps
-// (RuntimeError: unreachable) for the life of the instance. free() on a freed
-// object (an explicit free() and then `using`'s dispose) does nothing.
+// Methods of a freed Tokenizer, BudgetLedger,
+// Catalogue, TokenCounter or StreamMeter throw
+// a TokenmeterError here, before reaching wasm. wasm-bindgen's own check
+// ("null pointer passed to rust") throws from inside the wasm call after the
+// call has taken its shadow stack frame and a slot for each JS argument, so
+// neither is given back: a few thousand such calls exhaust the wasm stack and
+// every later call traps (RuntimeError: unreachable) for the life of the
+// instance. free() on a freed object (an explicit free() and then `using`'s
+// dispose) does nothing.
 // Every entry module calls guardFreed() once, after importing the glue.
 
 function freedError(name, member) {

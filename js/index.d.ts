@@ -18,7 +18,9 @@ export type ErrorCode =
   | "CONTEXT_OVERFLOW" // the request cannot fit the model's window (trimMessages' onOverflow "error", tokenmeter/ai-sdk)
   | "BUDGET_EXCEEDED" // a preflight problem, the Worker example's 429, and tokenmeter/ai-sdk's refusal
   | "INVALID_CATALOGUE" // registerModels specs that do not validate; nothing was changed
-  | "INVALID_LEDGER"; // BudgetLedger.fromJSON input that does not validate; nothing was loaded
+  | "INVALID_LEDGER" // BudgetLedger.fromJSON input that does not validate; nothing was loaded
+  | "INVALID_STREAM" // meterStream's usage: a reply that is neither SSE nor JSON, or whose usage can be neither read nor counted
+  | "UNKNOWN_RESERVATION"; // BudgetLedger.settle of a reservation that is not open (settled, released, expired)
 
 /** The shape of every thrown error: a real `Error` with a code and the field. */
 export interface TokenmeterError extends Error {
@@ -47,7 +49,7 @@ export type Encoding = "r50k_base" | "p50k_base" | "p50k_edit" | "cl100k_base" |
 
 /** Which tokens to count in: a model's, an encoding's, or (neither) `o200k_base`. Both only if they agree. */
 export interface ModelOrEncoding {
-  /** Count with this model's tokenizer (an estimate where it is not public). */
+  /** Count with this model's tokenizer (an estimate where tokenmeter does not carry it). */
   model?: ModelId;
   /** Count with this encoding. Default `o200k_base` when no model is given. */
   encoding?: Encoding;
@@ -94,7 +96,7 @@ export function bundledEncodings(): Encoding[];
 
 export interface TokenizerInfo {
   encoding: Encoding;
-  /** False when the count is an estimate (the model's tokenizer is not public). */
+  /** False when the count is an estimate (tokenmeter does not carry the model's tokenizer). */
   exact: boolean;
   /** "tiktoken", or how the estimate is made. */
   method: string;
@@ -478,7 +480,8 @@ export interface Cost {
 export function estimateCost(request: CostRequest, options?: CatalogueOptions & { pricing?: Pricing }): Cost;
 
 export interface NormalisedUsage {
-  format: "openai-chat" | "openai-responses" | "anthropic" | "gemini";
+  /** OpenRouter's replies are "openai-chat"; "workers-ai" comes from a stream only. */
+  format: "openai-chat" | "openai-responses" | "anthropic" | "gemini" | "workers-ai";
   /** The model the reply names, or null when it names none (Gemini replies often do not). */
   model: string | null;
   inputTokens: number;
@@ -488,7 +491,11 @@ export interface NormalisedUsage {
   cacheWrite1hTokens: number | null;
   reasoningTokens: number;
 }
-/** A provider reply's usage (OpenAI Chat/Responses, Anthropic, Gemini) in tokenmeter's conventions. */
+/**
+ * A provider reply's usage (OpenAI Chat/Responses, Anthropic, Gemini) in tokenmeter's conventions.
+ * A string is a complete reply as text: server-sent events (whose reported usage is read; a text
+ * without usage is an INVALID_ARGUMENT at `body`, as a reply without usage is) or JSON.
+ */
 export function usageFromResponse(body: unknown): NormalisedUsage;
 
 /**
@@ -515,6 +522,55 @@ export function costFromResponse(
   response: ProviderReply,
   options?: CatalogueOptions & { model?: ModelId; pricing?: Pricing },
 ): Cost;
+
+// ---- Streams --------------------------------------------------------------
+
+export type StreamFormat = "openai-chat" | "openai-responses" | "anthropic" | "gemini" | "workers-ai" | "openrouter";
+
+export interface MeterOptions {
+  catalogue?: Catalogue;
+  /** The model called: counts with its tokenizer and chat rules when the stream reports no usage. */
+  model: ModelId;
+  /** The request sent (`{ messages, tools? }`, e.g. the whole chat request): its prompt is counted when needed. */
+  request?: { messages: ChatMessage[]; tools?: Tool[]; [key: string]: unknown };
+  /** Read the events as this format instead of recognising it. */
+  format?: StreamFormat;
+}
+
+export interface MeteredUsage extends Omit<NormalisedUsage, "format"> {
+  /** null for a stream cut off before its first event. */
+  format: NormalisedUsage["format"] | null;
+  /** "reported": the provider's own final usage. "counted": none came; counted exactly (see README). */
+  source: "reported" | "counted";
+  /** The source ended normally and the stream ended as its format ends ([DONE], message_stop, response.completed ...). */
+  complete: boolean;
+  /** Events that could not be read (skipped). */
+  malformedEvents: number;
+}
+
+/**
+ * Meters a streamed reply as it passes: `stream` yields the source's chunks unchanged, each only when
+ * read (nothing is read ahead); `usage` resolves when it ends, is cut off or cancelled. A body that is
+ * neither SSE nor JSON still passes through, and `usage` rejects with INVALID_STREAM.
+ */
+export function meterStream(
+  source: Response | ReadableStream<Uint8Array>,
+  options: MeterOptions,
+): { stream: ReadableStream<Uint8Array>; usage: Promise<MeteredUsage> };
+
+/** The meter under meterStream, for other kinds of streams: push() each chunk, then finish() once. */
+export class StreamMeter {
+  constructor(options: MeterOptions);
+  push(chunk: Uint8Array): void;
+  /** `complete`: the source ended normally (false: cut off, cancelled, failed). Frees nothing; call free(). */
+  finish(complete: boolean): MeteredUsage;
+  /** Bytes held (the current event, output kept for counting): flat however long the stream. */
+  readonly heldBytes: number;
+  free(): void;
+}
+
+/** An Anthropic Messages request in the chat shape countChatTokens, preflight, reserve and meterStream take. */
+export function fromAnthropicRequest(request: unknown): ChatRequest;
 
 export interface Workload {
   model: ModelId;
@@ -751,23 +807,48 @@ export interface LedgerConfig {
   alertAt?: number;
   /** Days of history kept. Default 62. */
   retentionDays?: number;
+  /** How long an open reservation is held, in ms (1,000 to 86,400,000). Default 900,000 (15 minutes). */
+  reservationTtlMs?: number;
 }
+/** `…PicoUsd`: the same amounts exactly, as decimal strings of pico-dollars (1 USD = 10^12). */
 export interface BudgetCheck {
   allowed: boolean;
   /** The UTC day (YYYY-MM-DD). */
   day: string;
   spentUsd: number;
+  /** Open reservations on the day. */
+  reservedUsd: number;
+  /** The limit less spend and open reservations (the tighter of the key's and the global one). */
   remainingUsd: number | null;
   limitUsd: number | null;
   alert: "none" | "warning" | "exceeded";
+  spentPicoUsd: string;
+  reservedPicoUsd: string;
+  remainingPicoUsd: string | null;
+  limitPicoUsd: string | null;
 }
 export interface SpendLine {
   name: string;
   costUsd: number;
+  costPicoUsd: string;
   requests: number;
   inputTokens: number;
   outputTokens: number;
 }
+export interface DayModelLine extends Omit<SpendLine, "name"> {
+  day: string;
+  model: string;
+}
+export interface Reservation {
+  id: string;
+  key: string;
+  amountUsd: number;
+  amountPicoUsd: string;
+  /** When it was made and when it expires, ms since 1970. */
+  at: number;
+  expiresAt: number;
+}
+type LedgerCallOptions = { catalogue?: Catalogue; feature?: string; now?: number; model?: ModelId; pricing?: Pricing };
 
 /**
  * Per-key and global daily budgets by UTC day. Holds wasm memory: free() it, or let GC do it.
@@ -779,10 +860,42 @@ export class BudgetLedger {
   record(
     key: string,
     usage: CostRequest | NormalisedUsage,
-    options?: { feature?: string; now?: number; model?: ModelId; pricing?: Pricing },
-  ): { costUsd: number; model: string; check: BudgetCheck };
+    options?: LedgerCallOptions,
+  ): { costUsd: number; costPicoUsd: string; model: string; check: BudgetCheck };
+  /** record(), only if the call fits the key's and the global budget (open reservations counted). */
+  tryRecord(
+    key: string,
+    usage: CostRequest | NormalisedUsage,
+    options?: LedgerCallOptions,
+  ): { recorded: boolean; costUsd: number; costPicoUsd: string; model: string; check: BudgetCheck };
+  /**
+   * Holds a call's worst case (USD, or a chat request priced as preflight's cost.max) before it is made;
+   * `reserved: false` when spent + open reservations + it would pass the key's or the global limit.
+   */
+  reserve(
+    key: string,
+    amountOrRequest: number | ChatRequest,
+    options: { catalogue?: Catalogue; id: string; now?: number; ttlMs?: number; pricing?: Pricing },
+  ): { reserved: boolean; id: string; amountUsd: number; amountPicoUsd: string; expiresAt: number | null; check: BudgetCheck };
+  /** Closes a reservation with the call's actual usage, recorded on the reservation's day. */
+  settle(
+    id: string,
+    usage: CostRequest | NormalisedUsage | MeteredUsage,
+    options?: { catalogue?: Catalogue; feature?: string; model?: ModelId; pricing?: Pricing },
+  ): { key: string; model: string; costUsd: number; costPicoUsd: string; reservedUsd: number; reservedPicoUsd: string; check: BudgetCheck };
+  /** Closes a reservation without a cost; whether it was open. */
+  release(id: string): boolean;
+  reservations(options?: { key?: string }): Reservation[];
   check(key: string, options?: { now?: number }): BudgetCheck;
-  report(): { totalUsd: number; byDay: SpendLine[]; byKey: SpendLine[]; byModel: SpendLine[]; byFeature: SpendLine[] };
+  report(options?: { key?: string }): {
+    totalUsd: number;
+    totalPicoUsd: string;
+    byDay: SpendLine[];
+    byKey: SpendLine[];
+    byModel: SpendLine[];
+    byFeature: SpendLine[];
+    byDayModel: DayModelLine[];
+  };
   toJSON(): unknown;
   static fromJSON(json: unknown): BudgetLedger;
   free(): void;

@@ -2,10 +2,13 @@
 // scripts/shipped.mjs defines it, and as the benchmark reports it) and fails
 // when one passes its budget. The Worker bundle (what wrangler uploads: the
 // bundled script and the .wasm module) must also stay under Cloudflare's
-// limit, 3 MB compressed.
+// limit, which is on the uncompressed upload: 64 MiB on every plan since
+// Cloudflare removed the compressed limits (3 MB Free, 10 MB Paid), as its
+// changelog of 2026-09-04 says
+// (https://developers.cloudflare.com/changelog/post/2026-09-04-increased-worker-size-limit/;
+// https://developers.cloudflare.com/workers/platform/limits/#worker-size).
 // Usage: node scripts/size.mjs   (after `make build`)
-import { existsSync } from "node:fs";
-import { gzipSync } from "node:zlib";
+import { existsSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSize, shippedFiles } from "./shipped.mjs";
 
@@ -16,17 +19,20 @@ import { gzipSize, shippedFiles } from "./shipped.mjs";
 // lifecycles and scoped catalogues: the rest), once by 30 KB with context
 // compaction (the html entry point adds the HTML tokenizer on top), once by
 // 42 KB for importCatalogue (four price-map readers) in every entry but
-// o200k, which leaves it out (FEATURE_NOT_BUNDLED), and otherwise only go
-// down.
+// o200k, which leaves it out (FEATURE_NOT_BUNDLED), once for metering
+// streams (measured against main's build: the stream meter and
+// fromAnthropicRequest, 43.1 KB in default, 42.9 KB in all, 43.1 KB in html;
+// o200k leaves them out as it does import, and adds 14.8 KB for the
+// ledger's reservations and the stubs), and otherwise only go down.
 // They assume Debian's rustc-web 1.96 or the rustup target
 // (scripts/tools.sh); rustc 1.85 builds 23 KB larger.
 const BUDGETS = {
-  default: 1_372_000, // goal: 1.1 MB
-  o200k: 1_085_000, // goal: 0.8 MB
-  all: 1_676_000,
-  html: 1_442_000,
+  default: 1_416_000, // goal: 1.1 MB
+  o200k: 1_100_000, // goal: 0.8 MB
+  all: 1_719_000,
+  html: 1_486_000,
 };
-const WORKER_LIMIT = 3_000_000;
+const WORKER_LIMIT = 64 * 1024 * 1024; // bytes, uncompressed
 
 const dist = fileURLToPath(new URL("../pkg/dist/", import.meta.url));
 if (!existsSync(dist)) {
@@ -35,6 +41,7 @@ if (!existsSync(dist)) {
 }
 const mb = (n) => `${(n / 1e6).toFixed(3)} MB`;
 const kb = (n) => `${(n / 1e3).toFixed(1)} kB`;
+const mib = (n) => `${(n / 1048576).toFixed(2)} MiB`;
 
 // esbuild is a root dev dependency (tools.sh installs it with binaryen).
 let build = null;
@@ -47,7 +54,8 @@ try {
 
 async function workerBundle(flavour) {
   // A Worker that uses the package, bundled as wrangler bundles it: esbuild
-  // with the workerd conditions, the .wasm left as a separate module.
+  // with the workerd conditions, the .wasm left as a separate module. Its
+  // size as Cloudflare counts it: the script and the module, uncompressed.
   const result = await build({
     stdin: {
       contents: `import { countTokens } from "./dist/${flavour}/workerd.js";
@@ -63,7 +71,7 @@ async function workerBundle(flavour) {
     write: false,
     logLevel: "error",
   });
-  return gzipSync(result.outputFiles[0].contents, { level: 9 }).length + gzipSize(`${dist}${flavour}/tokenmeter_bg.wasm`);
+  return result.outputFiles[0].contents.length + statSync(`${dist}${flavour}/tokenmeter_bg.wasm`).size;
 }
 
 let failed = false;
@@ -75,11 +83,11 @@ for (const [flavour, budget] of Object.entries(BUDGETS)) {
   const worker = await workerBundle(flavour);
   const ok = total <= budget && worker <= WORKER_LIMIT;
   failed ||= !ok;
-  rows.push(`| ${flavour} | ${mb(wasm)} | ${kb(total - wasm)} | ${mb(total)} | ${mb(budget)} | ${mb(worker)} | ${ok ? "ok" : "OVER"} |`);
+  rows.push(`| ${flavour} | ${mb(wasm)} | ${kb(total - wasm)} | ${mb(total)} | ${mb(budget)} | ${mib(worker)} | ${ok ? "ok" : "OVER"} |`);
 }
 console.log(
   "gzip -9 sizes of what each entry point ships\n\n" +
-    "| entry point | wasm | JS | total | budget | Worker bundle (limit 3 MB) | |\n" +
+    "| entry point | wasm | JS | total | budget | Worker upload, uncompressed (limit 64 MiB) | |\n" +
     "|---|---|---|---|---|---|---|\n" +
     rows.join("\n"),
 );

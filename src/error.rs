@@ -31,6 +31,12 @@ pub enum ErrorCode {
     InvalidCatalogue,
     /// A serialized ledger that does not validate; nothing was loaded.
     InvalidLedger,
+    /// A streamed reply that is neither server-sent events nor JSON, or
+    /// whose usage can be neither read nor counted.
+    InvalidStream,
+    /// A budget reservation that is not open (settled, released, expired or
+    /// never made).
+    UnknownReservation,
 }
 
 impl ErrorCode {
@@ -46,6 +52,8 @@ impl ErrorCode {
             ErrorCode::BudgetExceeded => "BUDGET_EXCEEDED",
             ErrorCode::InvalidCatalogue => "INVALID_CATALOGUE",
             ErrorCode::InvalidLedger => "INVALID_LEDGER",
+            ErrorCode::InvalidStream => "INVALID_STREAM",
+            ErrorCode::UnknownReservation => "UNKNOWN_RESERVATION",
         }
     }
 }

@@ -5,12 +5,14 @@
 //! * [`catalogue`]: the dated, sourced model and price catalogue, as a value
 //!   passed to whatever resolves a model; [`Catalogue::bundled`] is the data
 //!   shipped in the build.
-//! * [`chat`]: counting chat messages, images and tool definitions.
+//! * [`chat`]: counting chat messages, images and tool definitions;
+//!   [`anthropic`] reads Anthropic Messages requests into that shape.
 //! * [`cost`]: the exact cost of a call.
 //! * [`usage`]: usage as each provider reports it, in one convention.
 //! * [`projection`]: monthly projections and model comparisons.
 //! * [`preflight`]: will a request fit the window and the budget? And its cache key.
-//! * [`ledger`]: per-key and global daily budgets.
+//! * [`ledger`]: per-key and global daily budgets, with reservations.
+//! * [`meter`]: the usage of streamed (server-sent event) replies.
 //! * [`routing`]: a transparent heuristic for picking a model tier.
 //! * [`trim`]: fitting a conversation into a context window, truncating text
 //!   and packing or splitting text by exact token budgets.
@@ -33,6 +35,8 @@
     )
 )]
 
+#[cfg(feature = "meter")]
+pub mod anthropic;
 mod bpe;
 pub mod catalogue;
 pub mod chat;
@@ -43,6 +47,8 @@ pub mod counter;
 pub mod encodings;
 pub mod error;
 pub mod ledger;
+#[cfg(feature = "meter")]
+pub mod meter;
 pub mod preflight;
 mod pretokenize;
 pub mod projection;

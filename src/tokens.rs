@@ -2,7 +2,7 @@
 //!
 //! A [`Tokenizer`] is cheap to make (the tables behind it are shared and built
 //! once per process) and is what every other capability counts with. For a
-//! model whose tokenizer is not public it counts with a stated proxy encoding
+//! model whose tokenizer it does not carry it counts with a stated proxy encoding
 //! and scale factor, and says so in [`TokenizerInfo::exact`].
 
 use std::cell::Cell;
@@ -413,7 +413,7 @@ impl Tokenizer {
         } else {
             Err(Error::invalid(
                 "model",
-                format!("this model's tokenizer is not public, so {what} has no token ids to work with; counts are estimates (pass an encoding to {what})"),
+                format!("tokenmeter does not carry this model's tokenizer, so {what} has no token ids to work with; counts are estimates (pass an encoding to {what})"),
             ))
         }
     }

@@ -1,7 +1,7 @@
 //! Chat counting against the OpenAI cookbook's published figures.
 //!
 //! Issue 28: `tool_results_must_answer_an_earlier_call` checked `> 20`; it now
-//! checks the README's tool_calls approximation by hand (35).
+//! checks the tool_calls approximation (docs/accuracy.md) by hand (35).
 //! `count_chat_within_stops_inside_a_long_message` timed the early stop; it now
 //! counts the texts tokenized (work done, not time).
 

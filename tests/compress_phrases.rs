@@ -3,7 +3,7 @@
 //! does, and that other languages only get the whitespace passes.
 //!
 //! Issue 28: the phrase table had a floor of 80 entries; it now has the
-//! README's count.
+//! count docs/compression.md states.
 
 mod common;
 
@@ -16,17 +16,18 @@ use tokenmeter::Catalogue;
 #[test]
 fn every_phrase_entry_applies_keeps_capitals_and_saves_tokens() {
     let table = phrase_table();
-    // README: "The tables are data/phrases.json (N entries, each tested)".
-    let readme = include_str!("../README.md");
-    let claimed = readme
-        .split("(data/phrases.json) (")
+    // docs/compression.md: "The phrase tables are data/phrases.json (N
+    // entries, each tested)".
+    let doc = include_str!("../docs/compression.md");
+    let claimed = doc
+        .split("phrases.json) (")
         .nth(1)
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse::<usize>().ok());
     assert_eq!(
         Some(table.len()),
         claimed,
-        "the README's count of phrase entries"
+        "docs/compression.md's count of phrase entries"
     );
     for e in table {
         applies_mid_sentence(e);

@@ -10,8 +10,8 @@
 //! Unicode's file:
 //! - every place it calls a boundary is a break (÷) there;
 //! - every break it misses is one of the documented kinds;
-//! - truncate_text and split_by_tokens cut only at breaks (README, "Cuts fall
-//!   on token boundaries that are also grapheme boundaries").
+//! - truncate_text and split_by_tokens cut only at breaks (docs/api.md, "Cuts
+//!   fall on token boundaries that are also grapheme boundaries").
 //!
 //! Promises that had no independent test before, and the test that checks
 //! each now:

@@ -246,7 +246,8 @@ pub struct Billing {
     pub source: String,
 }
 
-/// A named way to estimate counts for models whose tokenizer is not public.
+/// A named way to estimate counts for models whose tokenizer is not bundled
+/// (unpublished, like Claude's, or published but not carried, like Llama's).
 #[derive(Clone, Debug, PartialEq)]
 pub struct EstimateProfile {
     pub name: String,

@@ -81,7 +81,7 @@ impl Catalogue {
                 ErrorCode::UnknownModel,
                 "model",
                 format!(
-                    "{model}'s tokenizer is not public; tokenmeter estimates its counts with {} ({})",
+                    "tokenmeter does not carry {model}'s tokenizer; it estimates its counts with {} ({})",
                     info.encoding.name(),
                     info.method
                 ),

@@ -16,7 +16,7 @@
 //!   counted the same way, one level down (the notebook stops at one level).
 //! * Assistant `tool_calls` (not covered by the notebook): each call costs its
 //!   id, function name and arguments plus 3 tokens. This is tokenmeter's
-//!   approximation; the README says so.
+//!   approximation; docs/accuracy.md says so.
 //! * Images: OpenAI's vision pricing rules per model family
 //!   (`data/vision.json`). An image without `width`/`height` is counted at
 //!   the most a high-detail image can cost for the model.

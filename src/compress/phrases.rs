@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn the_phrase_file_parses() {
         let entries = parse_file(include_str!("../../data/phrases.json")).unwrap();
-        // As many as the README says (tests/compress_phrases.rs checks its figure).
+        // As many as docs/compression.md says (tests/compress_phrases.rs checks its figure).
         assert_eq!(entries.len(), 318, "{} entries", entries.len());
         let mut seen = std::collections::HashSet::new();
         for e in &entries {

@@ -18,7 +18,7 @@ pub enum Input {
 
 impl Input {
     /// The input's tokens for `model`: counted with its tokenizer (an
-    /// estimate for a model whose tokenizer is not public), under its chat
+    /// estimate for a model whose tokenizer is not bundled), under its chat
     /// rules for messages.
     pub fn tokens(&self, catalogue: &Catalogue, model: &str) -> Result<u64> {
         match self {

@@ -1,6 +1,6 @@
 //! What a call costs.
 //!
-//! Token conventions (the README repeats them, because this is where users go
+//! Token conventions (the README and docs/api.md repeat them, because this is where users go
 //! wrong): `input_tokens` counts every prompt token, cache reads
 //! (`cached_input_tokens`) and cache writes (`cache_write_tokens`) included;
 //! `output_tokens` counts every output token, `reasoning_tokens` included.

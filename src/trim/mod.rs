@@ -14,7 +14,7 @@
 //!
 //! Every promise of the form "at most N tokens" is checked with the counting
 //! that [`crate::chat::count_chat_tokens`] and [`Tokenizer::count_ordinary`]
-//! use. For a model whose tokenizer is not public those counts are
+//! use. For a model whose tokenizer is not bundled those counts are
 //! estimates (the proxy encoding's count times a factor, rounded up once),
 //! so the work is done in unscaled proxy tokens against the largest unscaled
 //! count whose scaled value is within the limit: the promise holds for the

@@ -78,9 +78,15 @@ fn in_request(e: Error, keys: &[&str]) -> Error {
     }
 }
 
+/// A reply's usage: the reply object (or its usage object), or a complete
+/// reply as text: server-sent events, or JSON.
 #[wasm_bindgen(js_name = usageFromResponse)]
 pub fn usage_from_response(body: JsValue) -> JsResult<JsValue> {
-    let r = json(&body, "body")?.read("", crate::usage::usage_from_response)?;
+    let r = match body.as_string() {
+        // Like a reply without usage, a text without it is a bad `body`.
+        Some(_) => usage_from_text(&string(&body, "body")?)?,
+        None => json(&body, "body")?.read("", crate::usage::usage_from_response)?,
+    };
     let u = &r.usage;
     to_js(&json!({
         "format": r.format,
@@ -303,4 +309,22 @@ pub fn suggest_model(prompt: JsValue, opts: JsValue) -> JsResult<JsValue> {
         "signals": s.signals,
         "reason": s.reason,
     }))
+}
+
+/// A complete reply given as text (SSE or JSON), read by the stream meter.
+#[cfg(feature = "meter")]
+fn usage_from_text(text: &str) -> Result<crate::usage::ResponseUsage, Error> {
+    crate::meter::usage_from_text(text).map_err(|e| match e.code() {
+        crate::ErrorCode::InvalidStream => Error::invalid("body", e.message()),
+        _ => e,
+    })
+}
+
+#[cfg(not(feature = "meter"))]
+fn usage_from_text(_text: &str) -> Result<crate::usage::ResponseUsage, Error> {
+    Err(Error::feature_not_bundled(
+        "body",
+        "reading a reply given as text (SSE or JSON)",
+        "meter",
+    ))
 }

@@ -15,6 +15,11 @@ mod import;
 #[path = "import_absent.rs"]
 mod import;
 mod ledger;
+#[cfg(feature = "meter")]
+mod meter;
+#[cfg(not(feature = "meter"))]
+#[path = "meter_absent.rs"]
+mod meter;
 mod preflight;
 mod read;
 mod tokens;

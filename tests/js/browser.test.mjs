@@ -127,7 +127,7 @@ ${readmeExample("Browser", "html")}`);
     text,
     { timeout: 60_000, polling: 100 },
   );
-  // claude-sonnet-4's tokenizer is not public: an estimate, marked as one.
+  // claude-sonnet-4's tokenizer is not bundled: an estimate, marked as one.
   assert.equal(await shown.jsonValue(), `≈${tm.countTokens(text, { model: "claude-sonnet-4" })} tokens`);
   assert.deepEqual(errors, []);
   await readme.close();

@@ -148,7 +148,7 @@ test("compareModels' default list works from every entry: models it cannot count
   assert.ok(!cmp.models.some((m) => m.model === llama));
   // The default entry carries cl100k_base: the model is compared there.
   assert.ok(tm.compareModels(w).models.some((m) => m.model === llama));
-  // Asked for by name, it is an error, as counting with it is (README).
+  // Asked for by name, it is an error, as counting with it is (docs/api.md).
   assert.throws(() => o200k.compareModels(w, { models: ["gpt-4o", llama] }),
     (e) => e.code === "ENCODING_NOT_BUNDLED" && e.field === "options.models[1]" && e.message.startsWith("options.models[1]: "));
 });

@@ -3,8 +3,8 @@
 // object's methods throw a coded error instead of trapping the instance. The
 // workloads run in a child `node --expose-gc` (leak-run.mjs), so that memory
 // is measured after full collections; the figures (RSS, JS heap, wasm memory,
-// the externref table) are printed as test diagnostics, the report the README
-// quotes ("free()").
+// the externref table) are printed as test diagnostics, the report
+// docs/performance.md quotes ("Memory").
 //
 // No threshold on an amount of memory: RSS and the JS heap move with the
 // machine and the collector, so they are only reported. What is asserted

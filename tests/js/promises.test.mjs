@@ -1,4 +1,6 @@
-// README promises that no test checked before (issue 28), each against a
+// Promises the docs make (the README's, before it was cut to an overview;
+// now in docs/api.md, docs/accuracy.md and docs/catalogue.md) that no test
+// checked before (issue 28), each against a
 // reference that does not come from the code under test: prices read from
 // the providers' pricing pages (via the copies named in each row), image
 // token figures from OpenAI's vision guide, projections computed by hand from
@@ -26,7 +28,7 @@
 //   catalogue model ("registerModels: ...")
 // - requestCacheKey: the SHA-256 of the canonical JSON, and stream, user,
 //   metadata, store and service_tier left out ("requestCacheKey: ...")
-// - the cookbook's figures the README quotes: 129/124 and 101/105
+// - the cookbook's figures docs/accuracy.md quotes: 129/124 and 101/105
 //   ("chat: the cookbook's figures ...")
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -205,7 +207,7 @@ test("images: each model family's rules, and which models take gpt-4o-mini's", (
   for (const [model, width, height, detail, tokens, how] of IMAGES) {
     assert.equal(imageTokens(model, width, height, detail), tokens, `${model} ${width}x${height} ${detail}: ${how}`);
   }
-  // The ~33x the README warns of, were gpt-4o-mini given gpt-4o's rules.
+  // The ~33x under-count it would be, were gpt-4o-mini given gpt-4o's rules.
   assert.equal(Math.round(imageTokens("gpt-4o-mini", 1024, 1024, "high") / imageTokens("gpt-4o", 1024, 1024, "high")), 33);
   // Without a size, an image counts as the most a high-detail image can cost:
   // 2048 x 768 after scaling is 4 x 2 tiles.
@@ -360,8 +362,8 @@ test("tool_calls: each call's id, name and arguments plus 3 tokens; a tool messa
   assert.equal(tm.countChatTokens(messages, { model: "gpt-4o" }), expected);
 });
 
-test("chat: the cookbook's figures the README quotes (129 and 124; 101 and 105)", () => {
-  // README, Accuracy. The messages are the cookbook's; the figures are the
+test("chat: the cookbook's figures docs/accuracy.md quotes (129 and 124; 101 and 105)", () => {
+  // docs/accuracy.md, "Chat messages". The messages are the cookbook's; the figures are the
   // ones the notebook reports from the API.
   const cookbook = [
     { role: "system", content: "You are a helpful, pattern-following assistant that translates corporate jargon into plain English." },
@@ -428,8 +430,14 @@ test("ledger: keyLimitsUsd gives a key its own daily limit; the others keep perK
   ledger.record("u", ONE_DOLLAR, { ...AT_ONE, now });
   ledger.record("u", ONE_DOLLAR, { ...AT_ONE, now });
   // vip: $4 of $5 spent, at the 80% alert; u: $2 of $1, refused.
-  assert.deepEqual(ledger.check("vip", { now }), { allowed: true, day: "2030-01-01", spentUsd: 4, remainingUsd: 1, limitUsd: 5, alert: "warning" });
-  assert.deepEqual(ledger.check("u", { now }), { allowed: false, day: "2030-01-01", spentUsd: 2, remainingUsd: 0, limitUsd: 1, alert: "exceeded" });
+  // (With no reservation open, reserved is 0; the pico-dollar strings are the same amounts exactly.)
+  const pico = (usd) => (usd === null ? null : String(BigInt(usd) * 1_000_000_000_000n));
+  const check = (allowed, spent, remaining, limit, alert) => ({
+    allowed, day: "2030-01-01", spentUsd: spent, reservedUsd: 0, remainingUsd: remaining, limitUsd: limit, alert,
+    spentPicoUsd: pico(spent), reservedPicoUsd: "0", remainingPicoUsd: pico(remaining), limitPicoUsd: pico(limit),
+  });
+  assert.deepEqual(ledger.check("vip", { now }), check(true, 4, 1, 5, "warning"));
+  assert.deepEqual(ledger.check("u", { now }), check(false, 2, 0, 1, "exceeded"));
   assert.equal(ledger.check("someone-else", { now }).limitUsd, 1);
   // A new UTC day, a new budget.
   assert.deepEqual(ledger.check("u", { now: JAN1 + DAY }).spentUsd, 0);

@@ -11,7 +11,7 @@ import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import * as tm from "tokenmeter";
 
-// Costs are exact to the pico-dollar (README, "Money is exact").
+// Costs are exact to the pico-dollar (docs/api.md, "Money is exact").
 const round = (usd) => Number(usd.toFixed(12));
 const sse = (events) =>
   async () =>

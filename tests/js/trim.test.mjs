@@ -293,7 +293,7 @@ test("BudgetLedger across a UTC midnight, and its JSON", () => {
   const copy = tm.BudgetLedger.fromJSON(ledger.toJSON());
   assert.deepEqual(copy.report(), ledger.report());
   assert.equal(copy.report().byFeature.find((f) => f.name === "chat").costUsd, 0.6);
-  for (const bad of ["{", "[]", JSON.stringify({ ...ledger.toJSON(), version: 2 }), JSON.stringify(ledger.toJSON()).replace("{", '{"__proto__":{"x":1},')]) {
+  for (const bad of ["{", "[]", JSON.stringify({ ...ledger.toJSON(), version: 3 }), JSON.stringify(ledger.toJSON()).replace("{", '{"__proto__":{"x":1},')]) {
     assert.throws(() => tm.BudgetLedger.fromJSON(bad), (e) => e.code === "INVALID_LEDGER" || e.code === "INVALID_ARGUMENT", bad);
   }
   assert.throws(() => new tm.BudgetLedger({ perKeyDailyUsd: -1 }), (e) => e.code === "INVALID_ARGUMENT");

@@ -50,7 +50,7 @@ export function showModel() {
   fill($("model-info"),
     h("p", null, `${providerName(m.provider)} · ${m.kind}${status}`),
     h("p", null, windowFacts(m)),
-    h("p", null, t.exact ? `Tokenizer: ${t.encoding}, exact.` : `Tokenizer not public: estimated as ${t.estimate} × ${t.factor}.`),
+    h("p", null, t.exact ? `Tokenizer: ${t.encoding}, exact.` : `Tokenizer not bundled: estimated as ${t.estimate} × ${t.factor}.`),
     lifecycle(m) ? h("p", { class: m.status === "active" ? null : "lifecycle" }, lifecycle(m)) : null,
     h("p", null, priceFacts(m)),
     providerInfo(m.provider) ? h("p", null, freshness(providerInfo(m.provider))) : null,

@@ -8,7 +8,7 @@ export function renderTokens(view, model) {
   const shown = view.sections.reduce((n, s) => n + s.shown, 0);
   const total = view.sections.reduce((n, s) => n + s.total, 0);
   const basis = model && !model.tokenizer.exact
-    ? `${model.name}'s tokenizer is not public: these are ${view.encoding} tokens, which its estimate multiplies by ${model.tokenizer.factor}. `
+    ? `${model.name}'s tokenizer is not bundled: these are ${view.encoding} tokens, which its estimate multiplies by ${model.tokenizer.factor}. `
     : `${view.encoding} tokens. `;
   const limit = shown < total || view.more ? `The first ${int(shown)} are drawn. ` : "";
   $("tokens-note").textContent = `${basis}${limit}Hover over a token for its id.`;

@@ -2,6 +2,7 @@
 //! results out as plain JS values.
 
 use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::errors::{js_error, JsResult};
@@ -109,6 +110,18 @@ pub fn string_fields<const N: usize>(
         *slot = parts.next().filter(|p| !p.is_empty()).map(str::to_string);
     }
     Some(out)
+}
+
+/// A JSON object of `pairs`, for results: the `json!` macro inlines a run
+/// of code per object, this is one call. One function for every size (no
+/// const generic): each instance would carry its own copy of the
+/// map-building code.
+pub fn object(pairs: Vec<(&str, Value)>) -> Value {
+    let mut map = serde_json::Map::new();
+    for (k, v) in pairs {
+        map.insert(k.to_string(), v);
+    }
+    Value::Object(map)
 }
 
 /// A result as a plain JS value (objects, not Maps).

@@ -9,7 +9,7 @@ mod errors;
 mod js;
 mod json;
 
-pub use args::{count, string, string_fields, to_js, MAX_INPUT_BYTES};
+pub use args::{count, object, string, string_fields, to_js, MAX_INPUT_BYTES};
 pub use copy::with_texts;
 pub use errors::{entry_points_of, in_options, JsResult};
 pub use json::{json, typed, Json};

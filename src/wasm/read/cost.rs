@@ -92,7 +92,7 @@ fn optional_string(obj: &Map<String, Value>, key: &str, field: &str) -> Result<O
     }
 }
 
-const KNOWN: [&str; 14] = [
+const KNOWN: [&str; 17] = [
     "model",
     "inputTokens",
     "outputTokens",
@@ -108,6 +108,10 @@ const KNOWN: [&str; 14] = [
     "tools",
     // usageFromResponse's output carries its format; it feeds straight in.
     "format",
+    // And meterStream's its source, completeness and unread events.
+    "source",
+    "complete",
+    "malformedEvents",
 ];
 
 /// Reads an `estimateCost` request: `{ model, inputTokens | text | messages

@@ -5,6 +5,18 @@
 //! Spend is integer pico-dollars, so a million small calls sum exactly.
 //! Time is passed in (milliseconds since the Unix epoch): the ledger never
 //! reads a clock, which keeps it deterministic and testable across midnight.
+//!
+//! Budgets that cannot be overspent under concurrency ([`reserve`]): a call
+//! reserves its worst-case cost before it is made, and is settled at its
+//! actual cost (or released) when it ends. Every admission decision (a
+//! reservation, [`BudgetLedger::try_record`]) holds spent + open
+//! reservations + the new amount to the key's and the global limit, so
+//! calls admitted together can never take a key past its budget, however
+//! many run at once. Reservations expire (a crashed caller's must not block
+//! a key forever) and are part of the ledger's JSON ([`json`]).
+
+mod json;
+pub mod reserve;
 
 use std::collections::BTreeMap;
 
@@ -12,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{Catalogue, PriceList};
 use crate::cost::{self, CostRequest, Pico, PriceQuery};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use crate::time::{Day, Instant};
 
 /// Days of history kept; older days are dropped on the next record.
@@ -33,6 +45,11 @@ pub struct LedgerConfig {
     pub alert_at: f64,
     #[serde(default = "default_retention")]
     pub retention_days: u32,
+    /// How long a reservation stays open when it is neither settled nor
+    /// released (a caller that crashed), in milliseconds: default 15
+    /// minutes.
+    #[serde(default = "default_reservation_ttl")]
+    pub reservation_ttl_ms: u64,
 }
 
 fn default_alert() -> f64 {
@@ -40,6 +57,9 @@ fn default_alert() -> f64 {
 }
 fn default_retention() -> u32 {
     DEFAULT_RETENTION_DAYS
+}
+fn default_reservation_ttl() -> u64 {
+    reserve::DEFAULT_TTL_MS
 }
 
 impl Default for LedgerConfig {
@@ -50,6 +70,7 @@ impl Default for LedgerConfig {
             key_limits_usd: BTreeMap::new(),
             alert_at: default_alert(),
             retention_days: default_retention(),
+            reservation_ttl_ms: default_reservation_ttl(),
         }
     }
 }
@@ -74,7 +95,13 @@ impl LedgerConfig {
         if self.retention_days == 0 || self.retention_days > 3660 {
             return Err(Error::invalid("retentionDays", "must be from 1 to 3660"));
         }
+        reserve::check_ttl(self.reservation_ttl_ms, "reservationTtlMs")?;
         Ok(())
+    }
+
+    fn global_limit(&self) -> Option<Pico> {
+        self.global_daily_usd
+            .and_then(|v| cost::pico_from_usd(v, "globalDailyUsd").ok())
     }
 
     fn key_limit(&self, key: &str) -> Option<Pico> {
@@ -118,7 +145,10 @@ pub struct Check {
     pub allowed: bool,
     pub day: String,
     pub spent: Pico,
-    /// The tighter of the key's and the global remaining budget.
+    /// The key's open reservations on the day.
+    pub reserved: Pico,
+    /// The tighter of the key's and the global remaining budget, open
+    /// reservations taken off.
     pub remaining: Option<Pico>,
     pub limit: Option<Pico>,
     pub alert: Alert,
@@ -131,6 +161,8 @@ pub struct Report {
     pub by_model: BTreeMap<String, Spend>,
     /// Calls recorded without a feature are under "".
     pub by_feature: BTreeMap<String, Spend>,
+    /// Each day's spend by model.
+    pub by_day_model: BTreeMap<(String, String), Spend>,
 }
 
 /// (day, key, model, feature)
@@ -140,6 +172,19 @@ type EntryKey = (String, String, String, String);
 pub struct BudgetLedger {
     config: LedgerConfig,
     entries: BTreeMap<EntryKey, Spend>,
+    /// Open reservations, oldest first (a Vec: a ledger holds a handful).
+    reservations: Vec<reserve::Reservation>,
+}
+
+/// What [`BudgetLedger::try_record`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TryRecord {
+    /// Whether the call fitted the budget and was recorded.
+    pub recorded: bool,
+    /// The call's cost, recorded or not.
+    pub cost: Pico,
+    /// The key's budget after it.
+    pub check: Check,
 }
 
 /// The UTC calendar date of a Unix time in milliseconds, as `YYYY-MM-DD`.
@@ -157,6 +202,7 @@ impl BudgetLedger {
         Ok(BudgetLedger {
             config,
             entries: BTreeMap::new(),
+            reservations: Vec::new(),
         })
     }
 
@@ -165,7 +211,9 @@ impl BudgetLedger {
     }
 
     /// Records a finished call and returns its cost. The call is priced as
-    /// `estimate_cost` prices it, at the prices in force at `now_ms`.
+    /// `estimate_cost` prices it, at the prices in force at `now_ms`. It is
+    /// recorded whatever the budget says (the money was spent); see
+    /// [`BudgetLedger::try_record`] for a record held to the budget.
     pub fn record(
         &mut self,
         catalogue: &Catalogue,
@@ -175,26 +223,56 @@ impl BudgetLedger {
         pricing: Option<&PriceList>,
         now_ms: f64,
     ) -> Result<Pico> {
-        if key.is_empty() || key.len() > 256 {
-            return Err(Error::invalid(
-                "key",
-                "must be a string of 1 to 256 characters",
-            ));
-        }
+        check_key(key)?;
         let at = Instant::from_ms(now_ms, "now")?;
+        let cost = price(catalogue, call, pricing, at)?;
+        self.add(at, key, call, feature, cost);
+        Ok(cost)
+    }
+
+    /// Records a finished call only if its cost fits the key's and the
+    /// global limit (with the open reservations); either way returns its
+    /// cost and the key's budget. Spend may reach a limit exactly.
+    pub fn try_record(
+        &mut self,
+        catalogue: &Catalogue,
+        key: &str,
+        call: &CostRequest,
+        feature: Option<&str>,
+        pricing: Option<&PriceList>,
+        now_ms: f64,
+    ) -> Result<TryRecord> {
+        check_key(key)?;
+        let at = Instant::from_ms(now_ms, "now")?;
+        let cost = price(catalogue, call, pricing, at)?;
+        let recorded = self.fits(key, at, cost);
+        if recorded {
+            self.add(at, key, call, feature, cost);
+        }
+        Ok(TryRecord {
+            recorded,
+            cost,
+            check: self.check(key, now_ms)?,
+        })
+    }
+
+    /// Adds a priced call to the day of `at`.
+    fn add(
+        &mut self,
+        at: Instant,
+        key: &str,
+        call: &CostRequest,
+        feature: Option<&str>,
+        cost: Pico,
+    ) {
         let day = at.day().to_string();
-        let q = PriceQuery {
-            at,
-            service_tier: call.service_tier.as_deref(),
-        };
-        let (model, usage) = (&call.model, &call.usage);
-        let cost = cost::estimate_cost(catalogue, model, usage, &q, pricing)?.total;
+        let usage = &call.usage;
         let spend = self
             .entries
             .entry((
                 day.clone(),
                 key.to_string(),
-                model.to_string(),
+                call.model.clone(),
                 feature.unwrap_or("").to_string(),
             ))
             .or_default();
@@ -203,7 +281,18 @@ impl BudgetLedger {
         spend.input_tokens = spend.input_tokens.saturating_add(usage.input_tokens);
         spend.output_tokens = spend.output_tokens.saturating_add(usage.output_tokens);
         self.prune(&day);
-        Ok(cost)
+    }
+
+    /// Whether `extra` more on the day of `at` keeps `key` and all keys
+    /// within their limits, with the open reservations counted.
+    fn fits(&self, key: &str, at: Instant, extra: Pico) -> bool {
+        let day = at.day().to_string();
+        let within = |limit: Option<Pico>, key: Option<&str>| {
+            limit.is_none_or(|l| {
+                self.spent_on(&day, key) + self.reserved_on(&day, key, at) + extra <= l
+            })
+        };
+        within(self.config.key_limit(key), Some(key)) && within(self.config.global_limit(), None)
     }
 
     fn prune(&mut self, today: &str) {
@@ -218,27 +307,29 @@ impl BudgetLedger {
 
     /// Spend of `key` on the day of `now_ms` (all keys with `None`).
     pub fn spent(&self, key: Option<&str>, now_ms: f64) -> Result<Pico> {
-        let day = utc_day(now_ms)?;
-        Ok(self
-            .entries
+        Ok(self.spent_on(&utc_day(now_ms)?, key))
+    }
+
+    fn spent_on(&self, day: &str, key: Option<&str>) -> Pico {
+        self.entries
             .iter()
-            .filter(|((d, k, ..), _)| *d == day && key.is_none_or(|key| k == key))
+            .filter(|((d, k, ..), _)| d == day && key.is_none_or(|key| k == key))
             .map(|(_, s)| s.cost)
-            .sum())
+            .sum()
     }
 
     /// Whether `key` may spend more today, and how much.
     pub fn check(&self, key: &str, now_ms: f64) -> Result<Check> {
-        let day = utc_day(now_ms)?;
-        let key_spent = self.spent(Some(key), now_ms)?;
-        let all_spent = self.spent(None, now_ms)?;
+        let at = Instant::from_ms(now_ms, "now")?;
+        let day = at.day().to_string();
+        let key_spent = self.spent_on(&day, Some(key));
+        let all_spent = self.spent_on(&day, None);
+        let key_reserved = self.reserved_on(&day, Some(key), at);
+        let all_reserved = self.reserved_on(&day, None, at);
         let key_limit = self.config.key_limit(key);
-        let global_limit = self
-            .config
-            .global_daily_usd
-            .and_then(|v| cost::pico_from_usd(v, "globalDailyUsd").ok());
-        let remaining_key = key_limit.map(|l| l.saturating_sub(key_spent));
-        let remaining_global = global_limit.map(|l| l.saturating_sub(all_spent));
+        let global_limit = self.config.global_limit();
+        let remaining_key = key_limit.map(|l| l.saturating_sub(key_spent + key_reserved));
+        let remaining_global = global_limit.map(|l| l.saturating_sub(all_spent + all_reserved));
         let remaining = match (remaining_key, remaining_global) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -267,6 +358,7 @@ impl BudgetLedger {
             allowed: remaining.is_none_or(|r| r > 0),
             day,
             spent: key_spent,
+            reserved: key_reserved,
             remaining,
             limit: key_limit,
             alert,
@@ -278,103 +370,65 @@ impl BudgetLedger {
         self.entries.iter()
     }
 
-    /// Spend summed by day, by key, by model and by feature.
+    /// Spend summed by day, by key, by model, by feature, and by day and
+    /// model.
     pub fn report(&self) -> Report {
+        self.report_of(None)
+    }
+
+    /// [`BudgetLedger::report`] of one key's spend only, with `Some(key)`.
+    pub fn report_of(&self, key: Option<&str>) -> Report {
         let mut r = Report::default();
-        for ((day, key, model, feature), s) in &self.entries {
+        for ((day, k, model, feature), s) in &self.entries {
+            if key.is_some_and(|key| key != k) {
+                continue;
+            }
             for (map, name) in [
                 (&mut r.by_day, day),
-                (&mut r.by_key, key),
+                (&mut r.by_key, k),
                 (&mut r.by_model, model),
                 (&mut r.by_feature, feature),
             ] {
-                let t = map.entry(name.clone()).or_default();
-                t.cost += s.cost;
-                t.requests += s.requests;
-                t.input_tokens = t.input_tokens.saturating_add(s.input_tokens);
-                t.output_tokens = t.output_tokens.saturating_add(s.output_tokens);
+                map.entry(name.clone()).or_default().add(s);
             }
+            r.by_day_model
+                .entry((day.clone(), model.clone()))
+                .or_default()
+                .add(s);
         }
         r
     }
+}
 
-    /// The ledger as JSON. Costs are decimal strings of pico-dollars, since
-    /// they can pass 2^53.
-    pub fn to_json(&self) -> serde_json::Value {
-        let entries: Vec<serde_json::Value> = self
-            .entries
-            .iter()
-            .map(|((day, key, model, feature), s)| {
-                serde_json::json!([
-                    day,
-                    key,
-                    model,
-                    feature,
-                    s.cost.to_string(),
-                    s.requests,
-                    s.input_tokens,
-                    s.output_tokens
-                ])
-            })
-            .collect();
-        serde_json::json!({ "version": 1, "config": self.config, "entries": entries })
+impl Spend {
+    fn add(&mut self, s: &Spend) {
+        self.cost += s.cost;
+        self.requests += s.requests;
+        self.input_tokens = self.input_tokens.saturating_add(s.input_tokens);
+        self.output_tokens = self.output_tokens.saturating_add(s.output_tokens);
     }
+}
 
-    /// Loads a ledger written by [`BudgetLedger::to_json`]; anything malformed
-    /// is `INVALID_LEDGER` and nothing is loaded.
-    pub fn from_json(value: &serde_json::Value) -> Result<BudgetLedger> {
-        let bad = |why: String| Error::new(ErrorCode::InvalidLedger, format!("ledger JSON: {why}"));
-        /// day, key, model, feature, cost (pico-dollars), requests, input, output
-        type RawEntry = (String, String, String, String, String, u64, u64, u64);
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Raw {
-            version: u32,
-            config: LedgerConfig,
-            entries: Vec<RawEntry>,
-        }
-        let raw: Raw = serde_json::from_value(value.clone()).map_err(|e| bad(e.to_string()))?;
-        if raw.version != 1 {
-            return Err(bad(format!("version {} is not 1", raw.version)));
-        }
-        raw.config
-            .validate()
-            .map_err(|e| bad(e.message().to_string()))?;
-        let mut entries = BTreeMap::new();
-        for (i, (day, key, model, feature, cost, requests, input_tokens, output_tokens)) in
-            raw.entries.into_iter().enumerate()
-        {
-            if day_number(&day).is_none() {
-                return Err(bad(format!(
-                    "entries[{i}]: {day:?} is not a YYYY-MM-DD day"
-                )));
-            }
-            let cost: Pico = cost
-                .parse()
-                .ok()
-                .filter(|c: &Pico| *c < 10u128.pow(30))
-                .ok_or_else(|| {
-                    bad(format!(
-                        "entries[{i}]: cost {cost:?} is not a whole number of pico-dollars"
-                    ))
-                })?;
-            let slot = (day, key, model, feature);
-            if entries.contains_key(&slot) {
-                return Err(bad(format!("entries[{i}] repeats an earlier entry")));
-            }
-            entries.insert(
-                slot,
-                Spend {
-                    cost,
-                    requests,
-                    input_tokens,
-                    output_tokens,
-                },
-            );
-        }
-        Ok(BudgetLedger {
-            config: raw.config,
-            entries,
-        })
+fn check_key(key: &str) -> Result<()> {
+    if key.is_empty() || key.len() > 256 {
+        return Err(Error::invalid(
+            "key",
+            "must be a string of 1 to 256 characters",
+        ));
     }
+    Ok(())
+}
+
+/// A call's cost as `estimate_cost` gives it, at the prices in force at `at`.
+fn price(
+    catalogue: &Catalogue,
+    call: &CostRequest,
+    pricing: Option<&PriceList>,
+    at: Instant,
+) -> Result<Pico> {
+    let q = PriceQuery {
+        at,
+        service_tier: call.service_tier.as_deref(),
+    };
+    Ok(cost::estimate_cost(catalogue, &call.model, &call.usage, &q, pricing)?.total)
 }
