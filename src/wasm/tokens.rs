@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use super::catalogue::{default_catalogue, split_catalogue};
 use super::convert::{
+    entry_points_of,
     count, in_options, json, string, string_fields, to_js, typed, JsResult, MAX_INPUT_BYTES,
 };
 use crate::catalogue::Catalogue;
@@ -224,6 +225,12 @@ struct TokenizerInfoJs {
     exact: bool,
     method: String,
     factor: f64,
+    /// For an estimate: the model's own encoding and the entry points that
+    /// count it exactly ("tokenmeter/llama3").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact_encoding: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact_in: Option<String>,
 }
 
 #[wasm_bindgen(js_name = tokenizerInfo)]
@@ -236,6 +243,10 @@ pub fn tokenizer_info(model: JsValue, opts: JsValue) -> JsResult<JsValue> {
         exact: info.exact,
         method: info.method,
         factor: f64::from(info.factor_per_mille) / 1000.0,
+        exact_encoding: info.exact_elsewhere.map(|e| e.name()),
+        exact_in: info
+            .exact_elsewhere
+            .and_then(|e| entry_points_of(e.name())),
     })
 }
 
