@@ -121,6 +121,8 @@ export interface TokenizerInfo {
   exactIn?: string;
 }
 export function tokenizerInfo(model: ModelId): TokenizerInfo;
+/** The package entry points that carry `encoding` (`["tokenmeter/llama3"]`); UNKNOWN_ENCODING for a name that is none. */
+export function entryPointsOf(encoding: Encoding): string[];
 
 /**
  * A tokenizer bound to one model or encoding: for hot paths. Call free() when done, or let GC free it.

@@ -256,6 +256,18 @@ pub fn bundled_encodings() -> Vec<String> {
     Encoding::bundled().map(|e| e.name().to_string()).collect()
 }
 
+/// The package entry points that carry `encoding` ("tokenmeter/llama3"),
+/// from data/entry-points.json: how the command line (and a user) finds the
+/// module that counts a model exactly.
+#[wasm_bindgen(js_name = entryPointsOf)]
+pub fn entry_points_for(encoding: JsValue) -> JsResult<Vec<String>> {
+    let name = string(&encoding, "encoding")?;
+    let encoding = Encoding::from_name(&name)?;
+    Ok(entry_points_of(encoding.name())
+        .map(|list| list.split(" or ").map(str::to_string).collect())
+        .unwrap_or_default())
+}
+
 /// The count of a JS string if it is at most `limit`. A long string is read
 /// in growing prefixes (x4 each time), so a text far over the limit is
 /// rejected without copying all of it into wasm memory.
