@@ -69,6 +69,7 @@ pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
 #[doc(hidden)]
 pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
+    pub use crate::pretokenize::patterns::PATTERNS;
     pub use crate::pretokenize::{last_cut, split, Pattern};
 
     /// How many texts the tokenizer has encoded or counted on this thread
