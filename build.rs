@@ -23,6 +23,13 @@ mod symbols;
 mod catalogue;
 #[path = "build/encodings.rs"]
 mod encodings;
+#[path = "build/open_weights.rs"]
+mod open_weights;
+/// The split regexes each scanner implements, which build/open_weights.rs
+/// compares with the data.
+#[path = "src/pretokenize/patterns.rs"]
+#[allow(dead_code)]
+mod patterns;
 #[path = "build/ranks.rs"]
 mod ranks;
 #[path = "build/unicode.rs"]

@@ -36,6 +36,7 @@
 )]
 
 #[cfg(feature = "meter")]
+mod added;
 pub mod anthropic;
 mod bpe;
 pub mod catalogue;
@@ -70,7 +71,7 @@ pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
 pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
     pub use crate::pretokenize::patterns::PATTERNS;
-    pub use crate::pretokenize::{last_cut, split, Pattern};
+    pub use crate::pretokenize::{last_cut, last_hard_cut, split, Pattern};
 
     /// How many texts the tokenizer has encoded or counted on this thread
     /// (each `count*` or `encode*` call is one).

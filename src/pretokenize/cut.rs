@@ -1,6 +1,6 @@
 //! Where a text read in parts can be cut for counting ([`last_cut`]).
 
-use super::classes::{class_of, is_letter, MARK, NUMBER, OTHER, PUNCT, UPPER};
+use super::classes::{class_of, is_letter, MARK, NUMBER, OTHER, PUNCT, SPACE, UPPER};
 use super::deepseek::is_cjk;
 use super::Pattern;
 
@@ -98,4 +98,32 @@ fn ends_every_run(ka: Option<u8>, b: char, kb: Option<u8>) -> bool {
         (Some(x), Some(y)) => x != y && !(matches!(x, OTHER | PUNCT) && matches!(b, '\r' | '\n')),
         _ => false,
     }
+}
+
+/// Where `text` can be cut in two with no piece changed, whatever follows:
+/// the byte offset of `b` in the last pair of adjacent chars `a b`, with `a`
+/// at or after `from`, where `a` is a letter or a digit and `b` whitespace,
+/// punctuation, a symbol or an other char, but not `'`, `/` or a mark. The
+/// pieces of `text` are then those of `text[..b]` and, after them, those of
+/// `text[b..]`, for every pattern: the run of letters or digits that holds
+/// `a` ends at `a` (no pattern adds such a `b` to it: a contraction starts
+/// with `'`, o200k's trail is after punctuation), no pattern looks behind,
+/// so the match at `b` is the same with or without what comes before it,
+/// and the pieces before `a` read `a` at most. Normalisation cannot join
+/// the halves either: `b` is no mark (NFC composes or reorders a char only
+/// with the marks and conjoining jamo after it). [`last_cut`] finds more
+/// places but only settles pieces, not halves; `TokenCounter` uses this one
+/// where added tokens or normalisation come between the text and its
+/// pieces.
+pub fn last_hard_cut(text: &str, from: usize) -> Option<usize> {
+    let mut cut = None;
+    let mut a_is_word = false;
+    for (at, c) in text.get(from..)?.char_indices() {
+        let k = class_of(c);
+        if a_is_word && matches!(k, SPACE | PUNCT | OTHER) && !matches!(c, '\'' | '/') {
+            cut = Some(from + at);
+        }
+        a_is_word = is_letter(k) || k == NUMBER;
+    }
+    cut
 }

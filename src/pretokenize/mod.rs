@@ -26,7 +26,7 @@ mod o200k;
 pub mod patterns;
 mod scan;
 
-pub use cut::last_cut;
+pub use cut::{last_cut, last_hard_cut};
 
 use cl100k::{cl100k_piece_end, r50k_piece_end, CL100K, LLAMA3, QWEN2};
 use o200k::{o200k_piece_end, O200K, TEKKEN};
