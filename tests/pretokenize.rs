@@ -8,7 +8,7 @@ mod common;
 
 use common::{random_text, random_unicode, Rng};
 use fancy_regex::Regex;
-use tokenmeter::internals::{last_cut, split, Pattern, PATTERNS};
+use tokenmeter::internals::{last_cut, last_hard_cut, split, Pattern, PATTERNS};
 
 const R50K: &str =
     r"'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s";
@@ -248,19 +248,20 @@ fn matches_the_regexes_on_adversarial_text() {
     }
 }
 
+const ALL: [Pattern; 7] = [
+    Pattern::R50k,
+    Pattern::Cl100k,
+    Pattern::O200k,
+    Pattern::Llama3,
+    Pattern::Qwen2,
+    Pattern::Tekken,
+    Pattern::DeepseekV3,
+];
+
 /// What `last_cut` promises: no text that follows changes a piece that ends
 /// at or before the cut.
 #[test]
 fn pieces_before_the_last_cut_are_settled() {
-    let all = [
-        Pattern::R50k,
-        Pattern::Cl100k,
-        Pattern::O200k,
-        Pattern::Llama3,
-        Pattern::Qwen2,
-        Pattern::Tekken,
-        Pattern::DeepseekV3,
-    ];
     let mut rng = Rng::new(4);
     for round in 0..40_000 {
         let (text, more) = if round % 2 == 0 {
@@ -269,7 +270,7 @@ fn pieces_before_the_last_cut_are_settled() {
             (random_text(&mut rng, 10), random_text(&mut rng, 4))
         };
         let whole = format!("{text}{more}");
-        for p in all {
+        for p in ALL {
             let Some(cut) = last_cut(p, &text, 0) else {
                 continue;
             };
@@ -290,6 +291,31 @@ fn pieces_before_the_last_cut_are_settled() {
             );
         }
     }
+}
+
+/// What `last_hard_cut` promises: the text's pieces are those of the two
+/// halves, for every pattern.
+#[test]
+fn a_hard_cut_splits_the_text_into_halves_with_the_same_pieces() {
+    let mut rng = Rng::new(6);
+    let mut cuts = 0;
+    for round in 0..20_000 {
+        let text = if round % 2 == 0 {
+            mixed_text(&mut rng, 16)
+        } else {
+            random_text(&mut rng, 12)
+        };
+        let Some(cut) = last_hard_cut(&text, 0) else {
+            continue;
+        };
+        cuts += 1;
+        for p in ALL {
+            let mut halves = pieces(p, &text[..cut]);
+            halves.extend(pieces(p, &text[cut..]));
+            assert_eq!(pieces(p, &text), halves, "{p:?}: {text:?} cut at {cut}");
+        }
+    }
+    assert!(cuts > 5_000, "only {cuts} texts had a hard cut");
 }
 
 /// The scanners never panic and always cover the text, whatever the bytes
