@@ -35,8 +35,8 @@
     )
 )]
 
-#[cfg(feature = "meter")]
 mod added;
+#[cfg(feature = "meter")]
 pub mod anthropic;
 mod bpe;
 pub mod catalogue;
