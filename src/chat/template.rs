@@ -46,7 +46,7 @@ pub struct Template {
     /// Joins the system text to a user turn (`system: "joined"`).
     system_join: Option<String>,
     /// A system block the template always opens with (Llama 3.1's dates).
-    system_preamble: Option<Marker>,
+    system_preamble: Option<Preamble>,
     /// Markers of an assistant turn after the last user message (Qwen3's
     /// empty think block).
     assistant_after_last_user: Option<Marker>,
@@ -59,6 +59,12 @@ pub struct Marker {
     pub tokens: usize,
 }
 
+/// Text a template always puts in its system block.
+#[derive(Deserialize)]
+struct Preamble {
+    text: String,
+}
+
 #[derive(Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 enum SystemRule {
@@ -68,15 +74,17 @@ enum SystemRule {
     Joined,
 }
 
+/// The templates of the embedded data file. The file is compiled in, so the
+/// unit test below that parses it proves the shipped copy parses.
+fn parse() -> serde_json::Result<Vec<Template>> {
+    serde_json::from_str::<Rules>(include_str!("../../data/chat-rules.json")).map(|r| r.templates)
+}
+
 /// Every template, in match order.
 pub fn templates() -> &'static [Template] {
     static RULES: OnceLock<Vec<Template>> = OnceLock::new();
     RULES.get_or_init(|| {
-        // The file is checked by tests/chat_templates.rs; a broken copy
-        // leaves every model on OpenAI's rule rather than failing a count.
-        serde_json::from_str::<Rules>(include_str!("../../data/chat-rules.json"))
-            .map(|r| r.templates)
-            .unwrap_or_default()
+        parse().unwrap_or_default()
     })
 }
 
@@ -229,5 +237,14 @@ impl Budget {
         let left = self.limit.checked_sub(self.used)?;
         let n = tokenizer.count_unscaled_within(s, left)?;
         self.add(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_embedded_rules_parse() {
+        let templates = super::parse().unwrap();
+        assert!(templates.len() >= 8);
     }
 }
