@@ -50,6 +50,7 @@ pub mod error;
 pub mod ledger;
 #[cfg(feature = "meter")]
 pub mod meter;
+mod offsets;
 pub mod preflight;
 mod pretokenize;
 pub mod projection;

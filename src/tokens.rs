@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use crate::bpe::{Rank, Scratch};
 use crate::encodings::{Encoding, Normalization, Tables};
 use crate::error::{Error, ErrorCode, Result};
+use crate::offsets;
 use crate::pretokenize;
 
 /// The encoding used when neither a model nor an encoding is given.
@@ -121,16 +122,12 @@ impl Tokenizer {
         note_call();
         let mut out = Vec::with_capacity(text.len() / 4 + 1);
         let mut scratch = Scratch::default();
-        let (ranks, offset) = (self.tables.ranks, self.tables.id_offset);
-        self.for_each_piece(text, allowed, |piece| {
-            match piece {
-                Piece::Added(id) => out.push(id),
-                Piece::Text(p) => {
-                    let from = out.len();
-                    ranks.encode_piece(p, &mut scratch, &mut out);
-                    if offset != 0 {
-                        out.iter_mut().skip(from).for_each(|t| *t += offset);
-                    }
+        let normalization = self.tables.normalization;
+        self.for_each_segment(text, allowed, |segment| {
+            match segment {
+                Segment::Special(id) => out.push(id),
+                Segment::Text(t) => {
+                    self.encode_text(&normalization.apply(t), &mut scratch, &mut out)
                 }
             }
             true
@@ -142,26 +139,71 @@ impl Tokenizer {
     /// starts, then `text.len()`. The tokens' bytes are `text`'s bytes in
     /// order, so token `i` is `text[starts[i]..starts[i + 1]]`; a range may
     /// begin or end inside a UTF-8 character, which BPE splits freely.
+    /// Where normalisation (Qwen 2's NFC) changed a stretch of the text, the
+    /// tokens spell the normalised bytes instead, and those that start
+    /// inside that stretch start where it starts (`crate::offsets`).
     pub fn encode_with_offsets(
         &self,
         text: &str,
         allowed: &AllowedSpecial,
     ) -> Result<(Vec<Rank>, Vec<usize>)> {
-        let tokens = self.encode(text, allowed)?;
-        let mut starts = Vec::with_capacity(tokens.len() + 1);
-        let mut at = 0usize;
-        for &t in &tokens {
-            starts.push(at);
-            at += self.token_bytes(t).map_or(0, <[u8]>::len);
-        }
+        self.require_exact("encode")?;
+        note_call();
+        let (mut tokens, mut starts) = (Vec::new(), Vec::new());
+        let mut scratch = Scratch::default();
+        let normalization = self.tables.normalization;
+        let (mut at, mut spelled) = (0usize, true);
+        self.for_each_segment(text, allowed, |segment| {
+            match segment {
+                Segment::Special(id) => {
+                    tokens.push(id);
+                    starts.push(at);
+                    at += self.token_bytes(id).map_or(0, <[u8]>::len);
+                }
+                Segment::Text(t) => {
+                    let norm = normalization.apply(t);
+                    let from = tokens.len();
+                    self.encode_text(&norm, &mut scratch, &mut tokens);
+                    let mut o = 0;
+                    let mut own: Vec<usize> = Vec::with_capacity(tokens.len() - from);
+                    for &id in tokens.get(from..).unwrap_or(&[]) {
+                        own.push(o);
+                        o += self.token_bytes(id).map_or(0, <[u8]>::len);
+                    }
+                    if *norm != *t {
+                        own = offsets::to_original(t, &own, |s| normalization.apply(s));
+                    }
+                    spelled &= o == norm.len();
+                    starts.extend(own.iter().map(|s| at + s));
+                    at += t.len();
+                }
+            }
+            true
+        });
         starts.push(at);
-        if at != text.len() {
+        if at != text.len() || !spelled {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
                 "the tokens do not spell the text (a bug: please report it)",
             ));
         }
         Ok((tokens, starts))
+    }
+
+    /// The tokens of text between added tokens, already normalised.
+    fn encode_text(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Rank>) {
+        let (ranks, offset) = (self.tables.ranks, self.tables.id_offset);
+        let bytes = text.as_bytes();
+        let from = out.len();
+        pretokenize::split(self.encoding.pattern(), text, |s, e| {
+            if let Some(piece) = bytes.get(s..e) {
+                ranks.encode_piece(piece, scratch, out);
+            }
+            true
+        });
+        if offset != 0 {
+            out.iter_mut().skip(from).for_each(|t| *t += offset);
+        }
     }
 
     /// Tokens of `text` with every special-looking text as ordinary text.
@@ -181,7 +223,7 @@ impl Tokenizer {
         let pattern = self.encoding.pattern();
         let normalization = self.tables.normalization;
         self.for_each_segment(text, allowed, |segment| match segment {
-            Segment::Special(id) => f(Piece::Added(id)),
+            Segment::Special(_) => f(Piece::Added),
             Segment::Text(t) => {
                 let t = normalization.apply(t);
                 let bytes = t.as_bytes();
@@ -258,7 +300,7 @@ impl Tokenizer {
         self.for_each_piece(cut, allowed, |piece| {
             total += std::mem::take(&mut pending);
             match piece {
-                Piece::Added(_) => total += 1,
+                Piece::Added => total += 1,
                 Piece::Text(p) => pending = ranks.count_piece(p, &mut scratch),
             }
             total < stop_at
@@ -372,7 +414,7 @@ impl Tokenizer {
         let ranks = self.tables.ranks;
         self.for_each_piece(text, allowed, |piece| {
             match piece {
-                Piece::Added(_) => total += 1,
+                Piece::Added => total += 1,
                 Piece::Text(piece) => {
                     // A token is at most 255 bytes, so a long piece has at
                     // least len / 255 tokens: skip merging what cannot fit.
@@ -487,8 +529,8 @@ enum Segment<'t> {
     Special(Rank),
 }
 
-/// What BPE sees: the bytes of one piece, or an added token's id.
+/// What BPE sees: the bytes of one piece, or an added token.
 enum Piece<'p> {
     Text(&'p [u8]),
-    Added(Rank),
+    Added,
 }
