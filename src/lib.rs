@@ -49,6 +49,8 @@ pub mod error;
 pub mod ledger;
 #[cfg(feature = "meter")]
 pub mod meter;
+#[cfg(feature = "nfc")]
+mod normalize;
 pub mod preflight;
 mod pretokenize;
 pub mod projection;
@@ -69,6 +71,8 @@ pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
 #[doc(hidden)]
 pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
+    #[cfg(feature = "nfc")]
+    pub use crate::normalize::nfc;
     pub use crate::pretokenize::{last_cut, split, Pattern};
 
     /// How many texts the tokenizer has encoded or counted on this thread
