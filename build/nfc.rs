@@ -17,6 +17,8 @@ use super::BuildResult;
 /// Kind bits, shared with src/normalize.rs (the low byte is the combining class).
 const YES: u16 = 1 << 8;
 const BOUNDARY: u16 = 1 << 9;
+const DECOMPOSES: u16 = 1 << 10;
+const SECOND: u16 = 1 << 11;
 const HANGUL: std::ops::RangeInclusive<u32> = 0xAC00..=0xD7A3;
 
 /// What the build learns from the crate.
@@ -109,7 +111,8 @@ fn read_data() -> Data {
 /// The kind of every code point below the last one that is not plain: its
 /// class, YES when the quick check passes it alone, BOUNDARY when nothing
 /// before it can change with what follows (a starter that stays, composes
-/// with nothing before it, and decomposes to such a starter first).
+/// with nothing before it, and decomposes to such a starter first);
+/// DECOMPOSES and SECOND spare the rebuild its table searches.
 fn kinds(data: &Data) -> BuildResult<Vec<u16>> {
     let class = |u: u32| u16::from(data.ccc.get(&u).copied().unwrap_or(0));
     let kind = |u: u32| {
@@ -124,6 +127,12 @@ fn kinds(data: &Data) -> BuildResult<Vec<u16>> {
             .map_or(u, |&c| c as u32);
         if kind == YES && class(first) == 0 && !data.seconds.contains(&first) {
             kind |= BOUNDARY;
+        }
+        if data.decomposed.contains_key(&u) {
+            kind |= DECOMPOSES;
+        }
+        if data.seconds.contains(&u) {
+            kind |= SECOND;
         }
         kind
     };
@@ -165,21 +174,14 @@ fn write_trie(src: &mut String, kinds: &[u16]) -> BuildResult<()> {
     }
     let id_of: HashMap<u16, u8> = ids.iter().enumerate().map(|(i, &k)| (k, i as u8)).collect();
     let small: Vec<u8> = kinds.iter().map(|k| id_of[k]).collect();
-    let mut best: Option<(usize, u32, u32, Vec<u8>, Vec<u8>, Vec<u8>)> = None;
-    for low in 2..=8u32 {
-        let (middle_ids, leaves) = dedup(&small, 1 << low);
-        for mid in 1..=8u32 {
-            let (top, middles) = dedup(&middle_ids, 1 << mid);
-            let (Ok(top), Ok(middles)) = (narrow(&top), narrow(&middles)) else {
-                continue;
-            };
-            let size = top.len() + middles.len() + leaves.len();
-            if best.as_ref().is_none_or(|b| size < b.0) {
-                best = Some((size, mid, low, top, middles, leaves.clone()));
-            }
-        }
-    }
-    let Some((_, mid, low, top, middles, leaves)) = best else {
+    let Some(Trie {
+        mid,
+        low,
+        top,
+        middles,
+        leaves,
+    }) = smallest_trie(&small)
+    else {
         return Err("no table fits byte ids".into());
     };
     // Padding points at leaf 0 (the block of U+0000), which must be plain.
@@ -204,6 +206,40 @@ fn write_trie(src: &mut String, kinds: &[u16]) -> BuildResult<()> {
         leaves
     )?;
     Ok(())
+}
+
+struct Trie {
+    mid: u32,
+    low: u32,
+    top: Vec<u8>,
+    middles: Vec<u8>,
+    leaves: Vec<u8>,
+}
+
+fn smallest_trie(ids: &[u8]) -> Option<Trie> {
+    let mut best: Option<Trie> = None;
+    let size = |t: &Trie| t.top.len() + t.middles.len() + t.leaves.len();
+    for low in 2..=8u32 {
+        let (middle_ids, leaves) = dedup(ids, 1 << low);
+        for mid in 1..=8u32 {
+            let (top, middles) = dedup(&middle_ids, 1 << mid);
+            let (Ok(top), Ok(middles)) = (narrow(&top), narrow(&middles)) else {
+                continue;
+            };
+            let leaves = leaves.clone();
+            let trie = Trie {
+                mid,
+                low,
+                top,
+                middles,
+                leaves,
+            };
+            if best.as_ref().is_none_or(|b| size(&trie) < size(b)) {
+                best = Some(trie);
+            }
+        }
+    }
+    best
 }
 
 /// Cuts `values` into blocks of `size` (the last padded with zeros): each
@@ -233,41 +269,59 @@ fn narrow(ids: &[usize]) -> Result<Vec<u8>, std::num::TryFromIntError> {
 }
 
 /// Decompositions of the characters that are not primary composites (whose
-/// decomposition is their pair, read from the composition table): sorted
-/// keys, and each key's full decomposition run together.
+/// decomposition is their pair, read from the composition table): the
+/// singletons as two sorted columns, and the few longer ones padded to
+/// three characters with U+0000.
 fn write_decompositions(src: &mut String, data: &Data) -> BuildResult<()> {
     let composites: BTreeSet<u32> = data.pairs.values().map(|&c| c as u32).collect();
     if composites.len() != data.pairs.len() {
         return Err("two pairs compose to one character".into());
     }
-    let mut keys = Vec::new();
-    let mut ends = Vec::new();
-    let mut chars: Vec<char> = Vec::new();
+    let (mut single_keys, mut singles) = (Vec::new(), Vec::new());
+    let (mut multi_keys, mut multis) = (Vec::new(), Vec::new());
     for (&u, parts) in &data.decomposed {
-        if composites.contains(&u) {
+        let Some(c) = char::from_u32(u).filter(|_| !composites.contains(&u)) else {
             continue;
+        };
+        match parts[..] {
+            [one] => {
+                single_keys.push(c);
+                singles.push(one);
+            }
+            [a, b] => {
+                multi_keys.push(c);
+                multis.push([a, b, '\0']);
+            }
+            [a, b, d] => {
+                multi_keys.push(c);
+                multis.push([a, b, d]);
+            }
+            _ => return Err(format!("U+{u:04X} decomposes to {} characters", parts.len()).into()),
         }
-        keys.extend(char::from_u32(u));
-        chars.extend(parts);
-        ends.push(u16::try_from(chars.len())?);
     }
     writeln!(
         src,
-        "pub static DECOMPOSED: [char; {}] = {:?};",
-        keys.len(),
-        keys
+        "pub static SINGLE_KEYS: [char; {}] = {:?};",
+        single_keys.len(),
+        single_keys
     )?;
     writeln!(
         src,
-        "pub static DECOMPOSED_ENDS: [u16; {}] = {:?};",
-        ends.len(),
-        ends
+        "pub static SINGLES: [char; {}] = {:?};",
+        singles.len(),
+        singles
     )?;
     writeln!(
         src,
-        "pub static DECOMPOSED_CHARS: [char; {}] = {:?};",
-        chars.len(),
-        chars
+        "pub static MULTI_KEYS: [char; {}] = {:?};",
+        multi_keys.len(),
+        multi_keys
+    )?;
+    writeln!(
+        src,
+        "pub static MULTIS: [[char; 3]; {}] = {:?};",
+        multis.len(),
+        multis
     )?;
     Ok(())
 }

@@ -21,6 +21,10 @@ mod tables {
 /// Kind bits (build/nfc.rs writes them): the low byte is the combining class.
 const YES: u16 = 1 << 8;
 const BOUNDARY: u16 = 1 << 9;
+/// Has a decomposition in the tables (Hangul syllables are computed).
+const DECOMPOSES: u16 = 1 << 10;
+/// Composes with some character before it.
+const SECOND: u16 = 1 << 11;
 
 const S_BASE: u32 = 0xAC00;
 const S_LAST: u32 = 0xD7A3;
@@ -87,6 +91,7 @@ struct Rebuild {
     /// `out` holds the normalised form of `text[..copied]`.
     copied: usize,
     scratch: Vec<(u8, char)>,
+    spare: Vec<(u8, char)>,
 }
 
 impl Rebuild {
@@ -101,8 +106,7 @@ impl Rebuild {
             decompose(c, &mut self.scratch);
         }
         for marks in self.scratch.split_mut(|&(class, _)| class == 0) {
-            // Stable, as canonical ordering requires (and HF's crate does).
-            marks.sort_by_key(|&(class, _)| class);
+            order(marks, &mut self.spare);
         }
         let len = compose(&mut self.scratch);
         let normalised = self.scratch.get(..len).unwrap_or_default();
@@ -126,6 +130,47 @@ impl Rebuild {
             }
         }
     }
+}
+
+/// Canonical ordering of a run of marks: a stable sort by class. Runs are
+/// short (insertion sort); a long one, which only odd or hostile text has,
+/// gets a counting sort, so no input takes quadratic time. (Neither pulls in
+/// the standard library's sorts, large in wasm.)
+fn order(marks: &mut [(u8, char)], spare: &mut Vec<(u8, char)>) {
+    if marks.len() <= 32 {
+        for i in 1..marks.len() {
+            let mut j = i;
+            while j > 0 && marks.get(j - 1).map(|m| m.0) > marks.get(j).map(|m| m.0) {
+                marks.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        return;
+    }
+    // Each class's first slot: the counts, then their running sums.
+    let mut starts = [0usize; 256];
+    for &(class, _) in marks.iter() {
+        if let Some(n) = starts.get_mut(usize::from(class)) {
+            *n += 1;
+        }
+    }
+    let mut sum = 0;
+    for start in starts.iter_mut() {
+        let n = *start;
+        *start = sum;
+        sum += n;
+    }
+    spare.clear();
+    spare.resize(marks.len(), (0, '\0'));
+    for &mark in marks.iter() {
+        if let Some(at) = starts.get_mut(usize::from(mark.0)) {
+            if let Some(slot) = spare.get_mut(*at) {
+                *slot = mark;
+            }
+            *at += 1;
+        }
+    }
+    marks.copy_from_slice(spare);
 }
 
 /// The length of the ASCII run at `start` (at least 1: `start` is ASCII).
@@ -190,6 +235,7 @@ fn class(c: char) -> u8 {
 /// Appends the full canonical decomposition of `c`, each with its class.
 fn decompose(c: char, out: &mut Vec<(u8, char)>) {
     let u = c as u32;
+    let kind = kind(u);
     if (S_BASE..=S_LAST).contains(&u) {
         let s = u - S_BASE;
         let t = s % T_COUNT;
@@ -205,21 +251,19 @@ fn decompose(c: char, out: &mut Vec<(u8, char)>) {
                 .filter_map(|&j| char::from_u32(j))
                 .map(|j| (0, j)),
         );
+    } else if kind & DECOMPOSES == 0 {
+        out.push((kind as u8, c));
     } else if let Some((a, b)) = pair_of(c) {
         // A primary composite: its parts may be composites too (at most
         // three levels deep in the data).
         decompose(a, out);
         decompose(b, out);
-    } else if let Ok(at) = tables::DECOMPOSED.binary_search(&c) {
-        let start = at
-            .checked_sub(1)
-            .and_then(|p| tables::DECOMPOSED_ENDS.get(p))
-            .map_or(0, |&e| usize::from(e));
-        let end = tables::DECOMPOSED_ENDS
-            .get(at)
-            .map_or(start, |&e| usize::from(e));
-        let parts = tables::DECOMPOSED_CHARS.get(start..end).unwrap_or_default();
-        out.extend(parts.iter().map(|&d| (class(d), d)));
+    } else if let Ok(at) = tables::SINGLE_KEYS.binary_search(&c) {
+        let one = tables::SINGLES.get(at).copied().unwrap_or(c);
+        out.push((class(one), one));
+    } else if let Ok(at) = tables::MULTI_KEYS.binary_search(&c) {
+        let parts = tables::MULTIS.get(at).map_or(&[][..], |p| &p[..]);
+        out.extend(parts.iter().filter(|&&d| d != '\0').map(|&d| (class(d), d)));
     } else {
         out.push((class(c), c));
     }
@@ -275,6 +319,9 @@ fn compose(chars: &mut [(u8, char)]) -> usize {
 /// The primary composite of `a` and `b`, if there is one.
 fn pair(a: char, b: char) -> Option<char> {
     let (x, y) = (a as u32, b as u32);
+    if kind(y) & SECOND == 0 {
+        return None;
+    }
     if (L_BASE..=L_LAST).contains(&x) && (V_BASE..=V_LAST).contains(&y) {
         return char::from_u32(S_BASE + (x - L_BASE) * N_COUNT + (y - V_BASE) * T_COUNT);
     }

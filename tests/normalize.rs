@@ -118,6 +118,20 @@ fn random_strings_match_hf() {
         let text: String = (0..len).map(|_| chars[rng.below(chars.len())]).collect();
         check(&text, &hf(&text));
     }
+    // Runs of more than 32 marks take the counting sort.
+    let class = unicode_normalization_alignments::char::canonical_combining_class;
+    let marks: Vec<char> = (0..0x3_0000)
+        .filter_map(char::from_u32)
+        .filter(|&c| class(c) != 0)
+        .collect();
+    assert_eq!(marks.len(), 814, "Unicode 9.0's marks with a class");
+    for _ in 0..2_000 {
+        let len = 33 + rng.below(60);
+        let text: String = std::iter::once('a')
+            .chain((0..len).map(|_| marks[rng.below(marks.len())]))
+            .collect();
+        check(&text, &hf(&text));
+    }
 }
 
 #[test]
