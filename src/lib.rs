@@ -50,6 +50,8 @@ pub mod error;
 pub mod ledger;
 #[cfg(feature = "meter")]
 pub mod meter;
+#[cfg(feature = "nfc")]
+mod normalize;
 pub mod preflight;
 mod pretokenize;
 pub mod projection;
@@ -72,6 +74,8 @@ pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
     pub use crate::pretokenize::patterns::PATTERNS;
     pub use crate::pretokenize::{last_cut, last_hard_cut, split, Pattern};
+    #[cfg(feature = "nfc")]
+    pub use crate::normalize::nfc;
 
     /// How many texts the tokenizer has encoded or counted on this thread
     /// (each `count*` or `encode*` call is one).
