@@ -10,6 +10,9 @@
 //!   smaller under gzip than the token bytes themselves: 680 KB for o200k,
 //!   against 891 KB for its bytes run together (without the lengths that
 //!   would tell the tokens apart) and 1,049 KB with them.
+//! * `build/spm.rs`: gemma3's SentencePiece pieces (`gemma3.spm.gz`,
+//!   pinned by `data/encodings/open-weights.json`) as the blob of
+//!   `src/spm/format.rs`: ids implicit, pieces as pairs of earlier pieces.
 //! * `build/catalogue.rs`: the model catalogue, minified without its notes.
 //! * `build/unicode.rs`: the Unicode classes the pre-tokenizer needs (`\p{L}`
 //!   split by case, `\p{M}`, `\p{N}`, `\s`) from `regex-syntax`, the same
@@ -19,12 +22,18 @@
 #[path = "src/bpe/symbols.rs"]
 mod symbols;
 
+/// The SentencePiece blob's layout, shared with src/spm/, which reads it.
+#[path = "src/spm/format.rs"]
+mod spm_format;
+
 #[path = "build/catalogue.rs"]
 mod catalogue;
 #[path = "build/encodings.rs"]
 mod encodings;
 #[path = "build/ranks.rs"]
 mod ranks;
+#[path = "build/spm.rs"]
+mod spm;
 #[path = "build/unicode.rs"]
 mod unicode;
 
@@ -40,10 +49,12 @@ fn main() -> BuildResult<()> {
         "data/models.json",
         "build",
         "build.rs",
+        "src/spm/format.rs",
     ] {
         println!("cargo:rerun-if-changed={watched}");
     }
     encodings::write(Path::new("data"), &out)?;
+    spm::write(Path::new("data"), &out)?;
     unicode::write_unicode_classes(&out.join("unicode_classes.rs"))?;
     catalogue::write_catalogue(Path::new("data/models.json"), &out.join("models.min.json"))?;
     Ok(())

@@ -53,6 +53,7 @@ pub mod preflight;
 mod pretokenize;
 pub mod projection;
 pub mod routing;
+mod spm;
 pub mod time;
 pub mod tokens;
 pub mod trim;
@@ -70,6 +71,7 @@ pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
 pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
     pub use crate::pretokenize::{last_cut, split, Pattern};
+    pub use crate::spm::{gemma3, PieceKind, SentencePiece};
 
     /// How many texts the tokenizer has encoded or counted on this thread
     /// (each `count*` or `encode*` call is one).
