@@ -6,7 +6,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::tokens::AllowedSpecial;
 
 /// U+2581 in UTF-8.
-const SPACE_BYTES: &[u8] = "\u{2581}".as_bytes();
+pub(super) const SPACE_BYTES: &[u8] = "\u{2581}".as_bytes();
 
 impl SentencePiece {
     /// The tokens of `text`.
@@ -82,8 +82,8 @@ impl SentencePiece {
             .max_by_key(|&(_, len)| len)
     }
 
-    /// Steps 2 and 3 on text without control pieces: spaces to U+2581, then
-    /// the user-defined pieces, leftmost-longest, and BPE between them.
+    /// Step 2 on text without control pieces (spaces to U+2581), then the
+    /// rest on the normalised text.
     fn each_text_token(
         &self,
         text: &str,
@@ -101,64 +101,52 @@ impl SentencePiece {
             }
             buf.push_str(part);
         }
-        let bytes = buf.as_bytes();
-        let (mut segment, mut at) = (0, 0);
-        let mut done = true;
-        while let Some(&b) = bytes.get(at) {
-            let starts_user = self
-                .user_first
-                .get(usize::from(b))
-                .is_some_and(|r| r.1 > r.0);
-            let found = if starts_user {
-                self.longest_user(bytes.get(at..).unwrap_or_default())
-            } else {
-                None
-            };
-            let Some((id, len)) = found else {
-                at += 1;
-                continue;
-            };
-            let before = buf.get(segment..at).unwrap_or("");
-            if !self.each_word_token(before, scratch, emit) || !emit(id) {
-                done = false;
-                break;
-            }
-            at += len;
-            segment = at;
-        }
-        done = done && self.each_word_token(buf.get(segment..).unwrap_or(""), scratch, emit);
+        let done = self.each_normalised_token(&buf, scratch, emit);
         scratch.buf = buf;
         done
     }
 
-    /// Step 4 and 5 on text between user-defined pieces, word by word: a
-    /// word ends before each U+2581 that no normal piece joins to the char
-    /// before it (`space_joins`), so no merge crosses its ends.
-    fn each_word_token(
+    /// Steps 3 to 5 in one pass: the user-defined pieces, leftmost-longest,
+    /// and between them BPE word by word. A word ends before each U+2581
+    /// that no normal piece joins to the char before it (`space_joins`), so
+    /// no merge crosses its ends. Only the bytes that may start a
+    /// user-defined piece or a U+2581 (`stops`) are looked at.
+    fn each_normalised_token(
         &self,
         text: &str,
         scratch: &mut Scratch,
         emit: &mut impl FnMut(u32) -> bool,
     ) -> bool {
         let bytes = text.as_bytes();
-        let mut word = 0;
-        let mut from = 1;
-        while let Some(found) = bytes.get(from..).and_then(|b| find(b, SPACE_BYTES)) {
-            let at = from + found;
-            from = at + SPACE_BYTES.len();
-            let before = text.get(..at).and_then(|t| t.chars().next_back());
-            if before.is_some_and(|c| self.space_joins.contains(&c)) {
+        let word_at = |from: usize, to: usize| bytes.get(from..to).unwrap_or_default();
+        let (mut word, mut at) = (0, 0);
+        while let Some(found) = bytes
+            .get(at..)
+            .and_then(|b| b.iter().position(|&x| self.users.is_stop(x)))
+        {
+            at += found;
+            if let Some((id, len)) = self.users.at(bytes.get(at..).unwrap_or_default()) {
+                let before = word_at(word, at);
+                if (!before.is_empty() && !self.encode_word(before, scratch, emit)) || !emit(id) {
+                    return false;
+                }
+                at += len;
+                word = at;
                 continue;
             }
-            if !self.encode_word(bytes.get(word..at).unwrap_or_default(), scratch, emit) {
-                return false;
+            if at > word && bytes.get(at..at + SPACE_BYTES.len()) == Some(SPACE_BYTES) {
+                let before = text.get(..at).and_then(|t| t.chars().next_back());
+                if !before.is_some_and(|c| self.space_joins.contains(&c)) {
+                    if !self.encode_word(word_at(word, at), scratch, emit) {
+                        return false;
+                    }
+                    word = at;
+                }
             }
-            word = at;
+            at += 1;
         }
-        match bytes.get(word..) {
-            Some(last) if !last.is_empty() => self.encode_word(last, scratch, emit),
-            _ => true,
-        }
+        let last = word_at(word, bytes.len());
+        last.is_empty() || self.encode_word(last, scratch, emit)
     }
 
     /// The text of `tokens`; bytes that are not UTF-8 on their own (byte

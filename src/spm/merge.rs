@@ -7,7 +7,9 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::SentencePiece;
+use super::encode::SPACE_BYTES;
+use super::memo;
+use super::{SentencePiece, SMALL};
 
 /// Words of up to this many chars take the rescanning loop.
 const SHORT_WORD: usize = 24;
@@ -22,15 +24,28 @@ const DEAD: usize = usize::MAX;
 pub struct Scratch {
     /// The normalised text (spaces as U+2581).
     pub(super) buf: String,
-    /// Each symbol's start in the word, then the word's length.
+    /// Short words: the symbols, then one past the last.
+    parts: Vec<Part>,
+    /// Long words: each char's start in the word (`DEAD` once merged into
+    /// the symbol before it), then the word's length.
     start: Vec<usize>,
-    /// Short words: per symbol, the piece of it and its successor merged.
-    pair: Vec<u32>,
-    /// Per symbol: its piece, once a merge made it.
+    /// Long words, per char position: the piece of the symbol starting
+    /// there, once a merge made it.
     tok: Vec<u32>,
     next: Vec<usize>,
     prev: Vec<usize>,
     heap: BinaryHeap<Reverse<(u32, usize)>>,
+    /// The tokens of the word being merged.
+    out: Vec<u32>,
+}
+
+/// A symbol of a short word: where it starts, its piece once a merge made
+/// it, and the piece it makes with the next symbol.
+#[derive(Clone, Copy)]
+struct Part {
+    start: usize,
+    tok: u32,
+    pair: u32,
 }
 
 impl SentencePiece {
@@ -45,100 +60,102 @@ impl SentencePiece {
         if let Some(id) = self.normal(word) {
             return emit(id);
         }
-        let Some(text) = std::str::from_utf8(word).ok() else {
-            return true; // unreachable: words are cut at char boundaries
-        };
-        scratch.start.clear();
-        scratch.start.extend(text.char_indices().map(|(at, _)| at));
-        let n = scratch.start.len();
-        scratch.start.push(word.len());
-        scratch.tok.clear();
-        scratch.tok.resize(n, NONE);
-        if n <= SHORT_WORD {
+        scratch.out.clear();
+        let owner = self as *const SentencePiece as usize;
+        if memo::recall(owner, word, &mut scratch.out) {
+            return scratch.out.iter().all(|&id| emit(id));
+        }
+        let chars = word.iter().filter(|&&b| !is_continuation(b)).count();
+        if chars <= SHORT_WORD {
             self.merge_scan(word, scratch);
         } else {
             self.merge_heap(word, scratch);
         }
-        let Scratch { start, tok, .. } = scratch;
-        for (i, &id) in tok.iter().enumerate() {
-            if start.get(i) == Some(&DEAD) {
-                continue;
-            }
-            let keep_going = if id != NONE {
-                emit(id)
-            } else {
-                let end = start
-                    .get(i + 1..)
-                    .and_then(|s| s.iter().find(|&&s| s != DEAD));
-                let symbol = match (start.get(i), end) {
-                    (Some(&s), Some(&e)) => word.get(s..e).unwrap_or_default(),
-                    _ => &[],
-                };
-                self.emit_symbol(symbol, emit)
-            };
-            if !keep_going {
-                return false;
-            }
-        }
-        true
+        memo::remember(owner, word, &scratch.out);
+        scratch.out.iter().all(|&id| emit(id))
     }
 
-    /// One unmerged char: its piece, or its bytes as byte-fallback pieces.
-    fn emit_symbol(&self, symbol: &[u8], emit: &mut impl FnMut(u32) -> bool) -> bool {
+    /// The tokens of symbol `word[start..end]`: the piece a merge made, or
+    /// for a char left alone its piece or its bytes as byte pieces.
+    fn push_symbol(&self, out: &mut Vec<u32>, word: &[u8], (start, end): (usize, usize), tok: u32) {
+        if tok != NONE {
+            out.push(tok);
+            return;
+        }
+        let symbol = word.get(start..end).unwrap_or_default();
         match self.normal(symbol) {
-            Some(id) => emit(id),
-            None => symbol.iter().all(|&b| emit(self.byte_id(b))),
+            Some(id) => out.push(id),
+            None => out.extend(symbol.iter().map(|&b| self.byte_id(b))),
         }
     }
 
+    /// The piece that `word[a..b]` and `word[b..c]` make, or `NONE`. Two
+    /// chars of the small alphabet (ASCII and U+2581) are looked up in a
+    /// table: the first pairs of most words, without hashing.
     #[inline]
-    fn pair_id(&self, word: &[u8], from: usize, to: usize) -> u32 {
-        word.get(from..to)
-            .and_then(|t| self.normal(t))
-            .unwrap_or(NONE)
+    fn pair_id(&self, word: &[u8], a: usize, b: usize, c: usize) -> u32 {
+        if let (Some(x), Some(y)) = (small_code(word, a, b), small_code(word, b, c)) {
+            return self.pair_of_small(x, y);
+        }
+        word.get(a..c).and_then(|t| self.normal(t)).unwrap_or(NONE)
     }
 
-    /// The rescanning loop: `pair[i]` is symbol i merged with the live
-    /// symbol after it; merged-away symbols leave the vectors.
+    /// The rescanning loop: `parts[i].pair` is symbol i merged with symbol
+    /// i + 1; a merged-away symbol leaves the vector.
     fn merge_scan(&self, word: &[u8], scratch: &mut Scratch) {
-        let Scratch {
-            start, pair, tok, ..
-        } = scratch;
-        pair.clear();
-        for w in start.windows(3) {
-            if let [a, _, c] = *w {
-                pair.push(self.pair_id(word, a, c));
+        let Scratch { parts, out, .. } = scratch;
+        parts.clear();
+        let starts = word
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| !is_continuation(b));
+        parts.extend(starts.map(|(at, _)| Part {
+            start: at,
+            tok: NONE,
+            pair: NONE,
+        }));
+        parts.push(Part {
+            start: word.len(),
+            tok: NONE,
+            pair: NONE,
+        });
+        let pair_at = |parts: &[Part], i: usize| match parts.get(i..i + 3) {
+            Some([a, b, c]) => self.pair_id(word, a.start, b.start, c.start),
+            _ => NONE,
+        };
+        for i in 0..parts.len() {
+            let pair = pair_at(parts, i);
+            if let Some(p) = parts.get_mut(i) {
+                p.pair = pair;
             }
         }
-        pair.push(NONE);
         loop {
             let mut best = (NONE, usize::MAX);
-            for (i, &id) in pair.iter().enumerate() {
-                if id < best.0 {
-                    best = (id, i);
+            for (i, p) in parts.iter().enumerate() {
+                if p.pair < best.0 {
+                    best = (p.pair, i);
                 }
             }
             let (id, i) = best;
             if id == NONE {
                 break;
             }
-            if let Some(t) = tok.get_mut(i) {
-                *t = id;
-            }
-            tok.remove(i + 1);
-            start.remove(i + 1);
-            pair.remove(i + 1);
-            let span = |j: usize| match (start.get(j), start.get(j + 2)) {
-                (Some(&a), Some(&c)) => self.pair_id(word, a, c),
-                _ => NONE,
-            };
-            if let Some(p) = pair.get_mut(i) {
-                *p = span(i);
+            parts.remove(i + 1);
+            let pair = pair_at(parts, i);
+            if let Some(p) = parts.get_mut(i) {
+                p.tok = id;
+                p.pair = pair;
             }
             if let Some(j) = i.checked_sub(1) {
-                if let Some(p) = pair.get_mut(j) {
-                    *p = span(j);
+                let pair = pair_at(parts, j);
+                if let Some(p) = parts.get_mut(j) {
+                    p.pair = pair;
                 }
+            }
+        }
+        for w in parts.windows(2) {
+            if let [p, q] = w {
+                self.push_symbol(out, word, (p.start, q.start), p.tok);
             }
         }
     }
@@ -156,9 +173,20 @@ impl SentencePiece {
             next,
             prev,
             heap,
+            out,
             ..
         } = scratch;
-        let n = tok.len();
+        start.clear();
+        start.extend(
+            word.iter()
+                .enumerate()
+                .filter(|(_, &b)| !is_continuation(b))
+                .map(|(at, _)| at),
+        );
+        let n = start.len();
+        start.push(word.len());
+        tok.clear();
+        tok.resize(n, NONE);
         next.clear();
         next.extend(1..=n);
         prev.clear();
@@ -171,8 +199,10 @@ impl SentencePiece {
             let Some(j) = next.get(i).copied() else {
                 return;
             };
-            if let (Some(&a), Some(c)) = (start.get(i), end_of(start, next, j)) {
-                let id = self.pair_id(word, a, c);
+            if let (Some(&a), Some(&b), Some(c)) =
+                (start.get(i), start.get(j), end_of(start, next, j))
+            {
+                let id = self.pair_id(word, a, b, c);
                 if id != NONE {
                     heap.push(Reverse((id, i)));
                 }
@@ -218,5 +248,34 @@ impl SentencePiece {
                 push(heap, start, next, i);
             }
         }
+        // A live symbol left unmerged is one char, so it ends where the
+        // next position starts.
+        for (i, (&s, &t)) in start.iter().zip(tok.iter()).enumerate() {
+            if s != DEAD {
+                let end = next
+                    .get(i)
+                    .and_then(|&j| start.get(j))
+                    .copied()
+                    .unwrap_or(s);
+                self.push_symbol(out, word, (s, end), t);
+            }
+        }
+    }
+}
+
+/// Whether a byte continues a UTF-8 char (words are valid UTF-8).
+#[inline]
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
+/// The code of `word[a..b]` in the small alphabet: an ASCII char is its
+/// byte, U+2581 is 128.
+#[inline]
+fn small_code(word: &[u8], a: usize, b: usize) -> Option<usize> {
+    match word.get(a..b)? {
+        &[x] if x < 128 => Some(usize::from(x)),
+        s if s == SPACE_BYTES => Some(SMALL - 1),
+        _ => None,
     }
 }

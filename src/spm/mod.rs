@@ -26,15 +26,27 @@
 
 mod encode;
 pub(crate) mod format;
+mod memo;
 mod merge;
 mod table;
 #[cfg(test)]
 mod tests;
+mod user;
 
 use std::sync::OnceLock;
 
 pub use merge::Scratch;
 use table::Span;
+use user::UserPieces;
+
+/// `stops` flags: a user-defined piece starts with the byte; one of fewer
+/// than four bytes does; a U+2581 does.
+const STOP_USER: u8 = 1;
+const STOP_USER_SHORT: u8 = 2;
+const STOP_SPACE: u8 = 4;
+
+/// The small alphabet of `small_pairs`: ASCII and U+2581.
+const SMALL: usize = 129;
 
 /// The normalised space, U+2581.
 pub(crate) const SPACE: char = '\u{2581}';
@@ -66,10 +78,16 @@ pub struct SentencePiece {
     id_mask: u32,
     /// The normal piece of each ASCII char, `u32::MAX` where none is.
     ascii: [u32; 128],
-    /// User-defined piece ids sorted by their bytes, and the range of them
-    /// that starts with each byte.
-    users: Vec<u32>,
-    user_first: [(u32, u32); 256],
+    /// The normal piece of each pair of chars of the small alphabet (ASCII
+    /// and U+2581), `u32::MAX` where none is: `SMALL * first + second`.
+    small_pairs: Vec<u32>,
+    /// One bit per hash of every normal piece, set where one lands: most
+    /// pairs looked up while merging are no piece, and this table (256 KiB
+    /// against the index's 2 MiB) turns most of them away without a probe.
+    filter: Vec<u64>,
+    /// The user-defined pieces' ids, and their trie.
+    user_ids: Vec<u32>,
+    users: UserPieces,
     controls: Vec<u32>,
     /// The chars after which a `▁` may be inside a normal piece.
     space_joins: Vec<char>,

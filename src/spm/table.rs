@@ -2,8 +2,10 @@
 //! needs: a hash index from bytes to normal pieces, the byte-fallback ids,
 //! and the user-defined and control pieces for leftmost-longest matching.
 
+use super::encode::SPACE_BYTES;
 use super::format::{Bits, BYTE, CHAR, CONTROL, LITERAL, USER};
-use super::{PieceKind, SentencePiece, SPACE};
+use super::user::UserPieces;
+use super::{PieceKind, SentencePiece, SMALL, SPACE};
 
 /// The sections of a blob, as build/spm.rs lays them out.
 struct Sections<'a> {
@@ -48,6 +50,26 @@ pub(super) struct Span {
     pub kind: PieceKind,
 }
 
+/// What loading gathers besides the pieces: what `prepare_matching` needs
+/// to know where texts can be cut, found on the way at no extra pass.
+#[derive(Default)]
+pub(super) struct Found {
+    /// The chars that precede a U+2581 inside a normal piece.
+    pub joins: Vec<char>,
+    /// Normal pieces stored whole (no split into earlier pieces): with the
+    /// one-char pieces, every char of a normal piece is in one of them.
+    pub literal_normals: Vec<u32>,
+}
+
+/// Reading the entries in id order.
+struct Loader {
+    spans: Vec<Span>,
+    bytes: Vec<u8>,
+    char_ids: Vec<usize>,
+    byte_ids: [u32; 256],
+    found: Found,
+}
+
 impl SentencePiece {
     /// Reads a blob written by build.rs; `None` if it is malformed, which
     /// only a broken build can cause. The chars section is copied whole to
@@ -55,6 +77,34 @@ impl SentencePiece {
     /// a pair of earlier pieces as two copies.
     pub(crate) fn from_blob(blob: &[u8]) -> Option<SentencePiece> {
         let mut s = Sections::read(blob)?;
+        let mut load = Loader::with_chars(&s)?;
+        for (id, (&left, &right)) in s.lefts.iter().zip(s.rights).enumerate() {
+            let span = match left {
+                CHAR => continue,
+                BYTE => load.byte(id, s.bits.value(right)?)?,
+                CONTROL | USER | LITERAL => {
+                    let (piece, rest) = s.literal.split_at_checked(s.bits.value(right)? as usize)?;
+                    s.literal = rest;
+                    load.literal(id, left, piece)?
+                }
+                _ if left < LITERAL => {
+                    let (a, b) = (s.bits.value(left)?, s.bits.value(right)?);
+                    load.pair(id, a, b)?
+                }
+                _ => return None,
+            };
+            *load.spans.get_mut(id)? = span;
+        }
+        if !s.bits.is_spent() || !s.literal.is_empty() || load.byte_ids.contains(&u32::MAX) {
+            return None;
+        }
+        SentencePiece::index(load.bytes, load.spans, load.byte_ids, load.found)
+    }
+}
+
+impl Loader {
+    /// The one-char pieces, whose bytes are the chars section as it is.
+    fn with_chars(s: &Sections) -> Option<Loader> {
         let mut spans = vec![Span::default(); s.count];
         let mut bytes = Vec::with_capacity(s.count * 10);
         bytes.extend_from_slice(s.chars.as_bytes());
@@ -74,64 +124,89 @@ impl SentencePiece {
         if chars.next().is_some() {
             return None;
         }
-        let n_chars = char_ids.len() as u32;
-        // A value names the n-th one-char piece or an earlier id (format.rs).
-        let part = |value: u32, id: usize, spans: &[Span]| -> Option<Span> {
-            let part_id = match value.checked_sub(n_chars) {
-                None => *char_ids.get(value as usize)?,
-                Some(earlier) => Some(earlier as usize).filter(|&e| e < id)?,
-            };
-            spans.get(part_id).copied()
-        };
-        let mut byte_ids = [u32::MAX; 256];
-        for (id, (&left, &right)) in s.lefts.iter().zip(s.rights).enumerate() {
-            let span = match left {
-                CHAR => continue,
-                BYTE => {
-                    let byte = u8::try_from(s.bits.value(right)?).ok()?;
-                    let slot = byte_ids.get_mut(usize::from(byte))?;
-                    if *slot != u32::MAX {
-                        return None;
-                    }
-                    *slot = u32::try_from(id).ok()?;
-                    append(&mut bytes, &[byte], PieceKind::Byte)?
-                }
-                CONTROL | USER | LITERAL => {
-                    let (piece, rest) = s.literal.split_at_checked(s.bits.value(right)? as usize)?;
-                    s.literal = rest;
-                    let kind = match left {
-                        CONTROL => PieceKind::Control,
-                        USER => PieceKind::User,
-                        _ => PieceKind::Normal,
-                    };
-                    std::str::from_utf8(piece).ok()?;
-                    append(&mut bytes, piece, kind)?
-                }
-                _ if left < LITERAL => {
-                    let a = part(s.bits.value(left)?, id, &spans)?;
-                    let b = part(s.bits.value(right)?, id, &spans)?;
-                    if a.kind != PieceKind::Normal || b.kind != PieceKind::Normal {
-                        return None;
-                    }
-                    let start = u32::try_from(bytes.len()).ok()?;
-                    for p in [a, b] {
-                        let from = p.start as usize;
-                        bytes.extend_from_within(from..from.checked_add(usize::from(p.len))?);
-                    }
-                    Span {
-                        start,
-                        len: a.len.checked_add(b.len)?,
-                        kind: PieceKind::Normal,
-                    }
-                }
-                _ => return None,
-            };
-            *spans.get_mut(id)? = span;
-        }
-        if !s.bits.is_spent() || !s.literal.is_empty() || byte_ids.contains(&u32::MAX) {
+        Some(Loader {
+            spans,
+            bytes,
+            char_ids,
+            byte_ids: [u32::MAX; 256],
+            found: Found::default(),
+        })
+    }
+
+    fn byte(&mut self, id: usize, value: u32) -> Option<Span> {
+        let byte = u8::try_from(value).ok()?;
+        let slot = self.byte_ids.get_mut(usize::from(byte))?;
+        if *slot != u32::MAX {
             return None;
         }
-        SentencePiece::index(bytes, spans, byte_ids)
+        *slot = u32::try_from(id).ok()?;
+        append(&mut self.bytes, &[byte], PieceKind::Byte)
+    }
+
+    fn literal(&mut self, id: usize, marker: u8, piece: &[u8]) -> Option<Span> {
+        let text = std::str::from_utf8(piece).ok()?;
+        let kind = match marker {
+            CONTROL => PieceKind::Control,
+            USER => PieceKind::User,
+            _ => {
+                self.found.literal_normals.push(u32::try_from(id).ok()?);
+                let mut prev = None;
+                for c in text.chars() {
+                    if let (SPACE, Some(p)) = (c, prev) {
+                        self.join(p);
+                    }
+                    prev = Some(c);
+                }
+                PieceKind::Normal
+            }
+        };
+        append(&mut self.bytes, piece, kind)
+    }
+
+    /// A normal piece made of the pieces that two values name: the n-th
+    /// one-char piece or an earlier id (format.rs).
+    fn pair(&mut self, id: usize, left: u32, right: u32) -> Option<Span> {
+        let n_chars = self.char_ids.len() as u32;
+        let part = |value: u32| -> Option<Span> {
+            let part_id = match value.checked_sub(n_chars) {
+                None => *self.char_ids.get(value as usize)?,
+                Some(earlier) => Some(earlier as usize).filter(|&e| e < id)?,
+            };
+            self.spans
+                .get(part_id)
+                .copied()
+                .filter(|s| s.kind == PieceKind::Normal)
+        };
+        let (a, b) = (part(left)?, part(right)?);
+        let start = u32::try_from(self.bytes.len()).ok()?;
+        for p in [a, b] {
+            let from = p.start as usize;
+            self.bytes
+                .extend_from_within(from..from.checked_add(usize::from(p.len))?);
+        }
+        // A U+2581 inside the new piece that is in neither part: at the
+        // join, after the left part's last char.
+        let b_at = start as usize + usize::from(a.len);
+        if self
+            .bytes
+            .get(b_at..)
+            .is_some_and(|rest| rest.starts_with(SPACE_BYTES))
+        {
+            let left = self.bytes.get(start as usize..b_at)?;
+            let last = std::str::from_utf8(left).ok()?.chars().next_back()?;
+            self.join(last);
+        }
+        Some(Span {
+            start,
+            len: a.len.checked_add(b.len)?,
+            kind: PieceKind::Normal,
+        })
+    }
+
+    fn join(&mut self, c: char) {
+        if !self.found.joins.contains(&c) {
+            self.found.joins.push(c);
+        }
     }
 }
 
@@ -144,6 +219,34 @@ fn append(bytes: &mut Vec<u8>, piece: &[u8], kind: PieceKind) -> Option<Span> {
         len: u8::try_from(piece.len()).ok()?,
         kind,
     })
+}
+
+/// The filter has `1 << FILTER_BITS` bits: eight per normal piece.
+const FILTER_BITS: u32 = 21;
+
+/// The bit of a hash in the filter, remixed so that it does not follow the
+/// bits the slot and the tag use.
+#[inline]
+fn filter_bit(h: u64) -> usize {
+    (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
+}
+
+/// `a == b` without a `memcmp` call for up to 16 bytes: two overlapping
+/// fixed-width loads from each side cover every byte.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    fn ends<const N: usize>(s: &[u8]) -> Option<(&[u8; N], &[u8; N])> {
+        Some((s.first_chunk::<N>()?, s.last_chunk::<N>()?))
+    }
+    if a.len() != b.len() {
+        return false;
+    }
+    match a.len() {
+        8..=16 => ends::<8>(a) == ends::<8>(b),
+        4..=7 => ends::<4>(a) == ends::<4>(b),
+        2..=3 => ends::<2>(a) == ends::<2>(b),
+        _ => a == b,
+    }
 }
 
 /// Hashes whole 8-byte words, then the tail as one more word read from its
@@ -173,7 +276,12 @@ impl SentencePiece {
     /// Indexes the normal pieces by an open-addressing hash table (a cell
     /// holds `id + 1` below a tag of the hash, 0 when empty), and gathers
     /// the user-defined and control pieces.
-    fn index(bytes: Vec<u8>, spans: Vec<Span>, byte_ids: [u32; 256]) -> Option<SentencePiece> {
+    fn index(
+        bytes: Vec<u8>,
+        spans: Vec<Span>,
+        byte_ids: [u32; 256],
+        found: Found,
+    ) -> Option<SentencePiece> {
         let normal = spans.iter().filter(|s| s.kind == PieceKind::Normal).count();
         let bits = (normal * 3 / 2 + 1)
             .next_power_of_two()
@@ -190,8 +298,10 @@ impl SentencePiece {
                 .checked_shr(u32::BITS - id_bits)
                 .unwrap_or(u32::MAX),
             ascii: [u32::MAX; 128],
-            users: Vec::new(),
-            user_first: [(0, 0); 256],
+            small_pairs: Vec::new(),
+            filter: vec![0; 1 << (FILTER_BITS - 6)],
+            user_ids: Vec::new(),
+            users: UserPieces::empty(),
             controls: Vec::new(),
             space_joins: Vec::new(),
             spaces_cut: false,
@@ -201,11 +311,14 @@ impl SentencePiece {
         for id in 0..sp.spans.len() as u32 {
             let span = *sp.spans.get(id as usize)?;
             match span.kind {
-                PieceKind::User => sp.users.push(id),
+                PieceKind::User => sp.user_ids.push(id),
                 PieceKind::Control => sp.controls.push(id),
                 PieceKind::Byte => {}
                 PieceKind::Normal => {
-                    let (mut slot, tag) = sp.slot(sp.piece_bytes(span)?);
+                    let h = hash(sp.piece_bytes(span)?);
+                    let bit = filter_bit(h);
+                    *sp.filter.get_mut(bit / 64)? |= 1 << (bit % 64);
+                    let (mut slot, tag) = sp.slot(h);
                     loop {
                         let cell = sp.index.get_mut(slot)?;
                         if *cell == 0 {
@@ -222,14 +335,35 @@ impl SentencePiece {
                 }
             }
         }
-        sp.prepare_matching()?;
+        sp.small_pairs = (0..SMALL * SMALL)
+            .map(|i| {
+                let mut pair = String::new();
+                for code in [i / SMALL, i % SMALL] {
+                    pair.push(if code < 128 {
+                        code as u8 as char
+                    } else {
+                        SPACE
+                    });
+                }
+                sp.normal(pair.as_bytes()).unwrap_or(u32::MAX)
+            })
+            .collect();
+        sp.prepare_matching(found)?;
         Some(sp)
     }
 
     #[inline]
-    fn slot(&self, bytes: &[u8]) -> (usize, u32) {
-        let h = hash(bytes);
+    fn slot(&self, h: u64) -> (usize, u32) {
         ((h >> self.shift) as usize, h as u32 & !self.id_mask)
+    }
+
+    /// The piece of two chars of the small alphabet (codes below `SMALL`).
+    #[inline]
+    pub(super) fn pair_of_small(&self, first: usize, second: usize) -> u32 {
+        self.small_pairs
+            .get(first * SMALL + second)
+            .copied()
+            .unwrap_or(u32::MAX)
     }
 
     #[inline]
@@ -249,7 +383,12 @@ impl SentencePiece {
                 .filter(|&id| id != u32::MAX);
         }
         let mask = self.index.len() - 1;
-        let (mut slot, tag) = self.slot(bytes);
+        let h = hash(bytes);
+        let bit = filter_bit(h);
+        if self.filter.get(bit / 64)? >> (bit % 64) & 1 == 0 {
+            return None;
+        }
+        let (mut slot, tag) = self.slot(h);
         loop {
             let cell = *self.index.get(slot)?;
             if cell == 0 {
@@ -258,7 +397,7 @@ impl SentencePiece {
             if cell & !self.id_mask == tag {
                 let id = (cell & self.id_mask) - 1;
                 let span = *self.spans.get(id as usize)?;
-                if self.piece_bytes(span) == Some(bytes) {
+                if self.piece_bytes(span).is_some_and(|p| same_bytes(p, bytes)) {
                     return Some(id);
                 }
             }
@@ -268,108 +407,52 @@ impl SentencePiece {
 
     /// Sorts the user-defined pieces for [`SentencePiece::longest_user`] and
     /// works out where a text can be cut (`space_joins`, `run_chars`).
-    fn prepare_matching(&mut self) -> Option<()> {
-        let mut users = std::mem::take(&mut self.users);
-        users.sort_by(|&a, &b| self.piece(a).cmp(&self.piece(b)));
-        for (i, &id) in users.iter().enumerate() {
-            let first = *self.piece(id)?.first()?;
-            let range = self.user_first.get_mut(usize::from(first))?;
-            if range.1 == 0 {
-                range.0 = i as u32;
-            }
-            range.1 = i as u32 + 1;
-        }
-        self.users = users;
-        self.space_joins = self.chars_before_inner_space();
-        self.spaces_cut = self.users.iter().all(|&id| {
+    fn prepare_matching(&mut self, found: Found) -> Option<()> {
+        let users: Option<Vec<(&[u8], u32)>> = self
+            .user_ids
+            .iter()
+            .map(|&id| Some((self.piece(id)?, id)))
+            .collect();
+        self.users = UserPieces::new(users?)?;
+        self.spaces_cut = self.user_ids.iter().all(|&id| {
             let text = self.piece(id).and_then(|p| std::str::from_utf8(p).ok());
             text.is_some_and(|t| !t.contains(SPACE) || t.chars().all(|c| c == SPACE))
         });
         self.run_chars = ['\n', '\t']
             .into_iter()
-            .filter(|&c| self.is_run_char(c))
+            .filter(|&c| self.is_run_char(c, &found.literal_normals))
             .collect();
+        self.space_joins = found.joins;
         Some(())
     }
 
-    /// The chars that precede a [`SPACE`] inside some normal piece (for
-    /// Gemma 3, `>` of `>▁</`). Before any other char, a space starts a
-    /// unit no merge crosses.
-    fn chars_before_inner_space(&self) -> Vec<char> {
-        let mut joins = Vec::new();
-        for span in &self.spans {
-            if span.kind != PieceKind::Normal {
-                continue;
-            }
-            let Some(text) = self
-                .piece_bytes(*span)
-                .and_then(|p| std::str::from_utf8(p).ok())
-            else {
-                continue;
-            };
-            let mut prev = None;
-            for c in text.chars() {
-                if let (SPACE, Some(p)) = (c, prev) {
-                    if !joins.contains(&p) {
-                        joins.push(p);
-                    }
-                }
-                prev = Some(c);
-            }
+    /// Whether `c` is in no normal or control piece, and the user-defined
+    /// pieces that hold it are exactly the runs of it from length 1 up:
+    /// then every run of `c` is user-defined pieces, which no piece
+    /// crosses. A char of a normal piece is in a one-char piece or in one
+    /// stored whole (`literal_normals`).
+    fn is_run_char(&self, c: char, literal_normals: &[u32]) -> bool {
+        let text = |id: u32| self.piece(id).and_then(|p| std::str::from_utf8(p).ok());
+        let mut utf8 = [0; 4];
+        let in_normal = self.normal(c.encode_utf8(&mut utf8).as_bytes()).is_some()
+            || literal_normals
+                .iter()
+                .chain(&self.controls)
+                .any(|&id| text(id).is_none_or(|t| t.contains(c)));
+        if in_normal {
+            return false;
         }
-        joins
-    }
-
-    /// Whether `c` is in no normal piece and the user-defined pieces that
-    /// hold it are exactly the runs of it from length 1 up: then every run
-    /// of `c` is user-defined pieces, and no piece crosses its ends.
-    fn is_run_char(&self, c: char) -> bool {
         let mut lens = Vec::new();
-        for span in &self.spans {
-            let Some(text) = self
-                .piece_bytes(*span)
-                .and_then(|p| std::str::from_utf8(p).ok())
-            else {
-                continue;
-            };
-            if !text.contains(c) {
-                continue;
+        for &id in &self.user_ids {
+            let Some(t) = text(id) else { return false };
+            if t.contains(c) {
+                if t.chars().any(|x| x != c) {
+                    return false;
+                }
+                lens.push(t.chars().count());
             }
-            if span.kind != PieceKind::User || text.chars().any(|x| x != c) {
-                return false;
-            }
-            lens.push(text.chars().count());
         }
         lens.sort_unstable();
         !lens.is_empty() && lens.iter().enumerate().all(|(i, &n)| n == i + 1)
-    }
-
-    /// The longest user-defined piece `text` starts with, and its length:
-    /// pieces sorted by bytes, the range sharing a prefix narrowed a byte at
-    /// a time; a piece equal to the prefix sorts first in its range.
-    #[inline]
-    pub(super) fn longest_user(&self, text: &[u8]) -> Option<(u32, usize)> {
-        let first = *text.first()?;
-        let &(lo, hi) = self.user_first.get(usize::from(first))?;
-        let mut range = self.users.get(lo as usize..hi as usize)?;
-        let mut best = None;
-        let mut depth = 1;
-        loop {
-            let &id = range.first()?;
-            if self.piece(id).map(<[u8]>::len) == Some(depth) {
-                best = Some((id, depth));
-            }
-            let Some(&c) = text.get(depth) else {
-                return best;
-            };
-            let at = |id: u32| self.piece(id).and_then(|p| p.get(depth)).copied();
-            let lo = range.partition_point(|&id| at(id) < Some(c));
-            let hi = range.partition_point(|&id| at(id) <= Some(c));
-            range = match range.get(lo..hi) {
-                Some(r) if !r.is_empty() => r,
-                _ => return best,
-            };
-            depth += 1;
-        }
     }
 }
