@@ -221,10 +221,7 @@ impl SentencePiece {
             let Some(c) = end_of(start, next, j) else {
                 continue;
             };
-            let len = self
-                .spans
-                .get(id as usize)
-                .map_or(0, |s| usize::from(s.len));
+            let len = self.spans.get(id as usize).map_or(0, |s| s.byte_len());
             if c - a != len {
                 continue; // stale: a symbol of the pair has grown
             }

@@ -71,6 +71,7 @@ pub struct SentencePiece {
     /// Every piece's bytes (U+2581 for spaces; a byte piece is its byte).
     bytes: Vec<u8>,
     spans: Vec<Span>,
+    kinds: Vec<PieceKind>,
     byte_ids: [u32; 256],
     /// Open addressing over the normal pieces: `id + 1` under a hash tag.
     index: Vec<u32>,
@@ -122,7 +123,7 @@ impl SentencePiece {
     /// vocabulary.
     pub fn piece_with_kind(&self, id: u32) -> Option<(&[u8], PieceKind)> {
         let span = *self.spans.get(id as usize)?;
-        Some((self.piece_bytes(span)?, span.kind))
+        Some((self.piece_bytes(span)?, *self.kinds.get(id as usize)?))
     }
 
     fn piece(&self, id: u32) -> Option<&[u8]> {

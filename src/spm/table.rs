@@ -42,13 +42,32 @@ impl<'a> Sections<'a> {
     }
 }
 
-/// Where a piece's bytes are in [`SentencePiece::bytes`].
+/// Where a piece's bytes are in [`SentencePiece::bytes`]: the start in the
+/// high 24 bits, the length in the low 8. Four bytes a piece, as the spans
+/// of parts are read at random while loading and merging.
 #[derive(Clone, Copy, Default)]
-pub(super) struct Span {
-    pub start: u32,
-    pub len: u8,
-    pub kind: PieceKind,
+pub(super) struct Span(u32);
+
+impl Span {
+    fn new(start: usize, len: usize) -> Option<Span> {
+        let start = u32::try_from(start).ok().filter(|&s| s < 1 << 24)?;
+        Some(Span(start << 8 | u32::from(u8::try_from(len).ok()?)))
+    }
+
+    #[inline]
+    pub(super) fn start(self) -> usize {
+        (self.0 >> 8) as usize
+    }
+
+    #[inline]
+    pub(super) fn byte_len(self) -> usize {
+        (self.0 & 0xFF) as usize
+    }
 }
+
+/// `Loader::bytes` runs this many bytes or more past its end, so that a part
+/// of up to 16 bytes is copied as one fixed-width load and store.
+const SLACK: usize = 16;
 
 /// What loading gathers besides the pieces: what `prepare_matching` needs
 /// to know where texts can be cut, found on the way at no extra pass.
@@ -64,7 +83,10 @@ pub(super) struct Found {
 /// Reading the entries in id order.
 struct Loader {
     spans: Vec<Span>,
+    kinds: Vec<PieceKind>,
+    /// The pieces' bytes up to `end`, then zeros (`SLACK` or more).
     bytes: Vec<u8>,
+    end: usize,
     char_ids: Vec<usize>,
     byte_ids: [u32; 256],
     found: Found,
@@ -98,7 +120,14 @@ impl SentencePiece {
         if !s.bits.is_spent() || !s.literal.is_empty() || load.byte_ids.contains(&u32::MAX) {
             return None;
         }
-        SentencePiece::index(load.bytes, load.spans, load.byte_ids, load.found)
+        load.bytes.truncate(load.end);
+        SentencePiece::index(
+            load.bytes,
+            load.spans,
+            load.kinds,
+            load.byte_ids,
+            load.found,
+        )
     }
 }
 
@@ -106,18 +135,17 @@ impl Loader {
     /// The one-char pieces, whose bytes are the chars section as it is.
     fn with_chars(s: &Sections) -> Option<Loader> {
         let mut spans = vec![Span::default(); s.count];
-        let mut bytes = Vec::with_capacity(s.count * 10);
-        bytes.extend_from_slice(s.chars.as_bytes());
+        let kinds = vec![PieceKind::Normal; s.count];
+        let mut bytes = vec![0; s.count * 10 + SLACK];
+        bytes
+            .get_mut(..s.chars.len())?
+            .copy_from_slice(s.chars.as_bytes());
         let mut chars = s.chars.char_indices();
         let mut char_ids = Vec::new();
         for (id, (&left, span)) in s.lefts.iter().zip(spans.iter_mut()).enumerate() {
             if left == CHAR {
                 let (at, c) = chars.next()?;
-                *span = Span {
-                    start: u32::try_from(at).ok()?,
-                    len: c.len_utf8() as u8,
-                    kind: PieceKind::Normal,
-                };
+                *span = Span::new(at, c.len_utf8())?;
                 char_ids.push(id);
             }
         }
@@ -126,7 +154,9 @@ impl Loader {
         }
         Some(Loader {
             spans,
+            kinds,
             bytes,
+            end: s.chars.len(),
             char_ids,
             byte_ids: [u32::MAX; 256],
             found: Found::default(),
@@ -140,7 +170,7 @@ impl Loader {
             return None;
         }
         *slot = u32::try_from(id).ok()?;
-        append(&mut self.bytes, &[byte], PieceKind::Byte)
+        self.append(id, &[byte], PieceKind::Byte)
     }
 
     fn literal(&mut self, id: usize, marker: u8, piece: &[u8]) -> Option<Span> {
@@ -160,7 +190,7 @@ impl Loader {
                 PieceKind::Normal
             }
         };
-        append(&mut self.bytes, piece, kind)
+        self.append(id, piece, kind)
     }
 
     /// A normal piece made of the pieces that two values name: the n-th
@@ -172,35 +202,65 @@ impl Loader {
                 None => *self.char_ids.get(value as usize)?,
                 Some(earlier) => Some(earlier as usize).filter(|&e| e < id)?,
             };
-            self.spans
-                .get(part_id)
-                .copied()
-                .filter(|s| s.kind == PieceKind::Normal)
+            match self.kinds.get(part_id)? {
+                PieceKind::Normal => self.spans.get(part_id).copied(),
+                _ => None,
+            }
         };
         let (a, b) = (part(left)?, part(right)?);
-        let start = u32::try_from(self.bytes.len()).ok()?;
+        let start = self.end;
         for p in [a, b] {
-            let from = p.start as usize;
-            self.bytes
-                .extend_from_within(from..from.checked_add(usize::from(p.len))?);
+            self.copy_within(p.start(), p.byte_len())?;
         }
         // A U+2581 inside the new piece that is in neither part: at the
         // join, after the left part's last char.
-        let b_at = start as usize + usize::from(a.len);
+        let b_at = start + a.byte_len();
         if self
             .bytes
-            .get(b_at..)
+            .get(b_at..self.end)
             .is_some_and(|rest| rest.starts_with(SPACE_BYTES))
         {
-            let left = self.bytes.get(start as usize..b_at)?;
+            let left = self.bytes.get(start..b_at)?;
             let last = std::str::from_utf8(left).ok()?.chars().next_back()?;
             self.join(last);
         }
-        Some(Span {
-            start,
-            len: a.len.checked_add(b.len)?,
-            kind: PieceKind::Normal,
-        })
+        Span::new(start, a.byte_len() + b.byte_len())
+    }
+
+    /// Makes room for `n` more bytes and the slack after them.
+    fn room(&mut self, n: usize) {
+        let need = self.end + n + SLACK;
+        if self.bytes.len() < need {
+            self.bytes.resize(need * 2, 0);
+        }
+    }
+
+    /// Appends `bytes[from..from + n]`: a part of up to 16 bytes as one
+    /// fixed-width load and store (reading past it into bytes written or
+    /// zeroed; what lands past the end is overwritten next), as a `memmove`
+    /// call per part was a fifth of the start-up.
+    fn copy_within(&mut self, from: usize, n: usize) -> Option<()> {
+        self.room(n);
+        if n <= SLACK {
+            let word = *self.bytes.get(from..)?.first_chunk::<SLACK>()?;
+            *self.bytes.get_mut(self.end..)?.first_chunk_mut::<SLACK>()? = word;
+        } else {
+            self.bytes.copy_within(from..from.checked_add(n)?, self.end);
+        }
+        self.end += n;
+        Some(())
+    }
+
+    /// Appends a piece stored whole; its span.
+    fn append(&mut self, id: usize, piece: &[u8], kind: PieceKind) -> Option<Span> {
+        let span = Span::new(self.end, piece.len())?;
+        self.room(piece.len());
+        self.bytes
+            .get_mut(self.end..self.end + piece.len())?
+            .copy_from_slice(piece);
+        self.end += piece.len();
+        *self.kinds.get_mut(id)? = kind;
+        Some(span)
     }
 
     fn join(&mut self, c: char) {
@@ -208,17 +268,6 @@ impl Loader {
             self.found.joins.push(c);
         }
     }
-}
-
-/// Appends a piece stored whole; its span.
-fn append(bytes: &mut Vec<u8>, piece: &[u8], kind: PieceKind) -> Option<Span> {
-    let start = u32::try_from(bytes.len()).ok()?;
-    bytes.extend_from_slice(piece);
-    Some(Span {
-        start,
-        len: u8::try_from(piece.len()).ok()?,
-        kind,
-    })
 }
 
 /// The filter has `1 << FILTER_BITS` bits: eight per normal piece.
@@ -279,10 +328,11 @@ impl SentencePiece {
     fn index(
         bytes: Vec<u8>,
         spans: Vec<Span>,
+        kinds: Vec<PieceKind>,
         byte_ids: [u32; 256],
         found: Found,
     ) -> Option<SentencePiece> {
-        let normal = spans.iter().filter(|s| s.kind == PieceKind::Normal).count();
+        let normal = kinds.iter().filter(|&&k| k == PieceKind::Normal).count();
         let bits = (normal * 3 / 2 + 1)
             .next_power_of_two()
             .trailing_zeros()
@@ -291,6 +341,7 @@ impl SentencePiece {
         let mut sp = SentencePiece {
             bytes,
             spans,
+            kinds,
             byte_ids,
             index: vec![0; 1 << bits],
             shift: 64 - bits,
@@ -310,7 +361,7 @@ impl SentencePiece {
         let mask = sp.index.len() - 1;
         for id in 0..sp.spans.len() as u32 {
             let span = *sp.spans.get(id as usize)?;
-            match span.kind {
+            match *sp.kinds.get(id as usize)? {
                 PieceKind::User => sp.user_ids.push(id),
                 PieceKind::Control => sp.controls.push(id),
                 PieceKind::Byte => {}
@@ -327,7 +378,7 @@ impl SentencePiece {
                         }
                         slot = (slot + 1) & mask;
                     }
-                    if let (1, Some(&b)) = (span.len, sp.bytes.get(span.start as usize)) {
+                    if let (1, Some(&b)) = (span.byte_len(), sp.bytes.get(span.start())) {
                         if let Some(slot) = sp.ascii.get_mut(usize::from(b)) {
                             *slot = id;
                         }
@@ -368,8 +419,7 @@ impl SentencePiece {
 
     #[inline]
     pub(super) fn piece_bytes(&self, span: Span) -> Option<&[u8]> {
-        let start = span.start as usize;
-        self.bytes.get(start..start + usize::from(span.len))
+        self.bytes.get(span.start()..span.start() + span.byte_len())
     }
 
     /// The id of the normal piece spelt by exactly `bytes`.
@@ -413,7 +463,7 @@ impl SentencePiece {
             .iter()
             .map(|&id| Some((self.piece(id)?, id)))
             .collect();
-        self.users = UserPieces::new(users?)?;
+        self.users = UserPieces::new(&users?)?;
         self.spaces_cut = self.user_ids.iter().all(|&id| {
             let text = self.piece(id).and_then(|p| std::str::from_utf8(p).ok());
             text.is_some_and(|t| !t.contains(SPACE) || t.chars().all(|c| c == SPACE))

@@ -8,20 +8,21 @@ const NONE: u32 = u32::MAX;
 /// `quads` has `1 << QUAD_BITS` bits.
 const QUAD_BITS: u32 = 14;
 
+/// A trie node: its byte, its first child and next sibling (`NONE` for
+/// none), and the piece that ends here. Siblings are few (at most the
+/// HTML tags' letters after `<`), so they are a list.
 #[derive(Clone, Copy)]
 struct Node {
-    /// The node's edges are `edges[edges_at..edges_at + edges_len]`,
-    /// sorted by byte.
-    edges_at: u32,
-    edges_len: u32,
-    /// The piece that ends here, or `NONE`.
+    byte: u8,
+    child: u32,
+    sibling: u32,
     id: u32,
 }
 
 /// The user-defined pieces as a trie over their bytes.
 pub(super) struct UserPieces {
+    /// Node 0 is the root.
     nodes: Vec<Node>,
-    edges: Vec<(u8, u32)>,
     /// Per byte, [`STOP_USER`], [`STOP_USER_SHORT`] and [`STOP_SPACE`]:
     /// what a byte of the text may start.
     stops: [u8; 256],
@@ -36,23 +37,25 @@ impl UserPieces {
     pub(super) fn empty() -> UserPieces {
         UserPieces {
             nodes: Vec::new(),
-            edges: Vec::new(),
             stops: [0; 256],
             quads: Vec::new(),
         }
     }
 
     /// The trie of `pieces` (bytes and id).
-    pub(super) fn new(mut pieces: Vec<(&[u8], u32)>) -> Option<UserPieces> {
-        pieces.sort_unstable();
+    pub(super) fn new(pieces: &[(&[u8], u32)]) -> Option<UserPieces> {
         let mut users = UserPieces {
-            nodes: Vec::new(),
-            edges: Vec::new(),
+            nodes: vec![Node {
+                byte: 0,
+                child: NONE,
+                sibling: NONE,
+                id: NONE,
+            }],
             stops: [0; 256],
             quads: vec![0; 1 << (QUAD_BITS - 6)],
         };
-        users.add(&pieces, 0)?;
-        for (piece, _) in &pieces {
+        for &(piece, id) in pieces {
+            users.insert(piece, id)?;
             let short = match piece.first_chunk::<4>() {
                 Some(quad) => {
                     let bit = quad_bit(quad);
@@ -68,39 +71,40 @@ impl UserPieces {
         Some(users)
     }
 
-    /// Adds the node of the sorted `pieces` that share their first `depth`
-    /// bytes, and below it theirs; returns its index.
-    fn add(&mut self, pieces: &[(&[u8], u32)], depth: usize) -> Option<u32> {
-        let index = u32::try_from(self.nodes.len()).ok()?;
-        let (id, rest) = match pieces.split_first() {
-            Some((&(piece, id), rest)) if piece.len() == depth => (id, rest),
-            _ => (NONE, pieces),
-        };
-        let mut groups = Vec::new();
-        let mut from = 0;
-        while let Some(&(piece, _)) = rest.get(from) {
-            let byte = *piece.get(depth)?;
-            let len = rest
-                .get(from..)?
-                .iter()
-                .take_while(|(p, _)| p.get(depth) == Some(&byte))
-                .count();
-            groups.push((byte, from..from + len));
-            from += len;
+    fn insert(&mut self, piece: &[u8], id: u32) -> Option<()> {
+        let mut node = 0usize;
+        for &byte in piece {
+            node = match self.child(node, byte) {
+                Some(child) => child,
+                None => {
+                    let new = u32::try_from(self.nodes.len()).ok()?;
+                    let parent = self.nodes.get_mut(node)?;
+                    let sibling = std::mem::replace(&mut parent.child, new);
+                    self.nodes.push(Node {
+                        byte,
+                        child: NONE,
+                        sibling,
+                        id: NONE,
+                    });
+                    new as usize
+                }
+            };
         }
-        let edges_at = u32::try_from(self.edges.len()).ok()?;
-        self.nodes.push(Node {
-            edges_at,
-            edges_len: groups.len() as u32,
-            id,
-        });
-        self.edges
-            .extend(groups.iter().map(|&(byte, _)| (byte, NONE)));
-        for (k, (_, range)) in groups.into_iter().enumerate() {
-            let child = self.add(rest.get(range)?, depth + 1)?;
-            self.edges.get_mut(edges_at as usize + k)?.1 = child;
+        self.nodes.get_mut(node)?.id = id;
+        Some(())
+    }
+
+    /// The child of `node` for `byte`.
+    #[inline]
+    fn child(&self, node: usize, byte: u8) -> Option<usize> {
+        let mut at = self.nodes.get(node)?.child;
+        while let Some(n) = self.nodes.get(at as usize) {
+            if n.byte == byte {
+                return Some(at as usize);
+            }
+            at = n.sibling;
         }
-        Some(index)
+        None
     }
 
     /// Whether a byte of the text may start a user-defined piece or U+2581.
@@ -122,18 +126,16 @@ impl UserPieces {
                 return None;
             }
         }
-        let mut node = *self.nodes.first()?;
+        let mut node = 0;
         let mut best = None;
-        for (depth, byte) in text.iter().enumerate() {
-            let at = node.edges_at as usize;
-            let edges = self.edges.get(at..at + node.edges_len as usize)?;
-            let child = match edges.binary_search_by_key(byte, |&(b, _)| b) {
-                Ok(k) => edges.get(k)?.1,
-                Err(_) => break,
+        for (depth, &byte) in text.iter().enumerate() {
+            let Some(child) = self.child(node, byte) else {
+                break;
             };
-            node = *self.nodes.get(child as usize)?;
-            if node.id != NONE {
-                best = Some((node.id, depth + 1));
+            node = child;
+            let id = self.nodes.get(node)?.id;
+            if id != NONE {
+                best = Some((id, depth + 1));
             }
         }
         best
