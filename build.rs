@@ -15,7 +15,7 @@
 //!   `src/spm/format.rs`: ids implicit, pieces as pairs of earlier pieces.
 //! * `build/catalogue.rs`: the model catalogue, minified without its notes.
 //! * `build/unicode.rs`: the Unicode classes the pre-tokenizer needs (`\p{L}`
-//!   split by case, `\p{M}`, `\p{N}`, `\s`) from `regex-syntax`, the same
+//!   split by case, `\p{M}`, `\p{N}`, `\s`, `[\p{P}\p{S}]`) from `regex-syntax`, the same
 //!   tables the reference regex engine uses, as a two-level lookup table.
 
 /// The rank table's markers, shared with src/bpe/, which reads the tables.
@@ -30,6 +30,13 @@ mod spm_format;
 mod catalogue;
 #[path = "build/encodings.rs"]
 mod encodings;
+#[path = "build/open_weights.rs"]
+mod open_weights;
+/// The split regexes each scanner implements, which build/open_weights.rs
+/// compares with the data.
+#[path = "src/pretokenize/patterns.rs"]
+#[allow(dead_code)]
+mod patterns;
 #[path = "build/ranks.rs"]
 mod ranks;
 #[path = "build/spm.rs"]

@@ -7,20 +7,24 @@ use std::path::Path;
 
 use super::BuildResult;
 
-/// Character classes, in the order the pre-tokenizer (src/pretokenize.rs)
+/// Character classes, in the order the pre-tokenizer (src/pretokenize/)
 /// expects them. Every class is disjoint from the others.
-const CLASSES: [(&str, &str); 6] = [
+/// `PUNCT` (punctuation and symbols) is DeepSeek V3's `[\p{P}\p{S}]`; the
+/// tiktoken patterns treat it as the rest of class 0.
+const CLASSES: [(&str, &str); 7] = [
     ("UPPER", r"[\p{Lu}\p{Lt}]"),
     ("LOWER", r"\p{Ll}"),
     ("OTHER_LETTER", r"[\p{Lm}\p{Lo}]"),
     ("MARK", r"\p{M}"),
     ("NUMBER", r"\p{N}"),
     ("SPACE", r"\s"),
+    ("PUNCT", r"[\p{P}\p{S}]"),
 ];
 const BLOCK: usize = 128;
 
 pub fn write_unicode_classes(dst: &Path) -> BuildResult<()> {
-    // Class 0 is "anything else" (punctuation, symbols, controls, unassigned).
+    // Class 0 is "anything else" (controls, format chars, private use,
+    // unassigned).
     let mut class = vec![0u8; 0x11_0000];
     for (i, (_, pattern)) in CLASSES.iter().enumerate() {
         let hir = regex_syntax::Parser::new().parse(pattern)?;

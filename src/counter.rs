@@ -26,6 +26,9 @@ pub struct TokenCounter {
     /// Where in `tail` the search for a cut resumes: its last char, whose
     /// pair with the next part's first char is not yet seen.
     search_from: usize,
+    /// Where the search for always-matched added tokens resumes, for the
+    /// encodings that have them ([`Tokenizer::settled_cut`]).
+    words_from: usize,
     /// Unscaled tokens of the text before `tail`.
     settled: usize,
     scratch: Scratch,
@@ -37,6 +40,7 @@ impl TokenCounter {
             tokenizer,
             tail: String::new(),
             search_from: 0,
+            words_from: 0,
             settled: 0,
             scratch: Scratch::default(),
         }
@@ -45,6 +49,10 @@ impl TokenCounter {
     /// Adds the next part of the text.
     pub fn push(&mut self, text: &str) {
         self.tail.push_str(text);
+        if !self.tokenizer.splits_text_as_given() {
+            self.push_between_added();
+            return;
+        }
         let pattern = self.tokenizer.pattern();
         if let Some(cut) = pretokenize::last_cut(pattern, &self.tail, self.search_from) {
             let (tokens, end) =
@@ -54,6 +62,31 @@ impl TokenCounter {
             self.tail.drain(..end);
         }
         self.search_from = self.tail.char_indices().next_back().map_or(0, |(at, _)| at);
+    }
+
+    /// `push` for the encodings whose always-matched added tokens or
+    /// normalisation come between the text and the pattern's pieces (Qwen 2,
+    /// DeepSeek V3): the settled part is cut where the text can be counted
+    /// in two halves, and counted whole; NFC, which can change the bytes,
+    /// only ever sees whole halves.
+    fn push_between_added(&mut self) {
+        let (cut, words_from) =
+            self.tokenizer
+                .settled_cut(&self.tail, self.words_from, self.search_from);
+        self.words_from = words_from;
+        if let Some(cut) = cut {
+            self.settled += self
+                .tokenizer
+                .count_part(self.tail.get(..cut).unwrap_or(""));
+            self.tail.drain(..cut);
+            self.words_from -= cut;
+        }
+        let until = self.words_from.min(self.tail.len());
+        self.search_from = self
+            .tail
+            .get(..until)
+            .and_then(|t| t.char_indices().next_back())
+            .map_or(0, |(at, _)| at);
     }
 
     /// The tokens of everything pushed so far (for an estimated model, the

@@ -35,6 +35,7 @@
     )
 )]
 
+mod added;
 #[cfg(feature = "meter")]
 pub mod anthropic;
 mod bpe;
@@ -70,7 +71,8 @@ pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
 #[doc(hidden)]
 pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
-    pub use crate::pretokenize::{last_cut, split, Pattern};
+    pub use crate::pretokenize::patterns::PATTERNS;
+    pub use crate::pretokenize::{last_cut, last_hard_cut, split, Pattern};
     pub use crate::spm::{gemma3, PieceKind, SentencePiece};
 
     /// How many texts the tokenizer has encoded or counted on this thread

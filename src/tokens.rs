@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::collections::HashSet;
 
 use crate::bpe::{Rank, Scratch};
-use crate::encodings::{Encoding, Tables};
+use crate::encodings::{Encoding, Normalization, Tables};
 use crate::error::{Error, ErrorCode, Result};
 use crate::pretokenize;
 
@@ -25,6 +25,17 @@ pub enum AllowedSpecial {
     None,
     All,
     Some(HashSet<String>),
+}
+
+impl AllowedSpecial {
+    /// Whether the special token `text` is allowed.
+    fn allows(&self, text: &str) -> bool {
+        match self {
+            AllowedSpecial::None => false,
+            AllowedSpecial::All => true,
+            AllowedSpecial::Some(set) => set.contains(text),
+        }
+    }
 }
 
 /// How a model's tokens are counted.
@@ -106,10 +117,17 @@ impl Tokenizer {
         note_call();
         let mut out = Vec::with_capacity(text.len() / 4 + 1);
         let mut scratch = Scratch::default();
-        self.for_each_segment(text, allowed, |segment| {
-            match segment {
-                Segment::Special(id) => out.push(id),
-                Segment::Text(t) => self.encode_ordinary_into(t, &mut scratch, &mut out),
+        let (ranks, offset) = (self.tables.ranks, self.tables.id_offset);
+        self.for_each_piece(text, allowed, |piece| {
+            match piece {
+                Piece::Added(id) => out.push(id),
+                Piece::Text(p) => {
+                    let from = out.len();
+                    ranks.encode_piece(p, &mut scratch, &mut out);
+                    if offset != 0 {
+                        out.iter_mut().skip(from).for_each(|t| *t += offset);
+                    }
+                }
             }
             true
         });
@@ -147,14 +165,26 @@ impl Tokenizer {
         self.encode(text, &AllowedSpecial::None)
     }
 
-    fn encode_ordinary_into(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Rank>) {
-        let bytes = text.as_bytes();
-        let ranks = self.tables.ranks;
-        pretokenize::split(self.encoding.pattern(), text, |start, end| {
-            if let Some(piece) = bytes.get(start..end) {
-                ranks.encode_piece(piece, scratch, out);
+    /// Calls `f` with each piece of `text` in order: an added token's id, or
+    /// the bytes of a piece of the text between them, normalised and split.
+    /// Stops when `f` returns `false`.
+    fn for_each_piece(
+        &self,
+        text: &str,
+        allowed: &AllowedSpecial,
+        mut f: impl FnMut(Piece<'_>) -> bool,
+    ) {
+        let pattern = self.encoding.pattern();
+        let normalization = self.tables.normalization;
+        self.for_each_segment(text, allowed, |segment| match segment {
+            Segment::Special(id) => f(Piece::Added(id)),
+            Segment::Text(t) => {
+                let t = normalization.apply(t);
+                let bytes = t.as_bytes();
+                pretokenize::split(pattern, &t, |s, e| {
+                    bytes.get(s..e).is_none_or(|p| f(Piece::Text(p)))
+                })
             }
-            true
         });
     }
 
@@ -207,43 +237,25 @@ impl Tokenizer {
     /// (the last piece, and a special token cut in half, may still grow), so
     /// a caller can read a huge text in growing prefixes and stop early.
     pub fn prefix_exceeds(&self, prefix: &str, allowed: &AllowedSpecial, limit: usize) -> bool {
-        let mut cut = prefix;
-        if !matches!(allowed, AllowedSpecial::None) {
-            let tail = prefix.len().saturating_sub(self.tables.special_max_len);
-            if let Some(at) = prefix.rfind("<|").filter(|&at| at >= tail) {
-                cut = prefix.get(..at).unwrap_or("");
-            }
-        }
+        let words = match allowed {
+            AllowedSpecial::None => &self.tables.always,
+            _ => &self.tables.added,
+        };
+        let open = words.open_at_end(prefix, |w, special| !special || allowed.allows(w));
+        let cut = prefix.get(..open.unwrap_or(prefix.len())).unwrap_or("");
         let raw_limit = limit.saturating_mul(1000) / self.factor_per_mille.max(1) as usize;
         let stop_at = raw_limit.saturating_add(1);
-        let bytes = cut.as_bytes();
         let ranks = self.tables.ranks;
-        let pattern = self.encoding.pattern();
         let mut scratch = Scratch::default();
         let mut total = 0usize;
-        // The piece seen last: counted only once another piece follows it.
-        let mut pending: Option<(usize, usize)> = None;
-        self.for_each_segment(cut, allowed, |segment| {
-            match segment {
-                Segment::Special(_) => {
-                    if let Some((s, e)) = pending.take() {
-                        total += bytes
-                            .get(s..e)
-                            .map_or(0, |p| ranks.count_piece(p, &mut scratch));
-                    }
-                    total += 1;
-                }
-                Segment::Text(t) => {
-                    let base = t.as_ptr() as usize - bytes.as_ptr() as usize;
-                    pretokenize::split(pattern, t, |start, end| {
-                        if let Some((s, e)) = pending.replace((base + start, base + end)) {
-                            total += bytes
-                                .get(s..e)
-                                .map_or(0, |p| ranks.count_piece(p, &mut scratch));
-                        }
-                        total < stop_at
-                    });
-                }
+        // The tokens of the piece seen last, added only once another piece
+        // follows it (an added token is settled at once).
+        let mut pending = 0usize;
+        self.for_each_piece(cut, allowed, |piece| {
+            total += std::mem::take(&mut pending);
+            match piece {
+                Piece::Added(_) => total += 1,
+                Piece::Text(p) => pending = ranks.count_piece(p, &mut scratch),
             }
             total < stop_at
         });
@@ -279,6 +291,61 @@ impl Tokenizer {
         self.encoding.pattern()
     }
 
+    /// Whether the pieces of ordinary text are the pattern's pieces of the
+    /// text as given: no always-matched added token and no normalisation
+    /// come between them ([`crate::counter::TokenCounter`] then cuts with
+    /// `last_cut`).
+    pub(crate) fn splits_text_as_given(&self) -> bool {
+        self.tables.always.is_empty() && self.tables.normalization == Normalization::None
+    }
+
+    /// The last place in `text` where it can be cut in two halves that
+    /// count apart as they count together, whatever follows `text`: the end
+    /// of an always-matched added token, or a [`pretokenize::last_hard_cut`]
+    /// between them. Added tokens are decided left to right, each reading up
+    /// to the longest one's length ahead, so only places before `until`
+    /// (where that much text follows) are looked at. `words_from` is where
+    /// the search for added tokens resumes (no token spans it and every
+    /// decision before it is made), `pairs_from` where the search for cuts
+    /// does. Returns the cut and the new `words_from`.
+    pub(crate) fn settled_cut(
+        &self,
+        text: &str,
+        words_from: usize,
+        pairs_from: usize,
+    ) -> (Option<usize>, usize) {
+        let words = &self.tables.always;
+        let mut until = text.len().saturating_sub(words.max_len().saturating_sub(1));
+        while !text.is_char_boundary(until) {
+            until -= 1;
+        }
+        let (mut best, mut start) = (None, words_from);
+        let pairs = |end: usize, start: usize, best: &mut Option<usize>| {
+            let head = text.get(..end).unwrap_or("");
+            if let Some(cut) = pretokenize::last_hard_cut(head, start.max(pairs_from)) {
+                *best = Some(cut);
+            }
+        };
+        while let Some((at, len, _)) = words.find(text, start, |_, _| true) {
+            if at >= until {
+                break;
+            }
+            pairs(at, start, &mut best);
+            start = at + len;
+            best = Some(start);
+        }
+        if start < until {
+            pairs(until, start, &mut best);
+        }
+        (best, start.max(until))
+    }
+
+    /// [`Tokenizer::count_unscaled`] without counting the call (the
+    /// counter's settled parts are one text).
+    pub(crate) fn count_part(&self, text: &str) -> usize {
+        self.count_pieces(text, &AllowedSpecial::None, usize::MAX)
+    }
+
     /// Applies an estimate's factor (exact tokenizers: identity).
     pub fn scale(&self, raw: usize) -> usize {
         if self.factor_per_mille == 1000 {
@@ -292,29 +359,24 @@ impl Tokenizer {
     /// Counts up to `stop_at` tokens (then returns a value >= `stop_at`).
     fn count_raw(&self, text: &str, allowed: &AllowedSpecial, stop_at: usize) -> usize {
         note_call();
+        self.count_pieces(text, allowed, stop_at)
+    }
+
+    fn count_pieces(&self, text: &str, allowed: &AllowedSpecial, stop_at: usize) -> usize {
         let mut total = 0usize;
         let mut scratch = Scratch::default();
-        let bytes = text.as_bytes();
         let ranks = self.tables.ranks;
-        let pattern = self.encoding.pattern();
-        self.for_each_segment(text, allowed, |segment| {
-            match segment {
-                Segment::Special(_) => total += 1,
-                Segment::Text(t) => {
-                    let base = t.as_ptr() as usize - bytes.as_ptr() as usize;
-                    pretokenize::split(pattern, t, |start, end| {
-                        let Some(piece) = bytes.get(base + start..base + end) else {
-                            return false;
-                        };
-                        // A token is at most 255 bytes, so a long piece has at
-                        // least len / 255 tokens: skip merging what cannot fit.
-                        if total + piece.len() / 255 >= stop_at {
-                            total = total.saturating_add(piece.len() / 255 + 1);
-                            return false;
-                        }
-                        total += ranks.count_piece(piece, &mut scratch);
-                        total < stop_at
-                    });
+        self.for_each_piece(text, allowed, |piece| {
+            match piece {
+                Piece::Added(_) => total += 1,
+                Piece::Text(piece) => {
+                    // A token is at most 255 bytes, so a long piece has at
+                    // least len / 255 tokens: skip merging what cannot fit.
+                    if total + piece.len() / 255 >= stop_at {
+                        total = total.saturating_add(piece.len() / 255 + 1);
+                        return false;
+                    }
+                    total += ranks.count_piece(piece, &mut scratch);
                 }
             }
             total < stop_at
@@ -322,53 +384,36 @@ impl Tokenizer {
         total
     }
 
-    /// Splits `text` at the allowed special tokens, in order.
+    /// Splits `text` at the added tokens, in order: the always-matched ones
+    /// and the allowed special tokens, leftmost then longest first.
     fn for_each_segment<'t>(
         &self,
         text: &'t str,
         allowed: &AllowedSpecial,
         mut f: impl FnMut(Segment<'t>) -> bool,
     ) {
-        if matches!(allowed, AllowedSpecial::None) {
+        let words = match allowed {
+            AllowedSpecial::None => &self.tables.always,
+            _ => &self.tables.added,
+        };
+        if words.is_empty() {
             f(Segment::Text(text));
             return;
         }
-        let mut rest = text;
-        let mut search_from = 0;
-        while let Some(found) = rest.get(search_from..).and_then(|r| r.find("<|")) {
-            let at = search_from + found;
-            let special = rest.get(at..).and_then(|tail| {
-                // Look for the closing "|>" only as far as the longest special
-                // token reaches, so that text full of "<|" stays linear.
-                let window = tail
-                    .as_bytes()
-                    .get(..tail.len().min(self.tables.special_max_len))?;
-                let close = window.windows(2).position(|w| w == b"|>")?;
-                let candidate = tail.get(..close + 2)?;
-                let id = *self.tables.special.get(candidate)?;
-                let ok = match allowed {
-                    AllowedSpecial::All => true,
-                    AllowedSpecial::Some(set) => set.contains(candidate),
-                    AllowedSpecial::None => false,
-                };
-                ok.then_some((candidate.len(), id))
-            });
-            match special {
-                Some((len, id)) => {
-                    if at > 0 && !f(Segment::Text(rest.get(..at).unwrap_or(""))) {
-                        return;
-                    }
-                    if !f(Segment::Special(id)) {
-                        return;
-                    }
-                    rest = rest.get(at + len..).unwrap_or("");
-                    search_from = 0;
-                }
-                None => search_from = at + 2,
+        let mut start = 0;
+        while let Some((at, len, id)) =
+            words.find(text, start, |w, special| !special || allowed.allows(w))
+        {
+            if at > start && !f(Segment::Text(text.get(start..at).unwrap_or(""))) {
+                return;
             }
+            if !f(Segment::Special(id)) {
+                return;
+            }
+            start = at + len;
         }
-        if !rest.is_empty() {
-            f(Segment::Text(rest));
+        if start < text.len() {
+            f(Segment::Text(text.get(start..).unwrap_or("")));
         }
     }
 
@@ -401,10 +446,7 @@ impl Tokenizer {
 
     /// The bytes of one token, ordinary or special.
     pub fn token_bytes(&self, token: Rank) -> Option<&[u8]> {
-        self.tables
-            .ranks
-            .ordinary(token)
-            .or_else(|| self.tables.special_by_id.get(&token).map(|s| s.as_bytes()))
+        self.tables.token_bytes(token)
     }
 
     fn require_exact(&self, what: &str) -> Result<()> {
@@ -435,7 +477,14 @@ pub(crate) fn calls_on_this_thread() -> u64 {
     CALLS.with(Cell::get)
 }
 
+/// A part of a text between added tokens, or an added token's id.
 enum Segment<'t> {
     Text(&'t str),
     Special(Rank),
+}
+
+/// What BPE sees: the bytes of one piece, or an added token's id.
+enum Piece<'p> {
+    Text(&'p [u8]),
+    Added(Rank),
 }

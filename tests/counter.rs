@@ -10,11 +10,16 @@ use proptest::prelude::*;
 use tokenmeter::internals::{last_cut, split, Pattern};
 use tokenmeter::{Encoding, TokenCounter, Tokenizer};
 
-const ENCODINGS: [Encoding; 4] = [
+const ENCODINGS: [Encoding; 9] = [
     Encoding::R50kBase,
     Encoding::Cl100kBase,
     Encoding::O200kBase,
     Encoding::O200kHarmony,
+    Encoding::Llama3,
+    Encoding::Llama4,
+    Encoding::Qwen2,
+    Encoding::DeepseekV3,
+    Encoding::Tekken,
 ];
 
 /// The count of `parts` pushed one by one.
@@ -77,6 +82,12 @@ fn every_split_of_texts_where_the_last_piece_is_not_the_only_unsettled_one() {
         "中文字符，日本語の文章。한국어 text",
         "  \t \r\n  \n",
         "Hello world. Hello world.\n",
+        // Always-matched added tokens (Qwen 2, DeepSeek V3) cut anywhere,
+        // and one that is the start of a longer one.
+        "a <think>b</think> <tool_call>x</tool_call><tool_response>",
+        "x<｜User｜>hi<｜Assistant｜>ok<｜tool▁call▁begin｜>y <｜tool▁calls▁begin｜>",
+        "<|fim_prefix|><|fim_pad|>1234567 中文123字符・カタカナ",
+        "\u{1}\u{200d}a !\r\n.Net ..Net",
     ];
     for text in texts {
         for encoding in ENCODINGS {
@@ -135,6 +146,25 @@ fn prose_is_held_a_few_words_at_a_time() {
     // A part is about 1 KB: what is held after each is the end of its last
     // word or two, never the text before.
     assert!(most < 64, "held up to {most} bytes");
+}
+
+/// The encodings whose added tokens come between the text and its pieces
+/// cut less often, but prose is still held a word or two at a time.
+#[test]
+fn prose_is_held_a_few_words_at_a_time_between_added_tokens() {
+    for encoding in [Encoding::Qwen2, Encoding::DeepseekV3] {
+        let tokenizer = Tokenizer::new(encoding).unwrap();
+        let mut counter = TokenCounter::new(tokenizer);
+        let page = "The quick brown fox <think>jumps</think> over the lazy dog, twice.\n";
+        let text = page.repeat(4_000);
+        let mut most = 0;
+        for part in cut_at(&text, &(1..400).map(|i| i * 677).collect::<Vec<_>>()) {
+            counter.push(part);
+            most = most.max(counter.held_bytes());
+        }
+        assert_eq!(counter.count(), tokenizer.count_ordinary(&text));
+        assert!(most < 64, "{}: held up to {most} bytes", encoding.name());
+    }
 }
 
 #[test]
@@ -223,7 +253,7 @@ proptest! {
         seed in any::<u64>(),
         offsets in proptest::collection::vec(any::<usize>(), 0..12),
         unicode in any::<bool>(),
-        which in 0usize..4,
+        which in 0usize..9,
     ) {
         let mut rng = Rng::new(seed);
         let text = if unicode { random_unicode(&mut rng, 80) } else { random_text(&mut rng, 80) };

@@ -1,0 +1,109 @@
+//! The open-weight families of `data/encodings/open-weights.json`, for the
+//! entries of `encodings.json` that name one (`openWeights`): their rank
+//! file and sha256, split regexes, id offset, normalisation, always-matched
+//! added tokens and special tokens. Only the families an entry names are
+//! read, and each is checked: a family whose split regexes are not verbatim
+//! those of the `Pattern` its entry names (src/pretokenize/patterns.rs), or
+//! that needs an algorithm or normalisation this crate does not have, stops
+//! the build.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::patterns::PATTERNS;
+use super::BuildResult;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenWeights {
+    rank_files: BTreeMap<String, RankFile>,
+    /// Typed only for the families named (gemma3's fields have other shapes).
+    encodings: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RankFile {
+    pub file: String,
+    format: String,
+    pub sha256: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Family {
+    algorithm: String,
+    pub ranks: String,
+    pub id_offset: u32,
+    normalization: Option<String>,
+    split: Split,
+    pub always_matched: BTreeMap<String, u32>,
+    pub special: BTreeMap<String, u32>,
+}
+
+#[derive(Deserialize)]
+struct Split {
+    kind: String,
+    patterns: Vec<String>,
+}
+
+impl OpenWeights {
+    pub fn read(path: &std::path::Path) -> BuildResult<OpenWeights> {
+        Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+    }
+
+    /// A tiktoken-format rank file of the data file.
+    pub fn rank_file(&self, name: &str) -> BuildResult<&RankFile> {
+        let f = self
+            .rank_files
+            .get(name)
+            .ok_or(format!("open-weights.json has no rank file {name}"))?;
+        if f.format != "tiktoken" {
+            return Err(format!("rank file {name} is {}, not tiktoken", f.format).into());
+        }
+        Ok(f)
+    }
+
+    /// A family, checked against the pattern `pattern` its entry names.
+    pub fn family(&self, name: &str, pattern: &str) -> BuildResult<Family> {
+        let value = self
+            .encodings
+            .get(name)
+            .ok_or(format!("open-weights.json has no family {name}"))?;
+        let family: Family = serde_json::from_value(value.clone())
+            .map_err(|e| format!("open-weights.json, {name}: {e}"))?;
+        if family.algorithm != "byte-bpe" {
+            return Err(format!("{name}: algorithm {} is not byte-bpe", family.algorithm).into());
+        }
+        family.normalization()?;
+        let (_, regexes) = PATTERNS.iter().find(|(p, _)| *p == pattern).ok_or(format!(
+            "{name}: no scanner implements a pattern named {pattern}"
+        ))?;
+        let kind_fits = match family.split.kind.as_str() {
+            "regex" => regexes.len() == 1,
+            "hf-split-sequence" => regexes.len() > 1,
+            _ => false,
+        };
+        if !kind_fits || family.split.patterns != *regexes {
+            return Err(format!(
+                "{name}: its split ({} {:?}) is not what the {pattern} scanner implements ({:?}); \
+                 a new regex needs a scanner in src/pretokenize/ and its entry in patterns.rs",
+                family.split.kind, family.split.patterns, regexes
+            )
+            .into());
+        }
+        Ok(family)
+    }
+}
+
+impl Family {
+    /// The `Normalization` variant the family needs.
+    pub fn normalization(&self) -> BuildResult<&'static str> {
+        match self.normalization.as_deref() {
+            None => Ok("None"),
+            Some("NFC") => Ok("Nfc"),
+            Some(other) => Err(format!("normalization {other:?} is not implemented").into()),
+        }
+    }
+}
