@@ -10,9 +10,9 @@
 //!   smaller under gzip than the token bytes themselves: 680 KB for o200k,
 //!   against 891 KB for its bytes run together (without the lengths that
 //!   would tell the tokens apart) and 1,049 KB with them.
-//! * `build/spm.rs`: gemma3's SentencePiece pieces (`gemma3.spm.gz`,
-//!   pinned by `data/encodings/open-weights.json`) as the blob of
-//!   `src/spm/format.rs`: ids implicit, pieces as pairs of earlier pieces.
+//! * `build/spm.rs`: SentencePiece pieces (gemma3's `gemma3.spm.gz`, a rank
+//!   file of format `spm` in `data/encodings/open-weights.json`) as the blob
+//!   of `src/spm/format.rs`: ids implicit, pieces as pairs of earlier pieces.
 //! * `build/catalogue.rs`: the model catalogue, minified without its notes.
 //! * `build/unicode.rs`: the Unicode classes the pre-tokenizer needs (`\p{L}`
 //!   split by case, `\p{M}`, `\p{N}`, `\s`, `[\p{P}\p{S}]`) from `regex-syntax`, the same
@@ -61,7 +61,6 @@ fn main() -> BuildResult<()> {
         println!("cargo:rerun-if-changed={watched}");
     }
     encodings::write(Path::new("data"), &out)?;
-    spm::write(Path::new("data"), &out)?;
     unicode::write_unicode_classes(&out.join("unicode_classes.rs"))?;
     catalogue::write_catalogue(Path::new("data/models.json"), &out.join("models.min.json"))?;
     Ok(())

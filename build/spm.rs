@@ -1,7 +1,8 @@
-//! SentencePiece piece tables (gemma3): the committed `gemma3.spm.gz` (one
-//! line per id: base64 piece, id, type N/B/U/C), checked against the sha256
-//! that `data/encodings/open-weights.json` pins, packed into the layout of
-//! `src/spm/format.rs` for `src/spm/table.rs`.
+//! SentencePiece piece tables (gemma3): a rank file of format `spm` in
+//! `data/encodings/open-weights.json` (one line per id: base64 piece, id,
+//! type N/B/U/C), checked against the sha256 pinned there, packed into the
+//! layout of `src/spm/format.rs` for `src/spm/table.rs`. build/encodings.rs
+//! calls it for the rank files whose feature is on.
 //!
 //! Why this layout: the text file is 2.27 MB gzipped and would need base64
 //! and line parsing at start-up. Here ids are implicit, and each normal
@@ -32,20 +33,10 @@ struct Piece {
     kind: Kind,
 }
 
-/// Writes `gemma3.spm` to `out` when the `enc-gemma3` feature is on.
-pub fn write(data: &Path, out: &Path) -> BuildResult<()> {
-    if std::env::var_os("CARGO_FEATURE_ENC_GEMMA3").is_none() {
-        return Ok(());
-    }
-    let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
-        data.join("encodings/open-weights.json"),
-    )?)?;
-    let entry = &meta["rankFiles"]["gemma3"];
-    let (Some(file), Some(sha256)) = (entry["file"].as_str(), entry["sha256"].as_str()) else {
-        return Err("open-weights.json: rankFiles.gemma3 needs file and sha256".into());
-    };
-    let pieces = read_pieces(&data.join("encodings").join(file), sha256)?;
-    std::fs::write(out.join("gemma3.spm"), pack(&pieces)?)?;
+/// Packs the piece file `src` (checked against `sha256`) into `dst`.
+pub fn write_blob(src: &Path, sha256: &str, dst: &Path) -> BuildResult<()> {
+    let pieces = read_pieces(src, sha256)?;
+    std::fs::write(dst, pack(&pieces)?)?;
     Ok(())
 }
 

@@ -4,12 +4,12 @@
 
 use std::time::Instant;
 
-use tokenmeter::internals::gemma3;
+use tokenmeter::internals::sentencepiece;
 use tokenmeter::{AllowedSpecial, Encoding, Tokenizer};
 
 fn main() {
     let start = Instant::now();
-    let sp = gemma3().expect("built with enc-gemma3");
+    let sp = sentencepiece(Encoding::Gemma3).expect("built with enc-gemma3");
     let gemma_load = start.elapsed();
     let start = Instant::now();
     let o200k = Tokenizer::new(Encoding::O200kBase).unwrap();

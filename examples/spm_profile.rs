@@ -2,7 +2,7 @@
 //! `reps` times, for instruction counts that do not depend on the machine's
 //! load: `valgrind --tool=callgrind target/release/examples/spm_profile
 //! gemma3 english 20`, minus the same with 0 reps (the load alone).
-use tokenmeter::internals::gemma3;
+use tokenmeter::internals::sentencepiece;
 use tokenmeter::{AllowedSpecial, Encoding, Tokenizer};
 
 fn main() {
@@ -23,7 +23,7 @@ fn main() {
     }
     let mut n = 0;
     if enc == "gemma3" {
-        let sp = gemma3().unwrap();
+        let sp = sentencepiece(Encoding::Gemma3).unwrap();
         for _ in 0..reps {
             n += sp.count(&text, &AllowedSpecial::None);
         }

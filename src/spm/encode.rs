@@ -2,7 +2,6 @@
 //! pieces, words), counting, decoding, offsets and cut points.
 
 use super::{PieceKind, Scratch, SentencePiece, SPACE};
-use crate::error::{Error, ErrorCode, Result};
 use crate::tokens::AllowedSpecial;
 
 /// U+2581 in UTF-8.
@@ -149,26 +148,13 @@ impl SentencePiece {
         last.is_empty() || self.encode_word(last, scratch, emit)
     }
 
-    /// The text of `tokens`; bytes that are not UTF-8 on their own (byte
-    /// pieces of a char cut short) become U+FFFD.
-    pub fn decode(&self, tokens: &[u32]) -> Result<String> {
-        Ok(String::from_utf8_lossy(&self.decode_bytes(tokens)?).into_owned())
-    }
-
     /// The bytes of `tokens`: a byte piece is its byte, every other piece
-    /// its text with U+2581 as a space.
-    pub fn decode_bytes(&self, tokens: &[u32]) -> Result<Vec<u8>> {
+    /// its text with U+2581 as a space. `Err(i)` when `tokens[i]` is no id.
+    pub fn decode_bytes(&self, tokens: &[u32]) -> Result<Vec<u8>, usize> {
         let mut out = Vec::with_capacity(tokens.len() * 4);
         for (i, &id) in tokens.iter().enumerate() {
             let Some((mut piece, kind)) = self.piece_with_kind(id) else {
-                return Err(Error::field(
-                    ErrorCode::InvalidToken,
-                    format!("tokens[{i}]"),
-                    format!(
-                        "{id} is not a token of gemma3 (ids are below {})",
-                        self.n_vocab()
-                    ),
-                ));
+                return Err(i);
             };
             if kind == PieceKind::Byte {
                 out.extend_from_slice(piece);

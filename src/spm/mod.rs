@@ -33,8 +33,6 @@ mod table;
 mod tests;
 mod user;
 
-use std::sync::OnceLock;
-
 pub use merge::Scratch;
 use table::Span;
 use user::UserPieces;
@@ -66,7 +64,8 @@ pub enum PieceKind {
 }
 
 /// A loaded SentencePiece model: the pieces by id and the lookups encoding
-/// needs. Built once per process from the blob build.rs packs.
+/// needs. Built once per process from the blob build.rs packs, on first use
+/// (`crate::encodings`, as the rank tables are).
 pub struct SentencePiece {
     /// Every piece's bytes (U+2581 for spaces; a byte piece is its byte).
     bytes: Vec<u8>,
@@ -97,20 +96,6 @@ pub struct SentencePiece {
     spaces_cut: bool,
     /// Chars whose runs are always user-defined pieces (`\n`, `\t`).
     run_chars: Vec<char>,
-}
-
-#[cfg(feature = "enc-gemma3")]
-static GEMMA3_BLOB: Option<&[u8]> = Some(include_bytes!(concat!(env!("OUT_DIR"), "/gemma3.spm")));
-#[cfg(not(feature = "enc-gemma3"))]
-static GEMMA3_BLOB: Option<&[u8]> = None;
-
-/// Gemma 3's model, built on first use; `None` when this build does not
-/// carry it (the `enc-gemma3` feature) or, in a broken build only, when its
-/// blob is malformed.
-pub fn gemma3() -> Option<&'static SentencePiece> {
-    static CELL: OnceLock<Option<SentencePiece>> = OnceLock::new();
-    CELL.get_or_init(|| SentencePiece::from_blob(GEMMA3_BLOB?))
-        .as_ref()
 }
 
 impl SentencePiece {
