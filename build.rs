@@ -10,6 +10,9 @@
 //!   smaller under gzip than the token bytes themselves: 680 KB for o200k,
 //!   against 891 KB for its bytes run together (without the lengths that
 //!   would tell the tokens apart) and 1,049 KB with them.
+//! * `build/spm.rs`: SentencePiece pieces (gemma3's `gemma3.spm.gz`, a rank
+//!   file of format `spm` in `data/encodings/open-weights.json`) as the blob
+//!   of `src/spm/format.rs`: ids implicit, pieces as pairs of earlier pieces.
 //! * `build/catalogue.rs`: the model catalogue, minified without its notes.
 //! * `build/unicode.rs`: the Unicode classes the pre-tokenizer needs (`\p{L}`
 //!   split by case, `\p{M}`, `\p{N}`, `\s`, `[\p{P}\p{S}]`) from `regex-syntax`, the same
@@ -20,6 +23,10 @@
 /// The rank table's markers, shared with src/bpe/, which reads the tables.
 #[path = "src/bpe/symbols.rs"]
 mod symbols;
+
+/// The SentencePiece blob's layout, shared with src/spm/, which reads it.
+#[path = "src/spm/format.rs"]
+mod spm_format;
 
 #[path = "build/catalogue.rs"]
 mod catalogue;
@@ -37,6 +44,8 @@ mod patterns;
 mod nfc;
 #[path = "build/ranks.rs"]
 mod ranks;
+#[path = "build/spm.rs"]
+mod spm;
 #[path = "build/unicode.rs"]
 mod unicode;
 
@@ -52,6 +61,7 @@ fn main() -> BuildResult<()> {
         "data/models.json",
         "build",
         "build.rs",
+        "src/spm/format.rs",
     ] {
         println!("cargo:rerun-if-changed={watched}");
     }
