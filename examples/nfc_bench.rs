@@ -54,6 +54,9 @@ fn main() {
         }
         let (ours, theirs) = (median(ours), median(theirs));
         let unchanged = expected == text;
-        println!("| {name} | {unchanged} | {ours:.0} | {theirs:.0} | {:.1}x |", ours / theirs);
+        println!(
+            "| {name} | {unchanged} | {ours:.0} | {theirs:.0} | {:.1}x |",
+            ours / theirs
+        );
     }
 }
