@@ -50,6 +50,8 @@ pub mod error;
 pub mod ledger;
 #[cfg(feature = "meter")]
 pub mod meter;
+#[cfg(feature = "nfc")]
+mod normalize;
 mod offsets;
 pub mod preflight;
 mod pretokenize;
@@ -71,6 +73,8 @@ pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
 #[doc(hidden)]
 pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
+    #[cfg(feature = "nfc")]
+    pub use crate::normalize::nfc;
     pub use crate::pretokenize::patterns::PATTERNS;
     pub use crate::pretokenize::{last_cut, last_hard_cut, split, Pattern};
 
