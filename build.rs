@@ -32,6 +32,9 @@ mod spm_format;
 mod catalogue;
 #[path = "build/encodings.rs"]
 mod encodings;
+#[cfg(feature = "nfc")]
+#[path = "build/nfc.rs"]
+mod nfc;
 #[path = "build/open_weights.rs"]
 mod open_weights;
 /// The split regexes each scanner implements, which build/open_weights.rs
@@ -39,9 +42,6 @@ mod open_weights;
 #[path = "src/pretokenize/patterns.rs"]
 #[allow(dead_code)]
 mod patterns;
-#[cfg(feature = "nfc")]
-#[path = "build/nfc.rs"]
-mod nfc;
 #[path = "build/ranks.rs"]
 mod ranks;
 #[path = "build/spm.rs"]

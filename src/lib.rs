@@ -52,6 +52,7 @@ pub mod ledger;
 pub mod meter;
 #[cfg(feature = "nfc")]
 mod normalize;
+mod offsets;
 pub mod preflight;
 mod pretokenize;
 pub mod projection;
