@@ -10,19 +10,31 @@
 //!   smaller under gzip than the token bytes themselves: 680 KB for o200k,
 //!   against 891 KB for its bytes run together (without the lengths that
 //!   would tell the tokens apart) and 1,049 KB with them.
+//! * `build/spm.rs`: SentencePiece pieces (gemma3's `gemma3.spm.gz`, a rank
+//!   file of format `spm` in `data/encodings/open-weights.json`) as the blob
+//!   of `src/spm/format.rs`: ids implicit, pieces as pairs of earlier pieces.
 //! * `build/catalogue.rs`: the model catalogue, minified without its notes.
 //! * `build/unicode.rs`: the Unicode classes the pre-tokenizer needs (`\p{L}`
 //!   split by case, `\p{M}`, `\p{N}`, `\s`, `[\p{P}\p{S}]`) from `regex-syntax`, the same
 //!   tables the reference regex engine uses, as a two-level lookup table.
+//! * `build/nfc.rs` (feature `nfc`): the Unicode 9.0 NFC tables of Hugging
+//!   Face `tokenizers`, which Qwen's tokenizer applies (`src/normalize.rs`).
 
 /// The rank table's markers, shared with src/bpe/, which reads the tables.
 #[path = "src/bpe/symbols.rs"]
 mod symbols;
 
+/// The SentencePiece blob's layout, shared with src/spm/, which reads it.
+#[path = "src/spm/format.rs"]
+mod spm_format;
+
 #[path = "build/catalogue.rs"]
 mod catalogue;
 #[path = "build/encodings.rs"]
 mod encodings;
+#[cfg(feature = "nfc")]
+#[path = "build/nfc.rs"]
+mod nfc;
 #[path = "build/open_weights.rs"]
 mod open_weights;
 /// The split regexes each scanner implements, which build/open_weights.rs
@@ -32,6 +44,8 @@ mod open_weights;
 mod patterns;
 #[path = "build/ranks.rs"]
 mod ranks;
+#[path = "build/spm.rs"]
+mod spm;
 #[path = "build/unicode.rs"]
 mod unicode;
 
@@ -47,11 +61,14 @@ fn main() -> BuildResult<()> {
         "data/models.json",
         "build",
         "build.rs",
+        "src/spm/format.rs",
     ] {
         println!("cargo:rerun-if-changed={watched}");
     }
     encodings::write(Path::new("data"), &out)?;
     unicode::write_unicode_classes(&out.join("unicode_classes.rs"))?;
+    #[cfg(feature = "nfc")]
+    nfc::write_nfc_tables(&out.join("nfc_tables.rs"))?;
     catalogue::write_catalogue(Path::new("data/models.json"), &out.join("models.min.json"))?;
     Ok(())
 }

@@ -55,7 +55,8 @@ struct EncodingEntry {
     #[serde(default)]
     aliases: Vec<String>,
     ranks: String,
-    pattern: String,
+    /// The split; absent for a SentencePiece family, which has none.
+    pattern: Option<String>,
     /// Absent with `openWeights`, which has them.
     special: Option<BTreeMap<String, u32>>,
     reserved_range: Option<[u32; 2]>,
@@ -86,6 +87,8 @@ fn yes() -> bool {
 
 /// What an entry resolves to, from encodings.json or its family.
 struct Resolved {
+    /// The `Pattern` variant; `None` for SentencePiece.
+    pattern: Option<String>,
     special: BTreeMap<String, u32>,
     always: BTreeMap<String, u32>,
     id_offset: u32,
@@ -162,6 +165,11 @@ fn resolve(e: &EncodingEntry, open: &OpenWeights, files: &[RankFile]) -> BuildRe
             return Err(format!("{}: source and licence are required", e.name).into());
         }
         return Ok(Resolved {
+            pattern: Some(camel(
+                e.pattern
+                    .as_deref()
+                    .ok_or(format!("{}: no pattern", e.name))?,
+            )),
             special: e
                 .special
                 .clone()
@@ -178,7 +186,14 @@ fn resolve(e: &EncodingEntry, open: &OpenWeights, files: &[RankFile]) -> BuildRe
         )
         .into());
     }
-    let family: Family = open.family(name, &e.pattern)?;
+    if open.is_sentencepiece(name) {
+        return resolve_sentencepiece(e, name, open, files);
+    }
+    let pattern = e
+        .pattern
+        .as_deref()
+        .ok_or(format!("{}: no pattern", e.name))?;
+    let family: Family = open.family(name, pattern)?;
     let file = files.iter().find(|f| f.name == e.ranks);
     if file.and_then(|f| f.open_weights.as_deref()) != Some(family.ranks.as_str()) {
         return Err(format!(
@@ -188,6 +203,7 @@ fn resolve(e: &EncodingEntry, open: &OpenWeights, files: &[RankFile]) -> BuildRe
         .into());
     }
     Ok(Resolved {
+        pattern: Some(camel(pattern)),
         normalization: family.normalization()?,
         special: family.special,
         always: family.always_matched,
@@ -195,14 +211,48 @@ fn resolve(e: &EncodingEntry, open: &OpenWeights, files: &[RankFile]) -> BuildRe
     })
 }
 
-/// The file and sha256 of a rank file, from encodings.json or open-weights.json.
-fn locate<'a>(f: &'a RankFile, open: &'a OpenWeights) -> BuildResult<(&'a str, &'a str)> {
+/// A SentencePiece family's entry (gemma3): no pattern, no reserved ids, its
+/// specials from the family; src/spm/ does the rest from the pieces.
+fn resolve_sentencepiece(
+    e: &EncodingEntry,
+    name: &str,
+    open: &OpenWeights,
+    files: &[RankFile],
+) -> BuildResult<Resolved> {
+    let family = open.sentencepiece(name)?;
+    let file = files.iter().find(|f| f.name == e.ranks);
+    if file.and_then(|f| f.open_weights.as_deref()) != Some(family.ranks.as_str()) {
+        return Err(format!(
+            "{}: ranks {} is not the family's {}",
+            e.name, e.ranks, family.ranks
+        )
+        .into());
+    }
+    if e.pattern.is_some() || e.reserved_range.is_some() || !e.special_in_text {
+        return Err(format!(
+            "{}: a SentencePiece entry has no pattern, reserved range or specialInText",
+            e.name
+        )
+        .into());
+    }
+    Ok(Resolved {
+        pattern: None,
+        special: family.special,
+        always: BTreeMap::new(),
+        id_offset: 0,
+        normalization: "None",
+    })
+}
+
+/// The file and sha256 of a rank file, from encodings.json or
+/// open-weights.json, and whether it is SentencePiece pieces (`spm`).
+fn locate<'a>(f: &'a RankFile, open: &'a OpenWeights) -> BuildResult<(&'a str, &'a str, bool)> {
     match (&f.open_weights, &f.file, &f.sha256, &f.url) {
         (Some(name), None, None, None) => {
             let o = open.rank_file(name)?;
-            Ok((&o.file, &o.sha256))
+            Ok((&o.file, &o.sha256, o.format == "spm"))
         }
-        (None, Some(file), Some(sha), Some(_)) => Ok((file, sha)),
+        (None, Some(file), Some(sha), Some(_)) => Ok((file, sha, false)),
         _ => Err(format!(
             "rank file {}: give file, url and sha256, or openWeights",
             f.name
@@ -211,22 +261,37 @@ fn locate<'a>(f: &'a RankFile, open: &'a OpenWeights) -> BuildResult<(&'a str, &
     }
 }
 
-/// Packs each rank file whose feature is on; returns which are compiled.
+/// How a rank file is compiled in: not at all, as a rank table, or as
+/// SentencePiece pieces.
+#[derive(Clone, Copy, PartialEq)]
+enum Compiled {
+    No,
+    Ranks,
+    Pieces,
+}
+
+/// Packs each rank file whose feature is on; returns how each is compiled.
 fn write_rank_tables(
     files: &[RankFile],
     open: &OpenWeights,
     data: &Path,
     out: &Path,
-) -> BuildResult<Vec<bool>> {
+) -> BuildResult<Vec<Compiled>> {
     let mut tokens: HashMap<&str, Vec<Vec<u8>>> = HashMap::new();
     let mut compiled = Vec::with_capacity(files.len());
     for f in files {
-        let on = feature_on(&f.feature);
-        compiled.push(on);
-        if !on {
+        if !feature_on(&f.feature) {
+            compiled.push(Compiled::No);
             continue;
         }
-        let (file, sha256) = locate(f, open)?;
+        let (file, sha256, pieces) = locate(f, open)?;
+        if pieces {
+            let dst = out.join(format!("{}.spm", f.name));
+            super::spm::write_blob(&data.join("encodings").join(file), sha256, &dst)?;
+            compiled.push(Compiled::Pieces);
+            continue;
+        }
+        compiled.push(Compiled::Ranks);
         let by_rank = read_ranks(&data.join("encodings").join(file), sha256)?;
         let base = f
             .stored_against
@@ -262,16 +327,22 @@ fn write_enum(src: &mut String, encodings: &[&EncodingEntry]) -> BuildResult<()>
     Ok(())
 }
 
-fn write_tables(src: &mut String, files: &[RankFile], compiled: &[bool]) -> BuildResult<()> {
+fn write_tables(src: &mut String, files: &[RankFile], compiled: &[Compiled]) -> BuildResult<()> {
     writeln!(
         src,
         "pub(crate) static RANK_TABLES: [RankTableSpec; {}] = [",
         files.len()
     )?;
-    for (f, &on) in files.iter().zip(compiled) {
+    for (f, &how) in files.iter().zip(compiled) {
+        let on = how != Compiled::No;
+        let extension = if how == Compiled::Pieces {
+            "spm"
+        } else {
+            "ranks"
+        };
         let blob = if on {
             format!(
-                "Some(include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{}.ranks\")))",
+                "Some(include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{}.{extension}\")))",
                 f.name
             )
         } else {
@@ -289,8 +360,9 @@ fn write_tables(src: &mut String, files: &[RankFile], compiled: &[bool]) -> Buil
         };
         writeln!(
             src,
-            "    RankTableSpec {{ name: {:?}, blob: {blob}, base: {base} }},",
-            f.name
+            "    RankTableSpec {{ name: {:?}, blob: {blob}, base: {base}, pieces: {} }},",
+            f.name,
+            how == Compiled::Pieces,
         )?;
     }
     writeln!(src, "];\n")?;
@@ -325,12 +397,14 @@ fn write_specs(
         });
         writeln!(
             src,
-            "    EncodingSpec {{ name: {:?}, aliases: &{:?}, table: {table}, pattern: Pattern::{}, \
+            "    EncodingSpec {{ name: {:?}, aliases: &{:?}, table: {table}, pattern: {}, \
              special: &[{}], special_in_text: {}, always: &[{}], reserved: {reserved:?}, \
              id_offset: {}, normalization: Normalization::{} }},",
             e.name,
             e.aliases,
-            camel(&e.pattern),
+            r.pattern
+                .as_ref()
+                .map_or("None".to_string(), |p| format!("Some(Pattern::{p})")),
             words(&r.special),
             e.special_in_text,
             words(&r.always),

@@ -26,7 +26,7 @@ pub struct OpenWeights {
 #[serde(rename_all = "camelCase")]
 pub struct RankFile {
     pub file: String,
-    format: String,
+    pub format: String,
     pub sha256: String,
 }
 
@@ -42,6 +42,16 @@ pub struct Family {
     pub special: BTreeMap<String, u32>,
 }
 
+/// The fields of a SentencePiece family the build uses.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentencePieceFamily {
+    algorithm: String,
+    pub ranks: String,
+    id_offset: u32,
+    pub special: BTreeMap<String, u32>,
+}
+
 #[derive(Deserialize)]
 struct Split {
     kind: String,
@@ -53,16 +63,46 @@ impl OpenWeights {
         Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
     }
 
-    /// A tiktoken-format rank file of the data file.
+    /// A rank file of the data file: tiktoken's format, or `spm` (one
+    /// SentencePiece piece a line, build/spm.rs).
     pub fn rank_file(&self, name: &str) -> BuildResult<&RankFile> {
         let f = self
             .rank_files
             .get(name)
             .ok_or(format!("open-weights.json has no rank file {name}"))?;
-        if f.format != "tiktoken" {
-            return Err(format!("rank file {name} is {}, not tiktoken", f.format).into());
+        if f.format != "tiktoken" && f.format != "spm" {
+            return Err(format!("rank file {name} is {}, not tiktoken or spm", f.format).into());
         }
         Ok(f)
+    }
+
+    /// Whether the family `name` is SentencePiece BPE (gemma3), which
+    /// src/spm/ implements whole: no split pattern, its pieces' types say
+    /// which are user-defined and control pieces.
+    pub fn is_sentencepiece(&self, name: &str) -> bool {
+        self.encodings
+            .get(name)
+            .and_then(|f| f.get("algorithm"))
+            .and_then(serde_json::Value::as_str)
+            == Some("sentencepiece-bpe")
+    }
+
+    /// A SentencePiece family: its piece file, checked to be one, and its
+    /// special (control) tokens, which src/spm/ also reads from the pieces.
+    pub fn sentencepiece(&self, name: &str) -> BuildResult<SentencePieceFamily> {
+        let value = self
+            .encodings
+            .get(name)
+            .ok_or(format!("open-weights.json has no family {name}"))?;
+        let family: SentencePieceFamily = serde_json::from_value(value.clone())
+            .map_err(|e| format!("open-weights.json, {name}: {e}"))?;
+        if family.algorithm != "sentencepiece-bpe" || family.id_offset != 0 {
+            return Err(format!("{name}: not SentencePiece BPE with ids as in its pieces").into());
+        }
+        if self.rank_file(&family.ranks)?.format != "spm" {
+            return Err(format!("{name}: rank file {} is not spm", family.ranks).into());
+        }
+        Ok(family)
     }
 
     /// A family, checked against the pattern `pattern` its entry names.

@@ -12,7 +12,8 @@
 
 use crate::bpe::Scratch;
 use crate::pretokenize;
-use crate::tokens::Tokenizer;
+use crate::spm::SentencePiece;
+use crate::tokens::{AllowedSpecial, Tokenizer};
 
 /// Counts ordinary text (special-token texts are text, as
 /// `AllowedSpecial::None`) pushed in parts: after any sequence of
@@ -49,17 +50,35 @@ impl TokenCounter {
     /// Adds the next part of the text.
     pub fn push(&mut self, text: &str) {
         self.tail.push_str(text);
+        if let Some(sp) = self.tokenizer.sentencepiece() {
+            self.push_sentencepiece(sp);
+            return;
+        }
         if !self.tokenizer.splits_text_as_given() {
             self.push_between_added();
             return;
         }
         let pattern = self.tokenizer.pattern();
-        if let Some(cut) = pretokenize::last_cut(pattern, &self.tail, self.search_from) {
+        let cut = pattern.and_then(|p| pretokenize::last_cut(p, &self.tail, self.search_from));
+        if let Some(cut) = cut {
             let (tokens, end) =
                 self.tokenizer
                     .count_pieces_before(&self.tail, cut, &mut self.scratch);
             self.settled += tokens;
             self.tail.drain(..end);
+        }
+        self.search_from = self.tail.char_indices().next_back().map_or(0, |(at, _)| at);
+    }
+
+    /// `push` for SentencePiece (gemma3): no pre-tokenizer, so the cut is
+    /// where the model's pieces allow one (`SentencePiece::last_cut`: before
+    /// a space that starts a word, or where a run of newlines or tabs starts
+    /// or ends), and the text before it is counted whole.
+    fn push_sentencepiece(&mut self, sp: &SentencePiece) {
+        if let Some(cut) = sp.last_cut(&self.tail, self.search_from) {
+            let head = self.tail.get(..cut).unwrap_or("");
+            self.settled += sp.count(head, &AllowedSpecial::None);
+            self.tail.drain(..cut);
         }
         self.search_from = self.tail.char_indices().next_back().map_or(0, |(at, _)| at);
     }

@@ -14,6 +14,7 @@ use crate::added::AddedTokens;
 use crate::bpe::{Rank, Ranks};
 use crate::error::{did_you_mean, near_matches, Error, ErrorCode, Result};
 use crate::pretokenize::Pattern;
+use crate::spm::SentencePiece;
 
 include!(concat!(env!("OUT_DIR"), "/encodings.rs"));
 
@@ -23,7 +24,8 @@ pub(crate) struct EncodingSpec {
     aliases: &'static [&'static str],
     /// Index into [`RANK_TABLES`].
     table: usize,
-    pattern: Pattern,
+    /// The split; `None` for SentencePiece (gemma3), which has none.
+    pattern: Option<Pattern>,
     special: &'static [(&'static str, Rank)],
     /// Whether an allowed special token's text becomes it; `false` where the
     /// specials are control ids only (Tekken), decoded but never matched.
@@ -50,19 +52,22 @@ pub(crate) enum Normalization {
 }
 
 impl Normalization {
-    /// The text the pre-tokenizer sees.
+    /// The text the pre-tokenizer sees: borrowed when unchanged.
     pub(crate) fn apply(self, text: &str) -> Cow<'_, str> {
         match self {
             Normalization::None => Cow::Borrowed(text),
-            // NFC HOOK (issue 23): `crate::normalize` (HF tokenizers' NFC,
-            // Unicode 9.0 canonical classes) is being written on branch
-            // `nfc`; it goes here. Until it lands, Qwen 2 counts the text as
-            // given, which is exact for text that NFC leaves unchanged (all
-            // but the golden rows `tests/open_golden.rs` names) and refuses
-            // nothing. `TokenCounter` and `encode_with_offsets` are ready for
-            // it: see their notes on normalisation.
+            #[cfg(feature = "nfc")]
+            Normalization::Nfc => crate::normalize::nfc(text),
+            // Never reached: without the feature an encoding that needs NFC
+            // has no tables (`Tables::load`), as `enc-qwen2` turns it on.
+            #[cfg(not(feature = "nfc"))]
             Normalization::Nfc => Cow::Borrowed(text),
         }
+    }
+
+    /// Whether this build can normalise so.
+    fn is_available(self) -> bool {
+        self == Normalization::None || cfg!(feature = "nfc")
     }
 }
 
@@ -73,6 +78,16 @@ pub(crate) struct RankTableSpec {
     name: &'static str,
     blob: Option<&'static [u8]>,
     base: Option<usize>,
+    /// SentencePiece pieces (build/spm.rs), not a rank table.
+    pieces: bool,
+}
+
+/// What counts an encoding's tokens: byte-level BPE over a rank table, or
+/// SentencePiece BPE (src/spm/).
+#[derive(Clone, Copy)]
+pub(crate) enum Model {
+    Bpe(&'static Tables),
+    SentencePiece(&'static SentencePiece),
 }
 
 impl Encoding {
@@ -106,15 +121,12 @@ impl Encoding {
             })
     }
 
-    pub(crate) fn pattern(self) -> Pattern {
-        self.spec().pattern
-    }
-
     /// Whether this build carries the encoding's rank table.
     pub fn is_bundled(self) -> bool {
         RANK_TABLES
             .get(self.spec().table)
             .is_some_and(|t| t.blob.is_some())
+            && self.spec().normalization.is_available()
     }
 
     /// The encodings this build can count with.
@@ -122,14 +134,39 @@ impl Encoding {
         Encoding::ALL.into_iter().filter(|e| e.is_bundled())
     }
 
-    /// The loaded tables of this encoding: built on first use, then shared.
-    pub(crate) fn tables(self) -> Result<&'static Tables> {
+    /// What counts this encoding's tokens, built on first use, then shared.
+    pub(crate) fn model(self) -> Result<Model> {
+        if self.spec().pattern.is_none() {
+            return sentencepiece(self.spec().table)
+                .map(Model::SentencePiece)
+                .ok_or_else(|| not_bundled(self));
+        }
         static CELLS: [OnceLock<Option<Tables>>; Encoding::ALL.len()] =
             [const { OnceLock::new() }; Encoding::ALL.len()];
         CELLS
             .get(self as usize)
             .and_then(|cell| cell.get_or_init(|| Tables::load(self)).as_ref())
+            .map(Model::Bpe)
             .ok_or_else(|| not_bundled(self))
+    }
+
+    /// The loaded tables of a byte-level BPE encoding (an error for
+    /// SentencePiece ones, which have none).
+    #[cfg(test)]
+    pub(crate) fn tables(self) -> Result<&'static Tables> {
+        match self.model()? {
+            Model::Bpe(tables) => Ok(tables),
+            Model::SentencePiece(_) => Err(Error::invalid(
+                "encoding",
+                format!("{} is SentencePiece BPE, not byte-level BPE", self.name()),
+            )),
+        }
+    }
+
+    /// Whether the encoding is byte-level BPE over a rank table (all but
+    /// gemma3, which is SentencePiece BPE).
+    pub fn is_byte_level(self) -> bool {
+        self.spec().pattern.is_some()
     }
 }
 
@@ -164,16 +201,29 @@ pub(crate) fn truncate_for_message(s: &str) -> String {
 fn ranks(index: usize) -> Option<&'static Ranks> {
     static CELLS: [OnceLock<Option<Ranks>>; RANK_TABLES.len()] =
         [const { OnceLock::new() }; RANK_TABLES.len()];
-    let spec = RANK_TABLES.get(index)?;
+    let spec = RANK_TABLES.get(index).filter(|s| !s.pieces)?;
     CELLS
         .get(index)?
         .get_or_init(|| Ranks::from_blob(spec.blob?, || ranks(spec.base?)))
         .as_ref()
 }
 
+/// The SentencePiece model of `RANK_TABLES[index]`, built on first use;
+/// `None` when it is not compiled in (or, in a broken build only, malformed).
+fn sentencepiece(index: usize) -> Option<&'static SentencePiece> {
+    static CELLS: [OnceLock<Option<SentencePiece>>; RANK_TABLES.len()] =
+        [const { OnceLock::new() }; RANK_TABLES.len()];
+    let spec = RANK_TABLES.get(index).filter(|s| s.pieces)?;
+    CELLS
+        .get(index)?
+        .get_or_init(|| SentencePiece::from_blob(spec.blob?))
+        .as_ref()
+}
+
 /// Everything an encoding needs to encode and decode.
 pub(crate) struct Tables {
     pub ranks: &'static Ranks,
+    pub pattern: Pattern,
     /// The always-matched added tokens: found in text in every mode.
     pub always: AddedTokens,
     /// Those and the special tokens that text may become when allowed.
@@ -190,7 +240,11 @@ pub(crate) struct Tables {
 impl Tables {
     fn load(encoding: Encoding) -> Option<Tables> {
         let spec = encoding.spec();
+        if !spec.normalization.is_available() {
+            return None;
+        }
         let ranks = ranks(spec.table)?;
+        let pattern = spec.pattern?;
         let mut special: Vec<(String, Rank)> = spec
             .special
             .iter()
@@ -231,6 +285,7 @@ impl Tables {
         let n_vocab = (ranks.len() as u32 + spec.id_offset).max(max_added + 1);
         Some(Tables {
             ranks,
+            pattern,
             always: AddedTokens::new(always()),
             added,
             special_by_id,

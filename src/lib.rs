@@ -50,11 +50,14 @@ pub mod error;
 pub mod ledger;
 #[cfg(feature = "meter")]
 pub mod meter;
+#[cfg(feature = "nfc")]
+mod normalize;
 mod offsets;
 pub mod preflight;
 mod pretokenize;
 pub mod projection;
 pub mod routing;
+mod spm;
 pub mod time;
 pub mod tokens;
 pub mod trim;
@@ -73,6 +76,15 @@ pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
     pub use crate::pretokenize::patterns::PATTERNS;
     pub use crate::pretokenize::{last_cut, last_hard_cut, split, Pattern};
+    #[cfg(feature = "nfc")]
+    pub use crate::normalize::nfc;
+    pub use crate::spm::{PieceKind, SentencePiece};
+
+    /// The SentencePiece model of an encoding that has one (gemma3), for
+    /// the fuzz target's reference and the benchmarks.
+    pub fn sentencepiece(encoding: crate::Encoding) -> Option<&'static crate::spm::SentencePiece> {
+        crate::Tokenizer::new(encoding).ok()?.sentencepiece()
+    }
 
     /// How many texts the tokenizer has encoded or counted on this thread
     /// (each `count*` or `encode*` call is one).

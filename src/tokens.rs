@@ -9,10 +9,11 @@ use std::cell::Cell;
 use std::collections::HashSet;
 
 use crate::bpe::{Rank, Scratch};
-use crate::encodings::{Encoding, Normalization, Tables};
+use crate::encodings::{Encoding, Model, Normalization, Tables};
 use crate::error::{Error, ErrorCode, Result};
 use crate::offsets;
 use crate::pretokenize;
+use crate::spm::SentencePiece;
 
 /// The encoding used when neither a model nor an encoding is given.
 pub const DEFAULT_ENCODING: Encoding = Encoding::O200kBase;
@@ -72,7 +73,7 @@ impl TokenizerInfo {
 /// Counts, encodes and decodes for one encoding (or one model's estimate).
 #[derive(Clone, Copy)]
 pub struct Tokenizer {
-    tables: &'static Tables,
+    model: Model,
     encoding: Encoding,
     factor_per_mille: u32,
 }
@@ -81,7 +82,7 @@ impl Tokenizer {
     /// The exact tokenizer of an encoding.
     pub fn new(encoding: Encoding) -> Result<Tokenizer> {
         Ok(Tokenizer {
-            tables: encoding.tables()?,
+            model: encoding.model()?,
             encoding,
             factor_per_mille: 1000,
         })
@@ -112,7 +113,23 @@ impl Tokenizer {
 
     /// One past the largest token id (specials included).
     pub fn n_vocab(&self) -> u32 {
-        self.tables.n_vocab
+        match self.model {
+            Model::Bpe(tables) => tables.n_vocab,
+            Model::SentencePiece(sp) => sp.n_vocab(),
+        }
+    }
+
+    /// The byte-level BPE tables, or else the SentencePiece model.
+    fn bpe(&self) -> std::result::Result<&'static Tables, &'static SentencePiece> {
+        match self.model {
+            Model::Bpe(tables) => Ok(tables),
+            Model::SentencePiece(sp) => Err(sp),
+        }
+    }
+
+    /// The SentencePiece model, for an encoding that has one (gemma3).
+    pub(crate) fn sentencepiece(&self) -> Option<&'static SentencePiece> {
+        self.bpe().err()
     }
 
     /// Tokens of `text`. Fails only for an estimated model, which has no
@@ -120,14 +137,18 @@ impl Tokenizer {
     pub fn encode(&self, text: &str, allowed: &AllowedSpecial) -> Result<Vec<Rank>> {
         self.require_exact("encode")?;
         note_call();
+        let tables = match self.bpe() {
+            Ok(tables) => tables,
+            Err(sp) => return Ok(sp.encode(text, allowed)),
+        };
         let mut out = Vec::with_capacity(text.len() / 4 + 1);
         let mut scratch = Scratch::default();
-        let normalization = self.tables.normalization;
-        self.for_each_segment(text, allowed, |segment| {
+        let normalization = tables.normalization;
+        self.for_each_segment(tables, text, allowed, |segment| {
             match segment {
                 Segment::Special(id) => out.push(id),
                 Segment::Text(t) => {
-                    self.encode_text(&normalization.apply(t), &mut scratch, &mut out)
+                    encode_text(tables, &normalization.apply(t), &mut scratch, &mut out)
                 }
             }
             true
@@ -139,6 +160,9 @@ impl Tokenizer {
     /// starts, then `text.len()`. The tokens' bytes are `text`'s bytes in
     /// order, so token `i` is `text[starts[i]..starts[i + 1]]`; a range may
     /// begin or end inside a UTF-8 character, which BPE splits freely.
+    /// (gemma3: a space is one byte of the text and three of its piece's
+    /// `▁`, and a char no piece covers is one byte token per UTF-8 byte,
+    /// each spanning its byte; see `SentencePiece::encode_with_offsets`.)
     /// Where normalisation (Qwen 2's NFC) changed a stretch of the text, the
     /// tokens spell the normalised bytes instead, and those that start
     /// inside that stretch start where it starts (`crate::offsets`).
@@ -149,11 +173,21 @@ impl Tokenizer {
     ) -> Result<(Vec<Rank>, Vec<usize>)> {
         self.require_exact("encode")?;
         note_call();
+        let tables = match self.bpe() {
+            Ok(tables) => tables,
+            Err(sp) => {
+                let (tokens, starts) = sp.encode_with_offsets(text, allowed);
+                return match starts.last() == Some(&text.len()) {
+                    true => Ok((tokens, starts)),
+                    false => Err(not_spelled()),
+                };
+            }
+        };
         let (mut tokens, mut starts) = (Vec::new(), Vec::new());
         let mut scratch = Scratch::default();
-        let normalization = self.tables.normalization;
+        let normalization = tables.normalization;
         let (mut at, mut spelled) = (0usize, true);
-        self.for_each_segment(text, allowed, |segment| {
+        self.for_each_segment(tables, text, allowed, |segment| {
             match segment {
                 Segment::Special(id) => {
                     tokens.push(id);
@@ -163,7 +197,7 @@ impl Tokenizer {
                 Segment::Text(t) => {
                     let norm = normalization.apply(t);
                     let from = tokens.len();
-                    self.encode_text(&norm, &mut scratch, &mut tokens);
+                    encode_text(tables, &norm, &mut scratch, &mut tokens);
                     let mut o = 0;
                     let mut own: Vec<usize> = Vec::with_capacity(tokens.len() - from);
                     for &id in tokens.get(from..).unwrap_or(&[]) {
@@ -182,28 +216,9 @@ impl Tokenizer {
         });
         starts.push(at);
         if at != text.len() || !spelled {
-            return Err(Error::new(
-                ErrorCode::InvalidArgument,
-                "the tokens do not spell the text (a bug: please report it)",
-            ));
+            return Err(not_spelled());
         }
         Ok((tokens, starts))
-    }
-
-    /// The tokens of text between added tokens, already normalised.
-    fn encode_text(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Rank>) {
-        let (ranks, offset) = (self.tables.ranks, self.tables.id_offset);
-        let bytes = text.as_bytes();
-        let from = out.len();
-        pretokenize::split(self.encoding.pattern(), text, |s, e| {
-            if let Some(piece) = bytes.get(s..e) {
-                ranks.encode_piece(piece, scratch, out);
-            }
-            true
-        });
-        if offset != 0 {
-            out.iter_mut().skip(from).for_each(|t| *t += offset);
-        }
     }
 
     /// Tokens of `text` with every special-looking text as ordinary text.
@@ -216,13 +231,14 @@ impl Tokenizer {
     /// Stops when `f` returns `false`.
     fn for_each_piece(
         &self,
+        tables: &Tables,
         text: &str,
         allowed: &AllowedSpecial,
         mut f: impl FnMut(Piece<'_>) -> bool,
     ) {
-        let pattern = self.encoding.pattern();
-        let normalization = self.tables.normalization;
-        self.for_each_segment(text, allowed, |segment| match segment {
+        let pattern = tables.pattern;
+        let normalization = tables.normalization;
+        self.for_each_segment(tables, text, allowed, |segment| match segment {
             Segment::Special(_) => f(Piece::Added),
             Segment::Text(t) => {
                 let t = normalization.apply(t);
@@ -283,21 +299,32 @@ impl Tokenizer {
     /// (the last piece, and a special token cut in half, may still grow), so
     /// a caller can read a huge text in growing prefixes and stop early.
     pub fn prefix_exceeds(&self, prefix: &str, allowed: &AllowedSpecial, limit: usize) -> bool {
+        let raw_limit = limit.saturating_mul(1000) / self.factor_per_mille.max(1) as usize;
+        let stop_at = raw_limit.saturating_add(1);
+        let tables = match self.bpe() {
+            Ok(tables) => tables,
+            Err(sp) => {
+                // Only the text before the last place where any text that
+                // follows cannot change what comes before (no control piece
+                // crosses it either: they hold no space, tab or newline).
+                let settled = sp.last_cut(prefix, 0).unwrap_or(0);
+                let head = prefix.get(..settled).unwrap_or("");
+                return sp.count_until(head, allowed, stop_at) >= stop_at;
+            }
+        };
         let words = match allowed {
-            AllowedSpecial::None => &self.tables.always,
-            _ => &self.tables.added,
+            AllowedSpecial::None => &tables.always,
+            _ => &tables.added,
         };
         let open = words.open_at_end(prefix, |w, special| !special || allowed.allows(w));
         let cut = prefix.get(..open.unwrap_or(prefix.len())).unwrap_or("");
-        let raw_limit = limit.saturating_mul(1000) / self.factor_per_mille.max(1) as usize;
-        let stop_at = raw_limit.saturating_add(1);
-        let ranks = self.tables.ranks;
+        let ranks = tables.ranks;
         let mut scratch = Scratch::default();
         let mut total = 0usize;
         // The tokens of the piece seen last, added only once another piece
         // follows it (an added token is settled at once).
         let mut pending = 0usize;
-        self.for_each_piece(cut, allowed, |piece| {
+        self.for_each_piece(tables, cut, allowed, |piece| {
             total += std::mem::take(&mut pending);
             match piece {
                 Piece::Added => total += 1,
@@ -318,10 +345,13 @@ impl Tokenizer {
         limit: usize,
         scratch: &mut Scratch,
     ) -> (usize, usize) {
+        let Ok(tables) = self.bpe() else {
+            return (0, 0); // SentencePiece: TokenCounter cuts with its own rule
+        };
         let bytes = text.as_bytes();
-        let ranks = self.tables.ranks;
+        let ranks = tables.ranks;
         let (mut total, mut end) = (0usize, 0usize);
-        pretokenize::split(self.encoding.pattern(), text, |s, e| {
+        pretokenize::split(tables.pattern, text, |s, e| {
             if e > limit {
                 return false;
             }
@@ -332,9 +362,10 @@ impl Tokenizer {
         (total, end)
     }
 
-    /// The pre-tokenizer's pattern, for [`crate::counter::TokenCounter`].
-    pub(crate) fn pattern(&self) -> pretokenize::Pattern {
-        self.encoding.pattern()
+    /// The pre-tokenizer's pattern, for [`crate::counter::TokenCounter`]
+    /// (`None` for SentencePiece, which has none).
+    pub(crate) fn pattern(&self) -> Option<pretokenize::Pattern> {
+        self.bpe().ok().map(|tables| tables.pattern)
     }
 
     /// Whether the pieces of ordinary text are the pattern's pieces of the
@@ -342,7 +373,8 @@ impl Tokenizer {
     /// come between them ([`crate::counter::TokenCounter`] then cuts with
     /// `last_cut`).
     pub(crate) fn splits_text_as_given(&self) -> bool {
-        self.tables.always.is_empty() && self.tables.normalization == Normalization::None
+        self.bpe()
+            .is_ok_and(|t| t.always.is_empty() && t.normalization == Normalization::None)
     }
 
     /// The last place in `text` where it can be cut in two halves that
@@ -360,7 +392,10 @@ impl Tokenizer {
         words_from: usize,
         pairs_from: usize,
     ) -> (Option<usize>, usize) {
-        let words = &self.tables.always;
+        let Ok(tables) = self.bpe() else {
+            return (None, words_from); // SentencePiece: see TokenCounter
+        };
+        let words = &tables.always;
         let mut until = text.len().saturating_sub(words.max_len().saturating_sub(1));
         while !text.is_char_boundary(until) {
             until -= 1;
@@ -409,10 +444,14 @@ impl Tokenizer {
     }
 
     fn count_pieces(&self, text: &str, allowed: &AllowedSpecial, stop_at: usize) -> usize {
+        let tables = match self.bpe() {
+            Ok(tables) => tables,
+            Err(sp) => return sp.count_until(text, allowed, stop_at),
+        };
         let mut total = 0usize;
         let mut scratch = Scratch::default();
-        let ranks = self.tables.ranks;
-        self.for_each_piece(text, allowed, |piece| {
+        let ranks = tables.ranks;
+        self.for_each_piece(tables, text, allowed, |piece| {
             match piece {
                 Piece::Added => total += 1,
                 Piece::Text(piece) => {
@@ -434,13 +473,14 @@ impl Tokenizer {
     /// and the allowed special tokens, leftmost then longest first.
     fn for_each_segment<'t>(
         &self,
+        tables: &Tables,
         text: &'t str,
         allowed: &AllowedSpecial,
         mut f: impl FnMut(Segment<'t>) -> bool,
     ) {
         let words = match allowed {
-            AllowedSpecial::None => &self.tables.always,
-            _ => &self.tables.added,
+            AllowedSpecial::None => &tables.always,
+            _ => &tables.added,
         };
         if words.is_empty() {
             f(Segment::Text(text));
@@ -471,28 +511,39 @@ impl Tokenizer {
     }
 
     /// The raw bytes of `tokens`.
+    /// gemma3: a byte piece is its byte, any other piece its text with
+    /// U+2581 as a space.
     pub fn decode_bytes(&self, tokens: &[Rank]) -> Result<Vec<u8>> {
         self.require_exact("decode")?;
+        let invalid = |i: usize| {
+            let t = tokens.get(i).copied().unwrap_or_default();
+            Error::field(
+                ErrorCode::InvalidToken,
+                format!("tokens[{i}]"),
+                format!(
+                    "{t} is not a token of {} (ids are below {})",
+                    self.encoding.name(),
+                    self.n_vocab()
+                ),
+            )
+        };
+        if let Err(sp) = self.bpe() {
+            return sp.decode_bytes(tokens).map_err(invalid);
+        }
         let mut out = Vec::with_capacity(tokens.len() * 4);
         for (i, &t) in tokens.iter().enumerate() {
-            out.extend_from_slice(self.token_bytes(t).ok_or_else(|| {
-                Error::field(
-                    ErrorCode::InvalidToken,
-                    format!("tokens[{i}]"),
-                    format!(
-                        "{t} is not a token of {} (ids are below {})",
-                        self.encoding.name(),
-                        self.n_vocab()
-                    ),
-                )
-            })?);
+            out.extend_from_slice(self.token_bytes(t).ok_or_else(|| invalid(i))?);
         }
         Ok(out)
     }
 
-    /// The bytes of one token, ordinary or special.
+    /// The bytes of one token, ordinary or special (gemma3: as its
+    /// vocabulary spells it, U+2581 for a space, which `decode` maps back).
     pub fn token_bytes(&self, token: Rank) -> Option<&[u8]> {
-        self.tables.token_bytes(token)
+        match self.model {
+            Model::Bpe(tables) => tables.token_bytes(token),
+            Model::SentencePiece(sp) => sp.piece_with_kind(token).map(|(piece, _)| piece),
+        }
     }
 
     fn require_exact(&self, what: &str) -> Result<()> {
@@ -533,4 +584,28 @@ enum Segment<'t> {
 enum Piece<'p> {
     Text(&'p [u8]),
     Added,
+}
+
+/// The tokens of text between added tokens, already normalised.
+fn encode_text(tables: &Tables, text: &str, scratch: &mut Scratch, out: &mut Vec<Rank>) {
+    let (ranks, offset) = (tables.ranks, tables.id_offset);
+    let bytes = text.as_bytes();
+    let from = out.len();
+    pretokenize::split(tables.pattern, text, |s, e| {
+        if let Some(piece) = bytes.get(s..e) {
+            ranks.encode_piece(piece, scratch, out);
+        }
+        true
+    });
+    if offset != 0 {
+        out.iter_mut().skip(from).for_each(|t| *t += offset);
+    }
+}
+
+/// Offsets that do not add up to the text: a bug, reported as an error.
+fn not_spelled() -> Error {
+    Error::new(
+        ErrorCode::InvalidArgument,
+        "the tokens do not spell the text (a bug: please report it)",
+    )
 }

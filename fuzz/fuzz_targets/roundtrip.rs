@@ -1,4 +1,5 @@
-//! decode(encode(x)) == x, with special tokens allowed or not.
+//! decode(encode(x)) == x, with special tokens allowed or not (Qwen 2's
+//! tokens spell x in NFC).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -15,6 +16,10 @@ fuzz_target!(|data: &[u8]| {
     let back = t.decode(&tokens).unwrap();
     // o200k_harmony's 200018 has two names; it decodes to <|endofprompt|>.
     if !(allowed == AllowedSpecial::All && text.contains("<|reserved_200018|>")) {
-        assert_eq!(back, text);
+        if encoding == Encoding::Qwen2 {
+            assert_eq!(back, tokenmeter::internals::nfc(text));
+        } else {
+            assert_eq!(back, text);
+        }
     }
 });
