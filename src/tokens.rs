@@ -52,6 +52,9 @@ pub struct TokenizerInfo {
     /// Estimates multiply the proxy count by `factor_per_mille / 1000` and
     /// round up; 1000 for exact counts.
     pub factor_per_mille: u32,
+    /// For an estimate: the model's own encoding, which a build that
+    /// carries it (another npm entry point) counts with exactly.
+    pub exact_elsewhere: Option<Encoding>,
 }
 
 impl TokenizerInfo {
@@ -62,6 +65,7 @@ impl TokenizerInfo {
             exact: true,
             method: "tiktoken".to_string(),
             factor_per_mille: 1000,
+            exact_elsewhere: None,
         }
     }
 }
