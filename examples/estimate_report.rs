@@ -54,7 +54,11 @@ fn held_out(root: &Path) -> Groups {
     let random: Vec<String> = rows
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|r| r["case"].as_str().is_some_and(|c| c.starts_with("gen/random")))
+        .filter(|r| {
+            r["case"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("gen/random"))
+        })
         .filter_map(|r| r["text"].as_str().map(str::to_string))
         .collect();
     groups.insert("random strings (all scripts)".into(), random.join("\n"));

@@ -74,10 +74,10 @@ pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
 #[doc(hidden)]
 pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
-    pub use crate::pretokenize::patterns::PATTERNS;
-    pub use crate::pretokenize::{last_cut, last_hard_cut, split, Pattern};
     #[cfg(feature = "nfc")]
     pub use crate::normalize::nfc;
+    pub use crate::pretokenize::patterns::PATTERNS;
+    pub use crate::pretokenize::{last_cut, last_hard_cut, split, Pattern};
     pub use crate::spm::{PieceKind, SentencePiece};
 
     /// The SentencePiece model of an encoding that has one (gemma3), for

@@ -83,9 +83,7 @@ fn parse() -> serde_json::Result<Vec<Template>> {
 /// Every template, in match order.
 pub fn templates() -> &'static [Template] {
     static RULES: OnceLock<Vec<Template>> = OnceLock::new();
-    RULES.get_or_init(|| {
-        parse().unwrap_or_default()
-    })
+    RULES.get_or_init(|| parse().unwrap_or_default())
 }
 
 /// The template of `model`: the first whose `match` text the lower-cased
@@ -190,7 +188,11 @@ impl Template {
             n.text(tokenizer, text)?;
         }
         if message.role == "assistant" && at.after_last_user {
-            n.add(self.assistant_after_last_user.as_ref().map_or(0, |m| m.tokens))?;
+            n.add(
+                self.assistant_after_last_user
+                    .as_ref()
+                    .map_or(0, |m| m.tokens),
+            )?;
         }
         if let Content::Parts(parts) = &message.content {
             for part in parts {

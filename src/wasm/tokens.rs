@@ -7,8 +7,8 @@ use wasm_bindgen::prelude::*;
 
 use super::catalogue::{default_catalogue, split_catalogue};
 use super::convert::{
-    entry_points_of,
-    count, in_options, json, string, string_fields, to_js, typed, JsResult, MAX_INPUT_BYTES,
+    count, entry_points_of, in_options, json, string, string_fields, to_js, typed, JsResult,
+    MAX_INPUT_BYTES,
 };
 use crate::catalogue::Catalogue;
 use crate::chat;
@@ -244,9 +244,7 @@ pub fn tokenizer_info(model: JsValue, opts: JsValue) -> JsResult<JsValue> {
         method: info.method,
         factor: f64::from(info.factor_per_mille) / 1000.0,
         exact_encoding: info.exact_elsewhere.map(|e| e.name()),
-        exact_in: info
-            .exact_elsewhere
-            .and_then(|e| entry_points_of(e.name())),
+        exact_in: info.exact_elsewhere.and_then(|e| entry_points_of(e.name())),
     })
 }
 
