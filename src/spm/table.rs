@@ -354,6 +354,7 @@ impl SentencePiece {
             user_ids: Vec::new(),
             users: UserPieces::empty(),
             controls: Vec::new(),
+            control_first: [false; 256],
             space_joins: Vec::new(),
             spaces_cut: false,
             run_chars: Vec::new(),
@@ -363,7 +364,11 @@ impl SentencePiece {
             let span = *sp.spans.get(id as usize)?;
             match *sp.kinds.get(id as usize)? {
                 PieceKind::User => sp.user_ids.push(id),
-                PieceKind::Control => sp.controls.push(id),
+                PieceKind::Control => {
+                    sp.controls.push(id);
+                    let first = sp.piece_bytes(span)?.first().copied()?;
+                    *sp.control_first.get_mut(usize::from(first))? = true;
+                }
                 PieceKind::Byte => {}
                 PieceKind::Normal => {
                     let h = hash(sp.piece_bytes(span)?);
