@@ -353,6 +353,31 @@ mod tests {
         }
     }
 
+    /// gemma3's pieces likewise: a blob cut short anywhere is refused.
+    #[test]
+    fn a_truncated_piece_table_is_refused() {
+        let gemma3 = RANK_TABLES.iter().find(|t| t.name == "gemma3").unwrap();
+        let blob = gemma3.blob.expect("native builds carry gemma3");
+        assert!(SentencePiece::from_blob(blob).is_some());
+        let count = u32::from_le_bytes(*blob.first_chunk::<4>().unwrap()) as usize;
+        // In the header, the two columns, the chars section, the literals
+        // and the extra bits.
+        for cut in [
+            3,
+            4 + count / 2,
+            4 + 2 * count - 1,
+            4 + 2 * count + 2,
+            4 + 2 * count + 1000,
+            blob.len() - 1000,
+            blob.len() - 1,
+        ] {
+            assert!(
+                SentencePiece::from_blob(&blob[..cut]).is_none(),
+                "cut at {cut}"
+            );
+        }
+    }
+
     /// The generated model map is sorted, so the binary search finds every
     /// name.
     #[test]

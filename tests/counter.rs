@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use tokenmeter::internals::{last_cut, split, Pattern};
 use tokenmeter::{Encoding, TokenCounter, Tokenizer};
 
-const ENCODINGS: [Encoding; 9] = [
+const ENCODINGS: [Encoding; 10] = [
     Encoding::R50kBase,
     Encoding::Cl100kBase,
     Encoding::O200kBase,
@@ -20,6 +20,7 @@ const ENCODINGS: [Encoding; 9] = [
     Encoding::Qwen2,
     Encoding::DeepseekV3,
     Encoding::Tekken,
+    Encoding::Gemma3,
 ];
 
 /// The count of `parts` pushed one by one.
@@ -88,6 +89,10 @@ fn every_split_of_texts_where_the_last_piece_is_not_the_only_unsettled_one() {
         "x<｜User｜>hi<｜Assistant｜>ok<｜tool▁call▁begin｜>y <｜tool▁calls▁begin｜>",
         "<|fim_prefix|><|fim_pad|>1234567 中文123字符・カタカナ",
         "\u{1}\u{200d}a !\r\n.Net ..Net",
+        // gemma3: runs of spaces and U+2581 (user-defined pieces), `>▁</`
+        // (a normal piece across a space), tabs and newlines, HTML tags.
+        "a  b\u{2581} \u{2581}c >  </x> </y>\u{2581}</z",
+        "x\t\t\n\n\ty <b>bold</b> <unused3>[multimodal]",
     ];
     for text in texts {
         for encoding in ENCODINGS {
@@ -253,7 +258,7 @@ proptest! {
         seed in any::<u64>(),
         offsets in proptest::collection::vec(any::<usize>(), 0..12),
         unicode in any::<bool>(),
-        which in 0usize..9,
+        which in 0usize..10,
     ) {
         let mut rng = Rng::new(seed);
         let text = if unicode { random_unicode(&mut rng, 80) } else { random_text(&mut rng, 80) };

@@ -47,7 +47,13 @@ impl SentencePiece {
         let mut rest = text;
         if !matches!(allowed, AllowedSpecial::None) {
             let mut from = 0;
-            while let Some(found) = rest.get(from..).and_then(|r| r.find('<')) {
+            // A control piece starts with a char's first byte, so `at` is a
+            // char boundary.
+            while let Some(found) = rest
+                .as_bytes()
+                .get(from..)
+                .and_then(|r| r.iter().position(|&b| self.starts_control(b)))
+            {
                 let at = from + found;
                 let Some((id, len)) = self.control_at(rest.get(at..).unwrap_or(""), allowed) else {
                     from = at + 1;
@@ -64,8 +70,6 @@ impl SentencePiece {
     }
 
     /// The longest allowed control piece `text` starts with, and its length.
-    /// Every control piece of Gemma 3 starts with `<`; one that did not
-    /// would never match (`from_blob` refuses none, so a test checks it).
     fn control_at(&self, text: &str, allowed: &AllowedSpecial) -> Option<(u32, usize)> {
         self.controls
             .iter()

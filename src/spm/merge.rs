@@ -75,6 +75,16 @@ impl SentencePiece {
         scratch.out.iter().all(|&id| emit(id))
     }
 
+    /// The tokens of `word` by each loop, for the tests.
+    #[cfg(test)]
+    pub(super) fn merge_both(&self, word: &[u8]) -> (Vec<u32>, Vec<u32>) {
+        let mut scratch = Scratch::default();
+        self.merge_scan(word, &mut scratch);
+        let scanned = std::mem::take(&mut scratch.out);
+        self.merge_heap(word, &mut scratch);
+        (scanned, scratch.out)
+    }
+
     /// The tokens of symbol `word[start..end]`: the piece a merge made, or
     /// for a char left alone its piece or its bytes as byte pieces.
     fn push_symbol(&self, out: &mut Vec<u32>, word: &[u8], (start, end): (usize, usize), tok: u32) {

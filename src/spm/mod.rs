@@ -89,6 +89,8 @@ pub struct SentencePiece {
     user_ids: Vec<u32>,
     users: UserPieces,
     controls: Vec<u32>,
+    /// Which bytes start a control piece.
+    control_first: [bool; 256],
     /// The chars after which a `▁` may be inside a normal piece.
     space_joins: Vec<char>,
     /// Whether the user-defined pieces that hold a `▁` are runs of it, so
@@ -113,6 +115,11 @@ impl SentencePiece {
 
     fn piece(&self, id: u32) -> Option<&[u8]> {
         self.piece_bytes(*self.spans.get(id as usize)?)
+    }
+
+    #[inline]
+    fn starts_control(&self, byte: u8) -> bool {
+        self.control_first.get(usize::from(byte)) == Some(&true)
     }
 
     /// The id of the byte-fallback piece of `byte`.

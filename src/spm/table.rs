@@ -228,6 +228,7 @@ impl Loader {
     }
 
     /// Makes room for `n` more bytes and the slack after them.
+    #[inline]
     fn room(&mut self, n: usize) {
         let need = self.end + n + SLACK;
         if self.bytes.len() < need {
@@ -349,11 +350,12 @@ impl SentencePiece {
                 .checked_shr(u32::BITS - id_bits)
                 .unwrap_or(u32::MAX),
             ascii: [u32::MAX; 128],
-            small_pairs: Vec::new(),
+            small_pairs: vec![u32::MAX; SMALL * SMALL],
             filter: vec![0; 1 << (FILTER_BITS - 6)],
             user_ids: Vec::new(),
             users: UserPieces::empty(),
             controls: Vec::new(),
+            control_first: [false; 256],
             space_joins: Vec::new(),
             spaces_cut: false,
             run_chars: Vec::new(),
@@ -363,7 +365,11 @@ impl SentencePiece {
             let span = *sp.spans.get(id as usize)?;
             match *sp.kinds.get(id as usize)? {
                 PieceKind::User => sp.user_ids.push(id),
-                PieceKind::Control => sp.controls.push(id),
+                PieceKind::Control => {
+                    sp.controls.push(id);
+                    let first = sp.piece_bytes(span)?.first().copied()?;
+                    *sp.control_first.get_mut(usize::from(first))? = true;
+                }
                 PieceKind::Byte => {}
                 PieceKind::Normal => {
                     let h = hash(sp.piece_bytes(span)?);
@@ -378,29 +384,44 @@ impl SentencePiece {
                         }
                         slot = (slot + 1) & mask;
                     }
-                    if let (1, Some(&b)) = (span.byte_len(), sp.bytes.get(span.start())) {
-                        if let Some(slot) = sp.ascii.get_mut(usize::from(b)) {
-                            *slot = id;
-                        }
-                    }
+                    sp.note_small(span, id);
                 }
             }
         }
-        sp.small_pairs = (0..SMALL * SMALL)
-            .map(|i| {
-                let mut pair = String::new();
-                for code in [i / SMALL, i % SMALL] {
-                    pair.push(if code < 128 {
-                        code as u8 as char
-                    } else {
-                        SPACE
-                    });
-                }
-                sp.normal(pair.as_bytes()).unwrap_or(u32::MAX)
-            })
-            .collect();
         sp.prepare_matching(found)?;
         Some(sp)
+    }
+
+    /// Enters a normal piece of one ASCII char in `ascii`, and one of two
+    /// chars of the small alphabet in `small_pairs`.
+    fn note_small(&mut self, span: Span, id: u32) {
+        let code = |c: &[u8]| match *c {
+            [b] if b < 128 => Some(usize::from(b)),
+            _ if c == SPACE_BYTES => Some(SMALL - 1),
+            _ => None,
+        };
+        let Some(piece) = self.piece_bytes(span) else {
+            return;
+        };
+        let slot = match *piece {
+            [b] => self.ascii.get_mut(usize::from(b)),
+            [a, b] => code(&[a])
+                .zip(code(&[b]))
+                .and_then(|(x, y)| self.small_pairs.get_mut(x * SMALL + y)),
+            [a, b, c, d] => {
+                let pair = code(&[a])
+                    .zip(code(&[b, c, d]))
+                    .or(code(&[a, b, c]).zip(code(&[d])));
+                pair.and_then(|(x, y)| self.small_pairs.get_mut(x * SMALL + y))
+            }
+            [a, b, c, d, e, f] => code(&[a, b, c])
+                .zip(code(&[d, e, f]))
+                .and_then(|(x, y)| self.small_pairs.get_mut(x * SMALL + y)),
+            _ => None,
+        };
+        if let Some(slot) = slot {
+            *slot = id;
+        }
     }
 
     #[inline]

@@ -7,6 +7,7 @@
 pub mod compress;
 #[cfg(feature = "import")]
 pub mod import;
+pub mod spm_reference;
 pub mod trim;
 pub mod trim_rules;
 
