@@ -10,7 +10,14 @@ use sha2::Digest;
 use tokenmeter::{AllowedSpecial, Encoding, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
-const ENCODINGS: [&str; 5] = ["llama3", "llama4", "qwen2", "deepseek_v3", "tekken"];
+const ENCODINGS: [&str; 6] = [
+    "llama3",
+    "llama4",
+    "qwen2",
+    "deepseek_v3",
+    "tekken",
+    "gemma3",
+];
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/");
 
 struct Row {
@@ -89,7 +96,14 @@ fn every_golden_row_gives_the_reference_ids() {
             if &got == expected {
                 agree += 1;
                 assert_eq!(tokenizer.count(&row.text, &mode), got.len());
-                assert_eq!(tokenizer.decode_bytes(&got).unwrap(), row.text.as_bytes());
+                // gemma3 normalises spaces to U+2581, which decodes as a
+                // space (tests/open_gemma3.rs has its HF rows and more).
+                let text = if name == "gemma3" {
+                    row.text.replace('\u{2581}', " ")
+                } else {
+                    row.text.clone()
+                };
+                assert_eq!(tokenizer.decode_bytes(&got).unwrap(), text.as_bytes());
             } else if name == "qwen2" && nfc_changes(&row.text) {
                 // The rest of the pipeline is right if the text normalised
                 // first gives the ids, unless it holds a mark whose class
