@@ -22,6 +22,8 @@ lint:
 	cargo clippy --features wasm -- -D warnings
 	# The smallest entry point's features (tokenmeter/o200k: no html, no import).
 	cargo clippy --no-default-features --features wasm,enc-o200k -- -D warnings
+	# Open-weight encodings without OpenAI's (no o200k default, no cl100k base).
+	cargo clippy --no-default-features --features wasm,enc-llama3,enc-qwen2,enc-deepseek-v3,enc-tekken -- -D warnings
 	# The fuzz targets (fuzz/, a crate of its own) are compiled, not run: they
 	# run under cargo fuzz (docs/fuzzing.md). Stable cargo checks them.
 	RUSTFLAGS="-D warnings" cargo check --manifest-path fuzz/Cargo.toml --bins

@@ -17,6 +17,8 @@
 //! * `build/unicode.rs`: the Unicode classes the pre-tokenizer needs (`\p{L}`
 //!   split by case, `\p{M}`, `\p{N}`, `\s`, `[\p{P}\p{S}]`) from `regex-syntax`, the same
 //!   tables the reference regex engine uses, as a two-level lookup table.
+//! * `build/nfc.rs` (feature `nfc`): the Unicode 9.0 NFC tables of Hugging
+//!   Face `tokenizers`, which Qwen's tokenizer applies (`src/normalize.rs`).
 
 /// The rank table's markers, shared with src/bpe/, which reads the tables.
 #[path = "src/bpe/symbols.rs"]
@@ -30,6 +32,9 @@ mod spm_format;
 mod catalogue;
 #[path = "build/encodings.rs"]
 mod encodings;
+#[cfg(feature = "nfc")]
+#[path = "build/nfc.rs"]
+mod nfc;
 #[path = "build/open_weights.rs"]
 mod open_weights;
 /// The split regexes each scanner implements, which build/open_weights.rs
@@ -62,6 +67,8 @@ fn main() -> BuildResult<()> {
     }
     encodings::write(Path::new("data"), &out)?;
     unicode::write_unicode_classes(&out.join("unicode_classes.rs"))?;
+    #[cfg(feature = "nfc")]
+    nfc::write_nfc_tables(&out.join("nfc_tables.rs"))?;
     catalogue::write_catalogue(Path::new("data/models.json"), &out.join("models.min.json"))?;
     Ok(())
 }

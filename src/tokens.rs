@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use crate::bpe::{Rank, Scratch};
 use crate::encodings::{Encoding, Model, Normalization, Tables};
 use crate::error::{Error, ErrorCode, Result};
+use crate::offsets;
 use crate::pretokenize;
 use crate::spm::SentencePiece;
 
@@ -51,6 +52,9 @@ pub struct TokenizerInfo {
     /// Estimates multiply the proxy count by `factor_per_mille / 1000` and
     /// round up; 1000 for exact counts.
     pub factor_per_mille: u32,
+    /// For an estimate: the model's own encoding, which a build that
+    /// carries it (another npm entry point) counts with exactly.
+    pub exact_elsewhere: Option<Encoding>,
 }
 
 impl TokenizerInfo {
@@ -61,6 +65,7 @@ impl TokenizerInfo {
             exact: true,
             method: "tiktoken".to_string(),
             factor_per_mille: 1000,
+            exact_elsewhere: None,
         }
     }
 }
@@ -138,16 +143,12 @@ impl Tokenizer {
         };
         let mut out = Vec::with_capacity(text.len() / 4 + 1);
         let mut scratch = Scratch::default();
-        let (ranks, offset) = (tables.ranks, tables.id_offset);
-        self.for_each_piece(tables, text, allowed, |piece| {
-            match piece {
-                Piece::Added(id) => out.push(id),
-                Piece::Text(p) => {
-                    let from = out.len();
-                    ranks.encode_piece(p, &mut scratch, &mut out);
-                    if offset != 0 {
-                        out.iter_mut().skip(from).for_each(|t| *t += offset);
-                    }
+        let normalization = tables.normalization;
+        self.for_each_segment(tables, text, allowed, |segment| {
+            match segment {
+                Segment::Special(id) => out.push(id),
+                Segment::Text(t) => {
+                    encode_text(tables, &normalization.apply(t), &mut scratch, &mut out)
                 }
             }
             true
@@ -162,34 +163,60 @@ impl Tokenizer {
     /// (gemma3: a space is one byte of the text and three of its piece's
     /// `▁`, and a char no piece covers is one byte token per UTF-8 byte,
     /// each spanning its byte; see `SentencePiece::encode_with_offsets`.)
+    /// Where normalisation (Qwen 2's NFC) changed a stretch of the text, the
+    /// tokens spell the normalised bytes instead, and those that start
+    /// inside that stretch start where it starts (`crate::offsets`).
     pub fn encode_with_offsets(
         &self,
         text: &str,
         allowed: &AllowedSpecial,
     ) -> Result<(Vec<Rank>, Vec<usize>)> {
-        let (tokens, starts) = match self.bpe() {
-            Ok(_) => {
-                let tokens = self.encode(text, allowed)?;
-                let mut starts = Vec::with_capacity(tokens.len() + 1);
-                let mut at = 0usize;
-                for &t in &tokens {
-                    starts.push(at);
-                    at += self.token_bytes(t).map_or(0, <[u8]>::len);
-                }
-                starts.push(at);
-                (tokens, starts)
-            }
+        self.require_exact("encode")?;
+        note_call();
+        let tables = match self.bpe() {
+            Ok(tables) => tables,
             Err(sp) => {
-                self.require_exact("encode")?;
-                note_call();
-                sp.encode_with_offsets(text, allowed)
+                let (tokens, starts) = sp.encode_with_offsets(text, allowed);
+                return match starts.last() == Some(&text.len()) {
+                    true => Ok((tokens, starts)),
+                    false => Err(not_spelled()),
+                };
             }
         };
-        if starts.last() != Some(&text.len()) {
-            return Err(Error::new(
-                ErrorCode::InvalidArgument,
-                "the tokens do not spell the text (a bug: please report it)",
-            ));
+        let (mut tokens, mut starts) = (Vec::new(), Vec::new());
+        let mut scratch = Scratch::default();
+        let normalization = tables.normalization;
+        let (mut at, mut spelled) = (0usize, true);
+        self.for_each_segment(tables, text, allowed, |segment| {
+            match segment {
+                Segment::Special(id) => {
+                    tokens.push(id);
+                    starts.push(at);
+                    at += self.token_bytes(id).map_or(0, <[u8]>::len);
+                }
+                Segment::Text(t) => {
+                    let norm = normalization.apply(t);
+                    let from = tokens.len();
+                    encode_text(tables, &norm, &mut scratch, &mut tokens);
+                    let mut o = 0;
+                    let mut own: Vec<usize> = Vec::with_capacity(tokens.len() - from);
+                    for &id in tokens.get(from..).unwrap_or(&[]) {
+                        own.push(o);
+                        o += self.token_bytes(id).map_or(0, <[u8]>::len);
+                    }
+                    if *norm != *t {
+                        own = offsets::to_original(t, &own, |s| normalization.apply(s));
+                    }
+                    spelled &= o == norm.len();
+                    starts.extend(own.iter().map(|s| at + s));
+                    at += t.len();
+                }
+            }
+            true
+        });
+        starts.push(at);
+        if at != text.len() || !spelled {
+            return Err(not_spelled());
         }
         Ok((tokens, starts))
     }
@@ -212,7 +239,7 @@ impl Tokenizer {
         let pattern = tables.pattern;
         let normalization = tables.normalization;
         self.for_each_segment(tables, text, allowed, |segment| match segment {
-            Segment::Special(id) => f(Piece::Added(id)),
+            Segment::Special(_) => f(Piece::Added),
             Segment::Text(t) => {
                 let t = normalization.apply(t);
                 let bytes = t.as_bytes();
@@ -300,7 +327,7 @@ impl Tokenizer {
         self.for_each_piece(tables, cut, allowed, |piece| {
             total += std::mem::take(&mut pending);
             match piece {
-                Piece::Added(_) => total += 1,
+                Piece::Added => total += 1,
                 Piece::Text(p) => pending = ranks.count_piece(p, &mut scratch),
             }
             total < stop_at
@@ -426,7 +453,7 @@ impl Tokenizer {
         let ranks = tables.ranks;
         self.for_each_piece(tables, text, allowed, |piece| {
             match piece {
-                Piece::Added(_) => total += 1,
+                Piece::Added => total += 1,
                 Piece::Text(piece) => {
                     // A token is at most 255 bytes, so a long piece has at
                     // least len / 255 tokens: skip merging what cannot fit.
@@ -553,8 +580,32 @@ enum Segment<'t> {
     Special(Rank),
 }
 
-/// What BPE sees: the bytes of one piece, or an added token's id.
+/// What BPE sees: the bytes of one piece, or an added token.
 enum Piece<'p> {
     Text(&'p [u8]),
-    Added(Rank),
+    Added,
+}
+
+/// The tokens of text between added tokens, already normalised.
+fn encode_text(tables: &Tables, text: &str, scratch: &mut Scratch, out: &mut Vec<Rank>) {
+    let (ranks, offset) = (tables.ranks, tables.id_offset);
+    let bytes = text.as_bytes();
+    let from = out.len();
+    pretokenize::split(tables.pattern, text, |s, e| {
+        if let Some(piece) = bytes.get(s..e) {
+            ranks.encode_piece(piece, scratch, out);
+        }
+        true
+    });
+    if offset != 0 {
+        out.iter_mut().skip(from).for_each(|t| *t += offset);
+    }
+}
+
+/// Offsets that do not add up to the text: a bug, reported as an error.
+fn not_spelled() -> Error {
+    Error::new(
+        ErrorCode::InvalidArgument,
+        "the tokens do not spell the text (a bug: please report it)",
+    )
 }

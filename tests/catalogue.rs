@@ -128,11 +128,26 @@ fn openai_models_use_tiktokens_encoding_and_others_are_estimates_or_exact() {
             (TokenizerSpec::Estimate { .. }, Some(_)) => {
                 panic!("{} is an OpenAI model but estimated", m.id)
             }
-            (TokenizerSpec::Estimate { .. }, None) => {
-                assert!(!c.tokenizer_info(&m.id).unwrap().exact)
+            // An open-weight model is exact where the build carries its
+            // family's encoding (natively: every encoding), else estimated.
+            (TokenizerSpec::Estimate { exact, .. }, None) => {
+                let info = c.tokenizer_info(&m.id).unwrap();
+                match exact {
+                    Some(e) if e.is_bundled() => {
+                        assert!(info.exact && info.encoding == *e, "{}", m.id)
+                    }
+                    _ => assert!(!info.exact, "{}", m.id),
+                }
             }
         }
     }
+    // 50 models name their family's encoding (data/README.md).
+    let open = c
+        .models()
+        .iter()
+        .filter(|m| matches!(m.tokenizer, TokenizerSpec::Estimate { exact: Some(_), .. }))
+        .count();
+    assert_eq!(open, 50);
 }
 
 #[test]

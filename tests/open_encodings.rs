@@ -138,3 +138,36 @@ fn llama4_splits_as_o200k() {
     let ids = llama4.encode_ordinary(text).unwrap();
     assert_eq!(llama4.decode(&ids).unwrap(), text);
 }
+
+/// Qwen 2 normalises to NFC: its tokens spell the normalised text, and
+/// their offsets still point into the text as given, byte for byte where
+/// NFC changed nothing and at the start of a changed stretch elsewhere.
+#[test]
+fn qwen2_offsets_point_into_the_text_as_given() {
+    let qwen = tokenizer("qwen2");
+    let text = "plain words, then cafe\u{301} and A\u{30a}ngstro\u{308}m \u{212b} 12";
+    let nfc = tokenmeter::internals::nfc(text);
+    assert_ne!(nfc, text);
+    let (ids, starts) = qwen
+        .encode_with_offsets(text, &AllowedSpecial::None)
+        .unwrap();
+    assert_eq!(ids, qwen.encode_ordinary(&nfc).unwrap());
+    assert_eq!(qwen.decode(&ids).unwrap(), nfc);
+    assert_eq!(*starts.last().unwrap(), text.len());
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]));
+    assert!(starts.iter().all(|&s| text.is_char_boundary(s)));
+    // The unchanged start maps byte for byte.
+    let mut at = 0;
+    for (i, &id) in ids.iter().enumerate() {
+        if at >= "plain words, then ".len() {
+            break;
+        }
+        assert_eq!(starts[i], at);
+        at += qwen.token_bytes(id).unwrap().len();
+    }
+    // The token that holds "é" starts inside "cafe\u{301}"'s stretch at the latest.
+    let e = text.find("e\u{301}").unwrap();
+    assert!(starts
+        .iter()
+        .any(|&s| s == e || s == text.find("cafe").unwrap() - 1));
+}

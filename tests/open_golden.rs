@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use sha2::Digest;
+use tokenmeter::internals::nfc;
 use tokenmeter::{AllowedSpecial, Encoding, Tokenizer};
-use unicode_normalization::UnicodeNormalization;
 
 const ENCODINGS: [&str; 6] = [
     "llama3",
@@ -52,31 +52,13 @@ fn rows() -> Vec<Row> {
         .collect()
 }
 
-/// The 98 marks with a canonical class in Unicode 14 that HF tokenizers'
-/// Unicode 9.0 tables give class 0 (docs/research/open-weight-tokenizers.md).
-fn newer_than_unicode_9(c: char) -> bool {
-    matches!(c as u32,
-        0x07FD | 0x0898..=0x089F | 0x08CA..=0x08D3 | 0x09FE | 0x0C3C | 0x0D3B | 0x0D3C
-        | 0x0EBA | 0x1715 | 0x1ABF..=0x1ACE | 0x1DF6..=0x1DFA | 0xA82C | 0x10D24..=0x10D27
-        | 0x10EAB | 0x10EAC | 0x10F46..=0x10F50 | 0x10F82..=0x10F85 | 0x11070 | 0x1133B
-        | 0x1145E | 0x11839 | 0x1183A | 0x1193D | 0x1193E | 0x11943 | 0x119E0 | 0x11A34
-        | 0x11A47 | 0x11A99 | 0x11D42 | 0x11D44 | 0x11D45 | 0x11D97 | 0x16FF0 | 0x16FF1
-        | 0x1E130..=0x1E136 | 0x1E2AE | 0x1E2EC..=0x1E2EF | 0x11938)
-}
-
-/// Whether NFC changes `text`. Qwen 2 normalises to NFC and tokenmeter's
-/// NFC is not in yet (the hook in src/encodings.rs): those rows may differ.
-fn nfc_changes(text: &str) -> bool {
-    text.nfc().collect::<String>() != text
-}
-
 #[test]
 fn every_golden_row_gives_the_reference_ids() {
     let rows = rows();
     let mut failures = Vec::new();
     for name in ENCODINGS {
         let tokenizer = Tokenizer::new(Encoding::from_name(name).unwrap()).unwrap();
-        let (mut agree, mut total, mut nfc_rows, mut after_nfc) = (0, 0, 0, 0);
+        let (mut agree, mut total) = (0, 0);
         for row in &rows {
             let Some(expected) = row.tokens.get(name) else {
                 assert!(
@@ -96,25 +78,15 @@ fn every_golden_row_gives_the_reference_ids() {
             if &got == expected {
                 agree += 1;
                 assert_eq!(tokenizer.count(&row.text, &mode), got.len());
-                // gemma3 normalises spaces to U+2581, which decodes as a
-                // space (tests/open_gemma3.rs has its HF rows and more).
-                let text = if name == "gemma3" {
-                    row.text.replace('\u{2581}', " ")
-                } else {
-                    row.text.clone()
+                // Qwen 2's tokens spell the text normalised (NFC); gemma3
+                // normalises spaces to U+2581, which decodes as a space
+                // (tests/open_gemma3.rs has its HF rows and more).
+                let spelled = match name {
+                    "qwen2" => nfc(&row.text),
+                    "gemma3" => row.text.replace('\u{2581}', " ").into(),
+                    _ => row.text.as_str().into(),
                 };
-                assert_eq!(tokenizer.decode_bytes(&got).unwrap(), text.as_bytes());
-            } else if name == "qwen2" && nfc_changes(&row.text) {
-                // The rest of the pipeline is right if the text normalised
-                // first gives the ids, unless it holds a mark whose class
-                // HF's Unicode 9.0 tables lack (then the two NFCs differ).
-                let nfc: String = row.text.nfc().collect();
-                let same = tokenizer.encode(&nfc, &mode).unwrap() == *expected;
-                after_nfc += usize::from(same);
-                if !same && !row.text.chars().any(newer_than_unicode_9) {
-                    failures.push(format!("{name} {} after NFC", row.case));
-                }
-                nfc_rows += 1;
+                assert_eq!(tokenizer.decode_bytes(&got).unwrap(), spelled.as_bytes());
             } else {
                 failures.push(format!(
                     "{name} {} [{}]",
@@ -123,10 +95,7 @@ fn every_golden_row_gives_the_reference_ids() {
                 ));
             }
         }
-        println!(
-            "{name}: {agree}/{total} rows exact; {nfc_rows} others where NFC changes the text, \
-             {after_nfc} of them exact once the text is normalised first"
-        );
+        println!("{name}: {agree}/{total} rows exact");
     }
     assert!(failures.is_empty(), "rows that differ: {failures:#?}");
 }
@@ -186,13 +155,6 @@ fn the_long_texts_count_as_one_bpe_over_the_whole_text() {
                 .unwrap();
             let tokenizer = Tokenizer::new(Encoding::from_name(name).unwrap()).unwrap();
             let got = tokenizer.count_ordinary(text) as u64;
-            if name == "qwen2" && got != expected && nfc_changes(text) {
-                let nfc: String = text.nfc().collect();
-                let after = tokenizer.count_ordinary(&nfc) as u64;
-                println!("{case}: qwen2 {got}, expected {expected}; {after} after NFC");
-                assert_eq!(after, expected, "qwen2: {case} after NFC");
-                continue;
-            }
             assert_eq!(got, expected, "{name}: {case}");
         }
     }

@@ -31,7 +31,20 @@ function chatOf(value) {
   throw err;
 }
 
+/**
+ * The package module that counts for --model / --encoding: tokenmeter/all,
+ * or the family entry point that carries the encoding (an open-weight model
+ * is exact there and only estimated in tokenmeter/all).
+ */
+async function moduleFor(flags) {
+  const encoding = flags.encoding ?? (flags.model ? tm.tokenizerInfo(flags.model).exactEncoding : undefined);
+  if (!encoding || tm.bundledEncodings().includes(encoding)) return tm;
+  const [entry] = tm.entryPointsOf(encoding);
+  return entry ? import(entry) : tm;
+}
+
 async function count(flags, inputs) {
+  const m = await moduleFor(flags);
   const names = inputs.length ? inputs : ["-"];
   const results = [];
   let failed = null;
@@ -41,9 +54,9 @@ async function count(flags, inputs) {
       let tokens;
       if (flags.chat) {
         const chat = chatOf(await readJson(name));
-        tokens = tm.countChatTokens(chat.messages, { model: flags.model, ...(chat.tools ? { tools: chat.tools } : {}) });
+        tokens = m.countChatTokens(chat.messages, { model: flags.model, ...(chat.tools ? { tools: chat.tools } : {}) });
       } else {
-        const counter = new tm.TokenCounter(tokenOptions(flags));
+        const counter = new m.TokenCounter(tokenOptions(flags));
         try {
           info ??= { encoding: counter.encoding, exact: counter.exact };
           await readChunks(name, (text) => counter.push(text), "counting");

@@ -1,11 +1,26 @@
 //! TokenCounter: arbitrary UTF-8 pushed in parts cut at input-chosen char
 //! boundaries counts exactly what counting the whole text counts, for every
-//! split pattern (r50k, cl100k, o200k) and an estimate's scaling; it never
-//! holds more than was pushed.
+//! split pattern (r50k, cl100k, o200k, Llama 3, Qwen 2, Tekken, DeepSeek V3;
+//! Qwen 2 and DeepSeek V3 with always-matched added tokens) and an estimate's
+//! scaling; it never holds more than was pushed.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use tokenmeter::{Encoding, TokenCounter, Tokenizer};
+
+/// Every split pattern, and the encodings whose added tokens or NFC come
+/// between the text and its pieces (Qwen 2, DeepSeek V3).
+const ENCODINGS: [Encoding; 9] = [
+    Encoding::R50kBase,
+    Encoding::Cl100kBase,
+    Encoding::O200kBase,
+    Encoding::O200kHarmony,
+    Encoding::Llama3,
+    Encoding::Llama4,
+    Encoding::Qwen2,
+    Encoding::DeepseekV3,
+    Encoding::Tekken,
+];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else { return };
@@ -13,12 +28,7 @@ fuzz_target!(|data: &[u8]| {
     let cuts = usize::from(selector >> 4).min(8).min(rest.len());
     let (picks, text) = rest.split_at(cuts);
     let text = String::from_utf8_lossy(text);
-    let encoding = match selector % 4 {
-        0 => Encoding::R50kBase,
-        1 => Encoding::Cl100kBase,
-        2 => Encoding::O200kBase,
-        _ => Encoding::O200kHarmony,
-    };
+    let encoding = ENCODINGS[usize::from(selector) % ENCODINGS.len()];
     let tokenizer = if selector & 8 == 0 {
         Tokenizer::new(encoding).unwrap()
     } else {

@@ -105,7 +105,22 @@ pub enum TokenizerSpec {
         method: String,
         /// The catalogue's named estimate profile, if the model uses one.
         profile: Option<String>,
+        /// The model's own encoding, which counts it exactly in a build that
+        /// carries it (the family entry points: `tokenmeter/llama3` ...).
+        /// The estimate stands in for it elsewhere, so the default entry
+        /// keeps counting these models without their vocabularies.
+        exact: Option<Encoding>,
     },
+}
+
+impl TokenizerSpec {
+    /// The exact encoding this build counts the model with, if any.
+    pub fn bundled_exact(&self) -> Option<Encoding> {
+        match self {
+            TokenizerSpec::Exact(e) => Some(*e),
+            TokenizerSpec::Estimate { exact, .. } => exact.filter(|e| e.is_bundled()),
+        }
+    }
 }
 
 /// Neurons (Workers AI's billing unit) per 1M tokens.

@@ -17,18 +17,23 @@ impl Catalogue {
             return Ok(TokenizerInfo::exact(encoding));
         }
         let entry = self.model(model)?;
+        if let Some(encoding) = entry.tokenizer.bundled_exact() {
+            return Ok(TokenizerInfo::exact(encoding));
+        }
         Ok(match &entry.tokenizer {
             TokenizerSpec::Exact(encoding) => TokenizerInfo::exact(*encoding),
             TokenizerSpec::Estimate {
                 encoding,
                 factor_per_mille,
                 method,
+                exact,
                 ..
             } => TokenizerInfo {
                 encoding: *encoding,
                 exact: false,
                 method: method.clone(),
                 factor_per_mille: *factor_per_mille,
+                exact_elsewhere: *exact,
             },
         })
     }

@@ -24,6 +24,7 @@
 //! The JSON readers are in `parse`, the image rules in `vision`.
 
 mod parse;
+pub mod template;
 mod vision;
 
 use serde_json::Value;
@@ -150,8 +151,14 @@ pub fn count_chat_within(
     limit: usize,
 ) -> Result<Option<usize>> {
     let raw_limit = limit.saturating_mul(1000) / tokenizer.factor_per_mille().max(1) as usize;
+    if let Some(t) = template::for_model(model) {
+        let raw = t.count_within(tokenizer, model, messages, tools, raw_limit);
+        return Ok(raw
+            .map(|n| tokenizer.scale(n))
+            .filter(|&scaled| scaled <= limit));
+    }
     // Reply priming and tools are small next to a long message: counted whole.
-    let mut total = 3usize.saturating_add(count_tools(tokenizer, tools));
+    let mut total = fixed_tokens(tokenizer, model, tools);
     for message in messages {
         // Every message adds at least 2 tokens (3, or 4 and -1 for a name), so
         // once the running total is past the limit the final one is too.
@@ -168,6 +175,10 @@ pub fn count_chat_within(
 /// Tokens one message adds to a request (its share of the cookbook formula,
 /// without the reply priming). Unscaled.
 pub fn message_tokens(tokenizer: &Tokenizer, model: &str, message: &Message) -> i64 {
+    if let Some(t) = template::for_model(model) {
+        let n = t.message_share(tokenizer, model, message);
+        return i64::try_from(n).unwrap_or(i64::MAX);
+    }
     message_tokens_within(tokenizer, model, message, usize::MAX).map_or(i64::MAX, |n| n as i64)
 }
 
@@ -232,6 +243,16 @@ fn message_tokens_within(
         text(&call.arguments, &mut positive)?;
     }
     Some(positive.saturating_sub(credit)).filter(|&n| n <= limit)
+}
+
+/// Tokens of a request to `model` besides its messages: the reply's
+/// priming (and a template's start and standing blocks) and the tools.
+/// Unscaled; with [`message_tokens`] of each message it sums to the count.
+pub fn fixed_tokens(tokenizer: &Tokenizer, model: &str, tools: &[Tool]) -> usize {
+    match template::for_model(model) {
+        Some(t) => t.fixed(tokenizer, tools),
+        None => 3usize.saturating_add(count_tools(tokenizer, tools)),
+    }
 }
 
 /// Tokens of the tool definitions (the notebook's `num_tokens_for_tools`

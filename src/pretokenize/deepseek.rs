@@ -83,6 +83,14 @@ pub(super) fn split(text: &str, f: &mut impl FnMut(usize, usize) -> bool) -> boo
                     break;
                 }
                 end = next;
+                if stage == Stage::Rest {
+                    // ASCII other than digits is stage 3's: skip it bytewise.
+                    let rest = text.as_bytes().get(end..).unwrap_or(&[]);
+                    end += rest
+                        .iter()
+                        .position(|&b| b >= 128 || b.is_ascii_digit())
+                        .unwrap_or(rest.len());
+                }
             }
             if !stage3(text, i, end, f) {
                 return false;

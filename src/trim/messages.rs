@@ -192,7 +192,8 @@ pub fn trim_messages(
             .iter()
             .map(|m| chat::message_tokens(&tokenizer, model, m))
             .collect(),
-        fixed: 3 + i64::try_from(chat::count_tools(&tokenizer, &opts.tools)).unwrap_or(i64::MAX),
+        fixed: i64::try_from(chat::fixed_tokens(&tokenizer, model, &opts.tools))
+            .unwrap_or(i64::MAX),
         raw_budget: i64::try_from(raw_limit(&tokenizer, budget)).unwrap_or(i64::MAX),
         summary: opts.summary.as_deref().map(|s| Message::new("system", s)),
     };

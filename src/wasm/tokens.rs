@@ -7,7 +7,8 @@ use wasm_bindgen::prelude::*;
 
 use super::catalogue::{default_catalogue, split_catalogue};
 use super::convert::{
-    count, in_options, json, string, string_fields, to_js, typed, JsResult, MAX_INPUT_BYTES,
+    count, entry_points_of, in_options, json, string, string_fields, to_js, typed, JsResult,
+    MAX_INPUT_BYTES,
 };
 use crate::catalogue::Catalogue;
 use crate::chat;
@@ -224,6 +225,12 @@ struct TokenizerInfoJs {
     exact: bool,
     method: String,
     factor: f64,
+    /// For an estimate: the model's own encoding and the entry points that
+    /// count it exactly ("tokenmeter/llama3").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact_encoding: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact_in: Option<String>,
 }
 
 #[wasm_bindgen(js_name = tokenizerInfo)]
@@ -236,6 +243,8 @@ pub fn tokenizer_info(model: JsValue, opts: JsValue) -> JsResult<JsValue> {
         exact: info.exact,
         method: info.method,
         factor: f64::from(info.factor_per_mille) / 1000.0,
+        exact_encoding: info.exact_elsewhere.map(|e| e.name()),
+        exact_in: info.exact_elsewhere.and_then(|e| entry_points_of(e.name())),
     })
 }
 
@@ -243,6 +252,18 @@ pub fn tokenizer_info(model: JsValue, opts: JsValue) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = bundledEncodings)]
 pub fn bundled_encodings() -> Vec<String> {
     Encoding::bundled().map(|e| e.name().to_string()).collect()
+}
+
+/// The package entry points that carry `encoding` ("tokenmeter/llama3"),
+/// from data/entry-points.json: how the command line (and a user) finds the
+/// module that counts a model exactly.
+#[wasm_bindgen(js_name = entryPointsOf)]
+pub fn entry_points_for(encoding: JsValue) -> JsResult<Vec<String>> {
+    let name = string(&encoding, "encoding")?;
+    let encoding = Encoding::from_name(&name)?;
+    Ok(entry_points_of(encoding.name())
+        .map(|list| list.split(" or ").map(str::to_string).collect())
+        .unwrap_or_default())
 }
 
 /// The count of a JS string if it is at most `limit`. A long string is read

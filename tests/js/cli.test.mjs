@@ -79,6 +79,23 @@ test("count: standard input prints the count alone, as countTokens counts it", (
   assert.equal(run(["count"], { input: "" }).stdout, "0\n");
 });
 
+test("count: an open-weight model or encoding counts exactly, through its family's entry point", async () => {
+  const llama3 = await import("tokenmeter/llama3");
+  const text = "Привет, мир! 東京タワー 12345";
+  const model = "@cf/meta/llama-3.1-8b-instruct";
+  assert.equal(run(["count", "-m", model], { input: text }).stdout, `${llama3.countTokens(text, { model })}\n`);
+  assert.deepEqual(JSON.parse(run(["count", "--json", "-m", model], { input: text }).stdout), {
+    tokens: llama3.countTokens(text, { encoding: "llama3" }),
+    encoding: "llama3",
+    exact: true,
+  });
+  assert.equal(run(["count", "-e", "gemma3"], { input: text }).stdout, `${(await import("tokenmeter/gemma")).countTokens(text, { encoding: "gemma3" })}\n`);
+  // tokenmeter/all itself only estimates it, and says where it is exact.
+  assert.equal(tm.tokenizerInfo(model).exact, false);
+  assert.deepEqual(tm.entryPointsOf("llama3"), ["tokenmeter/llama3"]);
+  assert.deepEqual(tm.entryPointsOf("o200k_base").includes("tokenmeter/o200k"), true);
+});
+
 test("count: files, as wc prints them: a count per file, then a total", () => {
   const a = file("a.txt", PROSE);
   const b = file("b.txt", "中文字符，日本語の文章。🙂 naïve\n".repeat(3));

@@ -175,15 +175,19 @@ fn from_model(m: &Model) -> Inferred {
             factor_per_mille,
             method,
             profile,
+            exact,
         } => Inferred {
-            raw: inline(
-                encoding.name(),
-                *factor_per_mille,
-                format!(
-                    "inferred on import: as the catalogue counts {}: {method}",
-                    m.id
-                ),
-            ),
+            raw: RawTokenizer {
+                encoding: exact.map(|e| e.name().to_string()),
+                ..inline(
+                    encoding.name(),
+                    *factor_per_mille,
+                    format!(
+                        "inferred on import: as the catalogue counts {}: {method}",
+                        m.id
+                    ),
+                )
+            },
             profile: profile.clone(),
         },
     }

@@ -184,17 +184,46 @@ fn tokenizer(
             factor_per_mille: 1000,
             method: "no tokenizer given: o200k_base count".to_string(),
             profile: None,
+            exact: None,
         });
     };
+    let encoding = |e: &str| {
+        Encoding::from_name(e).map_err(|_| {
+            Error::invalid(
+                format!("{field}.encoding"),
+                format!("unknown encoding {e:?}"),
+            )
+        })
+    };
     match (t.encoding, t.estimate) {
-        (Some(e), None) => Encoding::from_name(&e)
-            .map(TokenizerSpec::Exact)
-            .map_err(|_| {
-                Error::invalid(
-                    format!("{field}.encoding"),
-                    format!("unknown encoding {e:?}"),
-                )
-            }),
+        (Some(e), None) => encoding(&e).map(TokenizerSpec::Exact),
+        // Exact where the build carries the encoding, else the estimate.
+        (Some(e), Some(name)) => {
+            let exact = encoding(&e)?;
+            let raw = RawTokenizer {
+                encoding: None,
+                estimate: Some(name),
+                factor: t.factor,
+                method: t.method,
+                exact: None,
+            };
+            match tokenizer(Some(raw), field, estimates)? {
+                TokenizerSpec::Estimate {
+                    encoding,
+                    factor_per_mille,
+                    method,
+                    profile,
+                    ..
+                } => Ok(TokenizerSpec::Estimate {
+                    encoding,
+                    factor_per_mille,
+                    method,
+                    profile,
+                    exact: Some(exact),
+                }),
+                exact @ TokenizerSpec::Exact(_) => Ok(exact),
+            }
+        }
         (None, Some(name)) => {
             if let (Some(p), None) = (estimates.get(&name), t.factor) {
                 return Ok(TokenizerSpec::Estimate {
@@ -202,6 +231,7 @@ fn tokenizer(
                     factor_per_mille: p.factor_per_mille,
                     method: p.method.clone(),
                     profile: Some(name),
+                    exact: None,
                 });
             }
             let encoding = Encoding::from_name(&name).map_err(|_| {
@@ -216,11 +246,12 @@ fn tokenizer(
                 factor_per_mille: factor(f, &format!("{field}.factor"))?,
                 method: t.method.unwrap_or_else(|| format!("{name} count x {f}")),
                 profile: None,
+                exact: None,
             })
         }
         _ => Err(Error::invalid(
             field,
-            "needs exactly one of encoding (exact) or estimate (a profile, or a proxy encoding)",
+            "needs encoding (exact), estimate (a profile, or a proxy encoding), or both (exact where the build carries the encoding)",
         )),
     }
 }

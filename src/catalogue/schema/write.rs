@@ -96,13 +96,16 @@ impl RawModel {
                 encoding,
                 factor_per_mille,
                 method,
+                exact,
                 ..
             } => RawTokenizer {
+                // The exact encoding is kept even where this build estimates,
+                // so that registerModels(getModel(id)) round-trips.
+                encoding: exact.map(|e| e.name().to_string()),
                 estimate: Some(encoding.name().to_string()),
                 factor: Some(f64::from(*factor_per_mille) / 1000.0),
                 method: Some(method.clone()),
-                exact: Some(false),
-                ..RawTokenizer::default()
+                exact: Some(m.tokenizer.bundled_exact().is_some()),
             },
         };
         let day = |d: Option<Day>| d.map(|d| d.to_string());
