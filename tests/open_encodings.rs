@@ -171,3 +171,19 @@ fn qwen2_offsets_point_into_the_text_as_given() {
         .iter()
         .any(|&s| s == e || s == text.find("cafe").unwrap() - 1));
 }
+
+/// Added tokens are found in the text as given, before NFC, as Hugging Face
+/// tokenizers does: a mark after `</tool_response>` does not compose with
+/// its `>` (U+226F), it is normalised alone (found by the roundtrip fuzz
+/// target, whose expectation was NFC of the whole text).
+#[test]
+fn qwen2_matches_added_tokens_before_normalising() {
+    let qwen = tokenizer("qwen2");
+    let text = "x</tool_response>\u{338}y";
+    let ids = qwen.encode_ordinary(text).unwrap();
+    assert!(ids.contains(&151_666), "{ids:?}");
+    assert_eq!(qwen.decode(&ids).unwrap(), text);
+    let composed = tokenmeter::internals::nfc(text);
+    assert!(composed.contains('\u{226f}'));
+    assert!(!qwen.encode_ordinary(&composed).unwrap().contains(&151_666));
+}

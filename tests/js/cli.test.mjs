@@ -86,6 +86,7 @@ test("count: an open-weight model or encoding counts exactly, through its family
   assert.equal(run(["count", "-m", model], { input: text }).stdout, `${llama3.countTokens(text, { model })}\n`);
   assert.deepEqual(JSON.parse(run(["count", "--json", "-m", model], { input: text }).stdout), {
     tokens: llama3.countTokens(text, { encoding: "llama3" }),
+    model,
     encoding: "llama3",
     exact: true,
   });

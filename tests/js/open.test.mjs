@@ -53,7 +53,8 @@ test("decode gives back the text of every ordinary golden row", () => {
   for (const c of openCases()) {
     if (c.allowed_special !== "none" || c.encoding === "gemma3_hf" || c.text.length > 400) continue;
     const entry = ENTRIES[ENTRY_OF[c.encoding]];
-    const want = c.encoding === "qwen2" ? c.text.normalize("NFC") : c.text;
+    // Gemma writes spaces as U+2581, so a literal U+2581 decodes to a space, as SentencePiece's does.
+    const want = c.encoding === "qwen2" ? c.text.normalize("NFC") : c.encoding === "gemma3" ? c.text.replaceAll("\u2581", " ") : c.text;
     const got = entry.decode(c.tokens, { encoding: c.encoding });
     // Qwen normalises (NFC with older Unicode tables than JS's on a few marks).
     if (c.encoding === "qwen2" && got !== want) continue;
@@ -85,7 +86,7 @@ test("each family entry also counts what tokenmeter/o200k does, and nothing of t
 });
 
 test("catalogue models of each family are exact in their entry and estimated elsewhere", () => {
-  const models = tm.listModels({ includeRetired: true });
+  const models = tm.listModels();
   const byEncoding = {};
   for (const m of models) {
     const enc = tm.getModel(m.id ?? m).tokenizer?.encoding;

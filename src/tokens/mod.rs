@@ -6,7 +6,6 @@
 //! and scale factor, and says so in [`TokenizerInfo::exact`].
 
 use std::cell::Cell;
-use std::collections::HashSet;
 
 use crate::bpe::{Rank, Scratch};
 use crate::encodings::{Encoding, Model, Normalization, Tables};
@@ -15,60 +14,11 @@ use crate::offsets;
 use crate::pretokenize;
 use crate::spm::SentencePiece;
 
+mod options;
+pub use options::{AllowedSpecial, TokenizerInfo};
+
 /// The encoding used when neither a model nor an encoding is given.
 pub const DEFAULT_ENCODING: Encoding = Encoding::O200kBase;
-
-/// Which special-token texts (`<|endoftext|>` ...) become special tokens.
-/// Anything else that looks like one is ordinary text, as with tiktoken's
-/// `encode(text, allowed_special=..., disallowed_special=())`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum AllowedSpecial {
-    #[default]
-    None,
-    All,
-    Some(HashSet<String>),
-}
-
-impl AllowedSpecial {
-    /// Whether the special token `text` is allowed.
-    fn allows(&self, text: &str) -> bool {
-        match self {
-            AllowedSpecial::None => false,
-            AllowedSpecial::All => true,
-            AllowedSpecial::Some(set) => set.contains(text),
-        }
-    }
-}
-
-/// How a model's tokens are counted.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TokenizerInfo {
-    /// The encoding that counts (for an estimate, the proxy).
-    pub encoding: Encoding,
-    /// `true` only when the count is the model's own tokenizer's count.
-    pub exact: bool,
-    /// `"tiktoken"` for exact counts, else how the estimate is made.
-    pub method: String,
-    /// Estimates multiply the proxy count by `factor_per_mille / 1000` and
-    /// round up; 1000 for exact counts.
-    pub factor_per_mille: u32,
-    /// For an estimate: the model's own encoding, which a build that
-    /// carries it (another npm entry point) counts with exactly.
-    pub exact_elsewhere: Option<Encoding>,
-}
-
-impl TokenizerInfo {
-    /// An exact count with `encoding`.
-    pub fn exact(encoding: Encoding) -> TokenizerInfo {
-        TokenizerInfo {
-            encoding,
-            exact: true,
-            method: "tiktoken".to_string(),
-            factor_per_mille: 1000,
-            exact_elsewhere: None,
-        }
-    }
-}
 
 /// Counts, encodes and decodes for one encoding (or one model's estimate).
 #[derive(Clone, Copy)]
