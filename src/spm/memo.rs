@@ -8,8 +8,9 @@ use std::cell::RefCell;
 
 use super::table::hash;
 
-/// Words up to this many bytes are remembered.
-const MEMO_WORD: usize = 64;
+/// Words up to this many bytes are remembered (as the byte-level memo does
+/// pieces): long words without spaces (code, markup, URLs) repeat too.
+const MEMO_WORD: usize = 256;
 /// Sets of two ways; the bytes of words and tokens kept before starting
 /// afresh.
 const MEMO_SETS: usize = 1 << 11;

@@ -19,8 +19,9 @@
 //! loads rather than assumed: a `▁` occurs inside a normal piece only after
 //! a few chars (for Gemma 3 only `>`, in `>▁</`). So before any other char a
 //! `▁` starts a unit that no merge crosses, and BPE runs word by word, most
-//! words being one piece and one hash probe. The same property gives the
-//! places where a long text can be cut and counted in parts ([`last_cut`]).
+//! words being one piece and one hash probe; a per-thread memo keeps the
+//! tokens of words merged before. The same property gives the places where
+//! a long text can be cut and counted in parts ([`last_cut`]).
 //!
 //! [`last_cut`]: SentencePiece::last_cut
 

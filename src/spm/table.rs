@@ -476,8 +476,8 @@ impl SentencePiece {
         }
     }
 
-    /// Sorts the user-defined pieces for [`SentencePiece::longest_user`] and
-    /// works out where a text can be cut (`space_joins`, `run_chars`).
+    /// Builds the user-defined pieces' trie and works out where a text can
+    /// be cut (`space_joins`, `spaces_cut`, `run_chars`).
     fn prepare_matching(&mut self, found: Found) -> Option<()> {
         let users: Option<Vec<(&[u8], u32)>> = self
             .user_ids
