@@ -20,6 +20,7 @@
 //!   give exactly tiktoken's tokens.
 
 mod cache;
+mod index;
 mod merge;
 mod symbols;
 mod table;
@@ -27,7 +28,7 @@ mod table;
 mod tests;
 
 pub use cache::Scratch;
-use table::{hash, same_bytes, word_trigram};
+use table::word_trigram;
 
 pub type Rank = u32;
 
@@ -39,22 +40,8 @@ pub struct Ranks {
     bytes: Vec<u8>,
     /// `offsets[r]..offsets[r + 1]` are the bytes of rank `r`.
     offsets: Vec<u32>,
-    /// Open addressing, linear probing, tokens of three bytes or more. A
-    /// cell holds `rank + 1` in its low bits (`rank_mask`) and a tag of the
-    /// hash in the others; 0 = empty. The tag rejects almost every wrong cell
-    /// without reading the token's bytes, which lets the table run at a load
-    /// of up to 0.8 (1 MiB for o200k instead of 2) without slower lookups.
-    index: Vec<u32>,
-    shift: u32,
-    rank_mask: u32,
-    /// One bit per hash of the index's tokens, set where one lands: most
-    /// lookups while merging random text (nine in ten) are of bytes that are
-    /// no token, and one bit in this table (256 KiB for o200k, set for one
-    /// hash in eleven) turns most of them away before a probe sequence in
-    /// the index: about eight cells for a miss at o200k's load of 0.74, by
-    /// the linear-probing estimate.
-    filter: Vec<u64>,
-    filter_shift: u32,
+    /// Tokens of three bytes or more, by a hash index built lazily.
+    index: index::Index,
     /// The token of each single byte (`Rank::MAX` where a byte is none).
     byte_ranks: Vec<Rank>,
     /// The token of each two-byte string, indexed by `first << 8 | second`
@@ -78,21 +65,6 @@ impl Ranks {
             .get(usize::from(byte))
             .copied()
             .unwrap_or(Rank::MAX)
-    }
-
-    /// The first cell to probe for `bytes`, their tag and their filter bit.
-    #[inline]
-    fn slot(&self, bytes: &[u8]) -> (usize, u32, usize) {
-        let h = hash(bytes).wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        let bit = (h >> self.filter_shift) as usize & (self.filter.len() * 64 - 1);
-        ((h >> self.shift) as usize, h as u32 & !self.rank_mask, bit)
-    }
-
-    #[inline]
-    fn filter_has(&self, bit: usize) -> bool {
-        self.filter
-            .get(bit / 64)
-            .is_some_and(|word| word >> (bit % 64) & 1 != 0)
     }
 
     /// Number of ordinary tokens.
@@ -138,24 +110,7 @@ impl Ranks {
         if known == Some(false) {
             return None;
         }
-        let mask = self.index.len() - 1;
-        let (mut slot, tag, bit) = self.slot(bytes);
-        if known.is_none() && !self.filter_has(bit) {
-            return None;
-        }
-        loop {
-            let cell = *self.index.get(slot)?;
-            if cell == 0 {
-                return None;
-            }
-            if cell & !self.rank_mask == tag {
-                let rank = (cell & self.rank_mask) - 1;
-                if self.token(rank).is_some_and(|t| same_bytes(t, bytes)) {
-                    return Some(rank);
-                }
-            }
-            slot = (slot + 1) & mask;
-        }
+        self.indexed_rank(bytes)
     }
 
     /// Whether three [`WORD_BYTES`] are a token; `None` for other bytes.
