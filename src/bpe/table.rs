@@ -1,7 +1,7 @@
 //! Reading a rank table built by build.rs, and the hash index and small
 //! tables that answer "which rank are these bytes?".
 
-use super::index::{spread_hash, Buckets};
+use super::index::{spread_hash, Links};
 use super::symbols::{BYTE, HOLE, LITERAL, REF};
 use super::{Rank, Ranks};
 
@@ -227,12 +227,12 @@ fn copy_part(bytes: &mut [u8], (from, n): (usize, usize), to: usize) -> Option<(
 }
 
 /// The tables filled while the tokens are rebuilt: those of one to three
-/// bytes, and the bucket of each longer one (index.rs).
+/// bytes, and the index of longer ones (index.rs), whose buckets it links.
 struct Short {
     byte_ranks: Vec<Rank>,
     pair_ranks: Vec<Rank>,
     word_trigrams: Vec<u64>,
-    buckets: Buckets,
+    links: Links,
 }
 
 impl Short {
@@ -241,12 +241,11 @@ impl Short {
             byte_ranks: vec![Rank::MAX; 1 << 8],
             pair_ranks: vec![Rank::MAX; 1 << 16],
             word_trigrams: vec![0; (1 << 18) / 64],
-            buckets: Buckets::new(count),
+            links: Links::new(count),
         }
     }
 
-    /// Files the next token (ranks in order); `None` if the buckets are full,
-    /// which only a broken table can cause.
+    /// Files the next token (ranks in order).
     #[inline]
     fn add(&mut self, rank: Rank, token: &[u8]) -> Option<()> {
         // The lowest rank wins, as in the hash index.
@@ -262,20 +261,20 @@ impl Short {
                         *self.word_trigrams.get_mut(bit / 64)? |= 1 << (bit % 64);
                     }
                 }
-                return self.buckets.push(Some(spread_hash(token)));
+                return self.links.push(Some(spread_hash(token)));
             }
         };
         if let Some(cell) = cell {
             *cell = (*cell).min(rank);
         }
-        self.buckets.push(None)
+        self.links.push(None)
     }
 
     fn finish(self, bytes: Vec<u8>, offsets: Vec<u32>) -> Option<Ranks> {
         Some(Ranks {
             bytes,
             offsets,
-            index: self.buckets.into_index()?,
+            index: self.links.into_index()?,
             byte_ranks: self.byte_ranks,
             pair_ranks: self.pair_ranks,
             word_trigrams: self.word_trigrams,
