@@ -11,9 +11,12 @@
 //      gpt-tokenizer with its merge cache off
 //   C. the long-piece path: one repeated character / spaces at growing lengths
 //      (1,000 bytes and more: past the cache)
-//   D. cold start, split: read + compile the .wasm, instantiate, first count,
-//      second count, for the default and the o200k entry (a fresh process
-//      each, median of 7)
+//   D. cold start, split: glue import, read the .wasm, compile, instantiate,
+//      build the tables, first count, second count, a first call with an
+//      options object, for the default and the o200k entry, under V8's
+//      default wasm tiers and with Liftoff only, TurboFan only, each lazy
+//      and eager (lib/cold-split.mjs, a fresh process each, median of
+//      BENCH_COLD_RUNS = 10); and the entry imported as shipped (lib/cold.mjs)
 //   E. (--cpu-prof) a V8 CPU profile of Tokenizer.count on the weakest
 //      groups: self time in wasm, in JS glue, in GC, and the top wasm
 //      functions. The shipped .wasm has no name section, so they show as
@@ -197,35 +200,47 @@ if (want("C")) {
 }
 
 // ---- D. cold start split -------------------------------------------------------
+// Fresh processes (lib/cold-split.mjs), the entries and V8's wasm flags taking
+// turns: the flags are a diagnosis of where the time goes, not advice.
 if (want("D")) {
+  const RUNS = Number(process.env.BENCH_COLD_RUNS || 10);
+  // Lazy compilation compiles a function on its first call, inside whichever
+  // step calls it; eager, all of them in the compile step. Liftoff is the
+  // quick baseline compiler, TurboFan the optimising one; eager TurboFan
+  // leaves the counts pure execution in optimised code.
+  const FLAGS = {
+    "(defaults)": [],
+    "--no-wasm-lazy-compilation": ["--no-wasm-lazy-compilation"],
+    "--liftoff-only": ["--liftoff-only"],
+    "--liftoff-only --no-wasm-lazy-compilation": ["--liftoff-only", "--no-wasm-lazy-compilation"],
+    "--no-liftoff": ["--no-liftoff"],
+    "--no-liftoff --no-wasm-lazy-compilation": ["--no-liftoff", "--no-wasm-lazy-compilation"],
+  };
+  const split = fileURLToPath(new URL("./lib/cold-split.mjs", import.meta.url));
+  const cold = fileURLToPath(new URL("./lib/cold.mjs", import.meta.url));
+  // [flavour, flags, kind]: "split" steps one at a time; "shipped" imports
+  // the entry as a user does (lib/cold.mjs).
+  const kinds = [];
+  for (const flavour of ["default", "o200k"]) for (const flags of Object.keys(FLAGS)) for (const kind of ["split", "shipped"]) kinds.push([flavour, flags, kind]);
+  const runs = new Map(kinds.map((k) => [k.join(" "), []]));
+  for (let r = 0; r < RUNS; r++) {
+    for (let i = 0; i < kinds.length; i++) {
+      const [flavour, flags, kind] = kinds[(r + i) % kinds.length];
+      const args = kind === "split" ? [split, flavour] : [cold, flavour === "o200k" ? "tm/o200k" : "tm.countTokens"];
+      runs.get([flavour, flags, kind].join(" ")).push(JSON.parse(execFileSync(process.execPath, [...FLAGS[flags], ...args], { encoding: "utf8", cwd: here })));
+    }
+  }
   const rows = [];
   for (const flavour of ["default", "o200k"]) {
-    const wasm = `${here}node_modules/tokenmeter/dist/${flavour}/tokenmeter_bg.wasm`;
-    const glue = `${here}node_modules/tokenmeter/dist/${flavour}/tokenmeter.js`;
-    const script = `
-      const t0 = performance.now();
-      const { readFileSync } = await import("node:fs");
-      const bytes = readFileSync(${JSON.stringify(wasm)});
-      const t1 = performance.now();
-      const mod = new WebAssembly.Module(bytes);
-      const t2 = performance.now();
-      const g = await import(${JSON.stringify(glue)});
-      g.initSync({ module: mod });
-      const t3 = performance.now();
-      g.countTokens("hello world");
-      const t4 = performance.now();
-      g.countTokens("the second count, another sentence");
-      const t5 = performance.now();
-      let t6 = t5;
-      if (g.bundledEncodings().includes("cl100k_base")) { g.countTokens("and cl100k", { encoding: "cl100k_base" }); t6 = performance.now(); }
-      console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, process.memoryUsage().rss / 2 ** 20]));`;
-    const runs = [];
-    for (let i = 0; i < 7; i++) runs.push(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" })));
-    const m = (k) => f1(median(runs.map((r) => r[k])));
-    rows.push([flavour, m(0), m(1), m(2), m(3), m(4), flavour === "default" ? m(5) : "-", m(6)]);
+    for (const flags of Object.keys(FLAGS)) {
+      const sp = runs.get(`${flavour} ${flags} split`);
+      const m = (k) => f1(median(sp.map((x) => x[k])));
+      const shipped = median(runs.get(`${flavour} ${flags} shipped`).map((x) => x.importAndCountMs));
+      rows.push([flavour, flags, m("glueMs"), m("readMs"), m("compileMs"), m("instantiateMs"), m("tablesMs"), m("firstMs"), m("totalMs"), f1(shipped), m("secondMs"), m("catalogueMs")]);
+    }
   }
-  out.push("### D. Cold start, split (ms, median of 7 fresh processes each)", "");
-  out.push(table(["entry", "read .wasm", "compile (WebAssembly.Module)", "glue import + instantiate", "first countTokens (o200k)", "second count", "first cl100k count", "RSS after (MB)"], rows), "");
+  out.push(`### D. Cold start, split (ms, median of ${RUNS} fresh processes each, every row taking turns)`, "");
+  out.push(table(["entry", "node flags", "glue import", "read .wasm", "compile (WebAssembly.Module)", "instantiate (initSync)", "o200k tables (new Tokenizer)", "first countTokens", "sum", "as shipped: import + first count", "second count", "then a first call with { encoding } (the catalogue)"], rows), "");
 }
 
 // ---- E. CPU profile --------------------------------------------------------------

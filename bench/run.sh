@@ -2,7 +2,7 @@
 # tokenmeter against the npm tokenizers (issue 8), in one command:
 #   bench/run.sh                  every section
 #   bench/run.sh throughput size  only these (throughput short limit worst startup size browser
-#                                 workerd open); prints the table, leaves bench/RESULTS.md as it was
+#                                 workerd wcold open); prints the table, leaves bench/RESULTS.md as it was
 # Installs the peers (exact versions in bench/package.json) and the packed
 # tokenmeter, runs the sections one after another, prints the Markdown report
 # and writes it to bench/RESULTS.md.
@@ -22,7 +22,7 @@ export BENCH_LOAD_START="$(cut -d' ' -f1 /proc/loadavg)"
 sections=("$@")
 write=""
 # Only a run of every section rewrites bench/RESULTS.md.
-[ ${#sections[@]} -gt 0 ] && write="--no-write" || sections=(throughput worst startup size browser workerd open)
+[ ${#sections[@]} -gt 0 ] && write="--no-write" || sections=(throughput worst startup size browser workerd wcold open)
 say() { echo "bench: $*" >&2; }
 
 # ---- the tarball ---------------------------------------------------------------
@@ -76,6 +76,7 @@ for s in "${sections[@]}"; do
     browser)
       if [ -x /usr/bin/chromium ]; then say "8: Chromium"; node browser.mjs; else say "8: no /usr/bin/chromium, Chromium skipped"; fi ;;
     workerd) say "8: workerd"; node workerd.mjs ;;
+    wcold) say "8b: cold start in workerd"; node wcold.mjs ;;
     open) say "10: open-weight families"; node open.mjs ;;
     *) echo "bench: unknown section $s" >&2; exit 2 ;;
   esac

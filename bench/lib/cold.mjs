@@ -1,12 +1,11 @@
 // One cold start, in a fresh process: node lib/cold.mjs <contender>
 // Prints JSON: the import + first count (ms), the time since the process
 // started, and RSS before the import and after the first count.
+import { FIRST as text } from "./sentence.mjs";
+
 const t0 = performance.now();
 const rss0 = process.memoryUsage().rss;
 const id = process.argv[2];
-const text =
-  "The quick brown fox jumps over the lazy dog. Token counting runs on every request, " +
-  "so the first count after start-up matters as much as the thousandth.";
 let tokens = null;
 if (id !== "node") {
   const { load } = await import("./contenders.mjs");

@@ -25,9 +25,12 @@ export async function load(id, encoding) {
       return { count, limit: (t, n) => tm.isWithinTokenLimit(t, n, opts) };
     }
     case "tm/o200k": {
-      // The o200k-only entry point.
+      // The o200k-only entry point, called as above: an options object's
+      // first use builds the model catalogue, which a count without one
+      // never needs.
       const tm = await import("tokenmeter/o200k");
-      return { count: (t) => tm.countTokens(t, { encoding }) };
+      const opts = { encoding };
+      return { count: encoding === "o200k_base" ? (t) => tm.countTokens(t) : (t) => tm.countTokens(t, opts) };
     }
     case "tm.Tokenizer": {
       const { Tokenizer } = await import("tokenmeter");

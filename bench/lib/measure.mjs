@@ -12,6 +12,15 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** The q-quantile of `xs` (0 <= q <= 1), interpolated between ranks: median is q = 0.5. */
+export function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return lo + 1 < s.length ? s[lo] + (s[lo + 1] - s[lo]) * (at - lo) : s[lo];
+}
+
 /** Milliseconds that `fn()` takes; returns [ms, result]. */
 export function time(fn) {
   const t0 = performance.now();
