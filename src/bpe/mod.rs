@@ -1,14 +1,15 @@
 //! Byte-pair merging over a rank table, the second half of tiktoken.
 //!
-//! `table` reads the rank table and answers lookups, `merge` merges a piece,
-//! `cache` holds what is reused across pieces and calls; this file has the
-//! lookups and the per-piece entry points.
+//! `table` reads the rank table, `index` finds long tokens by their bytes,
+//! `merge` merges a piece, `cache` holds what is reused across pieces and
+//! calls; this file has the lookups and the per-piece entry points.
 //!
 //! Performance notes, which explain the shape of this module:
 //! * The rank table is a build-time blob of merge pairs (see build.rs); start-up
-//!   rebuilds the token bytes with two copies per token and fills an
-//!   open-addressing hash index of `u32`s. There is no `HashMap` of owned
-//!   `Vec<u8>` keys, so start-up allocates three flat arrays.
+//!   rebuilds the token bytes with two copies per token and links each token
+//!   of three bytes or more into one of a few thousand buckets by hash; a
+//!   bucket's cells are filled the first time a lookup lands in it
+//!   (index.rs). There is no `HashMap` of owned `Vec<u8>` keys.
 //! * Most pieces are a single token: one hash probe answers them.
 //! * Short pieces use tiktoken's own loop (rescan for the lowest rank after
 //!   each merge), which is fastest when there are a handful of parts. Long

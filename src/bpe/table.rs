@@ -1,5 +1,5 @@
-//! Reading a rank table built by build.rs, and the hash index and small
-//! tables that answer "which rank are these bytes?".
+//! Reading a rank table built by build.rs, and the small tables that answer
+//! "which rank are these bytes?" for one to three bytes.
 
 use super::index::{spread_hash, Links};
 use super::symbols::{BYTE, HOLE, LITERAL, REF};
