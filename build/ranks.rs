@@ -53,9 +53,10 @@ pub fn read_ranks(src: &Path, sha256: &str) -> BuildResult<Vec<Vec<u8>>> {
     Ok(by_rank)
 }
 
-/// Writes `[u32 count][u8 base][count left symbols][count right symbols]
-/// [u32 n][n literal bytes][extra bits]`, base 1 when tokens refer to
-/// o200k's table. A left symbol is a rank's [`value_code`] or one of the
+/// Writes `[u32 count][u8 base][u32 bytes][count left symbols][count right
+/// symbols][u32 n][n literal bytes][extra bits]`, base 1 when tokens refer
+/// to o200k's table and `bytes` the length of all tokens together (so that
+/// start-up allocates them once). A left symbol is a rank's [`value_code`] or one of the
 /// markers in `symbols`; the right column holds the other rank, or the
 /// marker's value. The extra bits of each token (left, then right) follow
 /// in one stream, least significant first.
@@ -116,9 +117,11 @@ pub fn write_ranks(by_rank: &[Vec<u8>], base: Option<&[Vec<u8>]>, dst: &Path) ->
         bits.push(extra, n_extra);
         right.push(symbol);
     }
-    let mut blob = Vec::with_capacity(13 + count * 2 + literal.len() + bits.bytes.len());
+    let mut blob = Vec::with_capacity(17 + count * 2 + literal.len() + bits.bytes.len());
     blob.extend_from_slice(&u32::try_from(count)?.to_le_bytes());
     blob.push(u8::from(base.is_some()));
+    let total: usize = by_rank.iter().map(Vec::len).sum();
+    blob.extend_from_slice(&u32::try_from(total)?.to_le_bytes());
     blob.extend_from_slice(&left);
     blob.extend_from_slice(&right);
     blob.extend_from_slice(&u32::try_from(literal.len())?.to_le_bytes());
@@ -134,7 +137,7 @@ pub fn write_ranks(by_rank: &[Vec<u8>], base: Option<&[Vec<u8>]>, dst: &Path) ->
 /// then comes within a few percent of the ranks' entropy, which whole bytes
 /// (the low byte of a rank is close to random) do not: with the same splits,
 /// o200k's table gzips to 688.6 KB instead of 720.4 KB in byte planes.
-/// Returns the symbol, the extra bits and their number; src/bpe.rs
+/// Returns the symbol, the extra bits and their number; src/bpe/table.rs
 /// `Bits::value` reads it back.
 fn value_code(v: u32) -> BuildResult<(u8, u32, u32)> {
     if v < 32 {

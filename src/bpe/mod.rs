@@ -1,14 +1,15 @@
 //! Byte-pair merging over a rank table, the second half of tiktoken.
 //!
-//! `table` reads the rank table and answers lookups, `merge` merges a piece,
-//! `cache` holds what is reused across pieces and calls; this file has the
-//! lookups and the per-piece entry points.
+//! `table` reads the rank table, `index` finds long tokens by their bytes,
+//! `merge` merges a piece, `cache` holds what is reused across pieces and
+//! calls; this file has the lookups and the per-piece entry points.
 //!
 //! Performance notes, which explain the shape of this module:
 //! * The rank table is a build-time blob of merge pairs (see build.rs); start-up
-//!   rebuilds the token bytes with two copies per token and fills an
-//!   open-addressing hash index of `u32`s. There is no `HashMap` of owned
-//!   `Vec<u8>` keys, so start-up allocates three flat arrays.
+//!   rebuilds the token bytes with two copies per token and links each token
+//!   of three bytes or more into one of a few thousand buckets by hash; a
+//!   bucket's cells are filled the first time a lookup lands in it
+//!   (index.rs). There is no `HashMap` of owned `Vec<u8>` keys.
 //! * Most pieces are a single token: one hash probe answers them.
 //! * Short pieces use tiktoken's own loop (rescan for the lowest rank after
 //!   each merge), which is fastest when there are a handful of parts. Long
@@ -20,6 +21,7 @@
 //!   give exactly tiktoken's tokens.
 
 mod cache;
+mod index;
 mod merge;
 mod symbols;
 mod table;
@@ -27,7 +29,7 @@ mod table;
 mod tests;
 
 pub use cache::Scratch;
-use table::{hash, same_bytes, word_trigram};
+use table::word_trigram;
 
 pub type Rank = u32;
 
@@ -39,22 +41,8 @@ pub struct Ranks {
     bytes: Vec<u8>,
     /// `offsets[r]..offsets[r + 1]` are the bytes of rank `r`.
     offsets: Vec<u32>,
-    /// Open addressing, linear probing, tokens of three bytes or more. A
-    /// cell holds `rank + 1` in its low bits (`rank_mask`) and a tag of the
-    /// hash in the others; 0 = empty. The tag rejects almost every wrong cell
-    /// without reading the token's bytes, which lets the table run at a load
-    /// of up to 0.8 (1 MiB for o200k instead of 2) without slower lookups.
-    index: Vec<u32>,
-    shift: u32,
-    rank_mask: u32,
-    /// One bit per hash of the index's tokens, set where one lands: most
-    /// lookups while merging random text (nine in ten) are of bytes that are
-    /// no token, and one bit in this table (256 KiB for o200k, set for one
-    /// hash in eleven) turns most of them away before a probe sequence in
-    /// the index: about eight cells for a miss at o200k's load of 0.74, by
-    /// the linear-probing estimate.
-    filter: Vec<u64>,
-    filter_shift: u32,
+    /// Tokens of three bytes or more, by a hash index built lazily.
+    index: index::Index,
     /// The token of each single byte (`Rank::MAX` where a byte is none).
     byte_ranks: Vec<Rank>,
     /// The token of each two-byte string, indexed by `first << 8 | second`
@@ -78,21 +66,6 @@ impl Ranks {
             .get(usize::from(byte))
             .copied()
             .unwrap_or(Rank::MAX)
-    }
-
-    /// The first cell to probe for `bytes`, their tag and their filter bit.
-    #[inline]
-    fn slot(&self, bytes: &[u8]) -> (usize, u32, usize) {
-        let h = hash(bytes).wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        let bit = (h >> self.filter_shift) as usize & (self.filter.len() * 64 - 1);
-        ((h >> self.shift) as usize, h as u32 & !self.rank_mask, bit)
-    }
-
-    #[inline]
-    fn filter_has(&self, bit: usize) -> bool {
-        self.filter
-            .get(bit / 64)
-            .is_some_and(|word| word >> (bit % 64) & 1 != 0)
     }
 
     /// Number of ordinary tokens.
@@ -138,24 +111,7 @@ impl Ranks {
         if known == Some(false) {
             return None;
         }
-        let mask = self.index.len() - 1;
-        let (mut slot, tag, bit) = self.slot(bytes);
-        if known.is_none() && !self.filter_has(bit) {
-            return None;
-        }
-        loop {
-            let cell = *self.index.get(slot)?;
-            if cell == 0 {
-                return None;
-            }
-            if cell & !self.rank_mask == tag {
-                let rank = (cell & self.rank_mask) - 1;
-                if self.token(rank).is_some_and(|t| same_bytes(t, bytes)) {
-                    return Some(rank);
-                }
-            }
-            slot = (slot + 1) & mask;
-        }
+        self.indexed_rank(bytes)
     }
 
     /// Whether three [`WORD_BYTES`] are a token; `None` for other bytes.

@@ -1,5 +1,5 @@
 //! The markers in a rank table's left column, for build.rs, which writes the
-//! tables (it includes this file), and for src/bpe.rs, which reads them: one
+//! tables (it includes this file), and for src/bpe/table.rs, which reads them: one
 //! definition, so the two cannot disagree. Every other left symbol is a
 //! rank's value code (build.rs `value_code`), which stays below them.
 

@@ -1,6 +1,7 @@
-//! Reading a rank table built by build.rs, and the hash index and small
-//! tables that answer "which rank are these bytes?".
+//! Reading a rank table built by build.rs, and the small tables that answer
+//! "which rank are these bytes?" for one to three bytes.
 
+use super::index::{spread_hash, Links};
 use super::symbols::{BYTE, HOLE, LITERAL, REF};
 use super::{Rank, Ranks};
 
@@ -76,56 +77,93 @@ pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// What each symbol codes (build.rs `value_code`): the value without its
+/// extra bits, and their number. Below 32 a symbol is its value; above, it
+/// keeps the value's five leading bits and its length. A table lookup
+/// instead of the arithmetic: the symbols are decoded once per token at
+/// start-up, in V8's baseline compiler.
+// Evaluated at compile time: an index out of range fails the build.
+#[allow(clippy::indexing_slicing)]
+const CODES: [(u32, u32); 256] = {
+    let mut codes = [(0, 0); 256];
+    let mut symbol = 0;
+    while symbol < 256 {
+        codes[symbol] = if symbol < 32 {
+            (symbol as u32, 0)
+        } else {
+            let n = symbol as u32 / 16 - 1;
+            ((16 + symbol as u32 % 16) << n, n)
+        };
+        symbol += 1;
+    }
+    codes
+};
+
 /// The extra bits of a rank table (build.rs `BitWriter`), least
 /// significant first.
 struct Bits<'a> {
-    bytes: std::slice::Iter<'a, u8>,
+    bytes: &'a [u8],
     acc: u64,
     len: u32,
 }
 
 impl<'a> Bits<'a> {
-    pub(super) fn new(bytes: &'a [u8]) -> Bits<'a> {
+    fn new(bytes: &'a [u8]) -> Bits<'a> {
         Bits {
-            bytes: bytes.iter(),
+            bytes,
             acc: 0,
             len: 0,
         }
     }
 
-    /// The value that a symbol and its extra bits code (build.rs
-    /// `value_code`): below 32 the symbol itself, above it the five leading
-    /// bits and the length, and the length's low bits from the stream.
+    /// Loads 32 bits or more where fewer are held: enough for a token's two
+    /// values (at most 14 extra bits each), with one branch per token.
     #[inline]
-    pub(super) fn value(&mut self, symbol: u8) -> Option<u32> {
-        let symbol = u32::from(symbol);
-        if symbol < 32 {
-            return Some(symbol);
+    fn refill(&mut self) {
+        if self.len >= 32 {
+            return;
         }
-        let n = symbol / 16 - 1;
-        while self.len < n {
-            self.acc |= u64::from(*self.bytes.next()?) << self.len;
-            self.len += 8;
+        if let Some((word, rest)) = self.bytes.split_first_chunk::<4>() {
+            self.acc |= u64::from(u32::from_le_bytes(*word)) << self.len;
+            self.len += 32;
+            self.bytes = rest;
+        } else {
+            while let (true, Some((&byte, rest))) = (self.len <= 56, self.bytes.split_first()) {
+                self.acc |= u64::from(byte) << self.len;
+                self.len += 8;
+                self.bytes = rest;
+            }
+        }
+    }
+
+    /// The value that `symbol` and its extra bits code; `None` past the end.
+    #[inline]
+    fn value(&mut self, symbol: u8) -> Option<u32> {
+        let (base, n) = *CODES.get(usize::from(symbol))?;
+        if self.len < n {
+            return None;
         }
         let low = self.acc as u32 & ((1 << n) - 1);
         self.acc >>= n;
         self.len -= n;
-        Some((16 + symbol % 16) << n | low)
+        Some(base | low)
     }
 
-    /// Whether every byte was read and only padding is left.
-    pub(super) fn is_spent(&self) -> bool {
-        self.bytes.len() == 0 && self.len < 8 && self.acc == 0
+    /// Whether every byte was read and only zero padding is left.
+    fn is_spent(&self) -> bool {
+        self.bytes.is_empty() && self.acc == 0
     }
 }
 
 /// The sections of a rank table, as build/ranks.rs `write_ranks` lays them
-/// out: `[u32 count][u8 base][count left symbols][count right symbols]
-/// [u32 n][n literal bytes][extra bits]`.
+/// out: `[u32 count][u8 base][u32 bytes][count left symbols][count right
+/// symbols][u32 n][n literal bytes][extra bits]`.
 struct Sections {
     count: usize,
     /// Whether the tokens refer to a base table's (`REF`).
     has_base: bool,
+    /// The length of all tokens together.
+    total: usize,
     lefts: &'static [u8],
     rights: &'static [u8],
     literal: &'static [u8],
@@ -134,18 +172,21 @@ struct Sections {
 
 impl Sections {
     fn read(blob: &'static [u8]) -> Option<Sections> {
-        let count = u32::from_le_bytes(blob.get(..4)?.try_into().ok()?) as usize;
+        let u32_at = |at: usize| Some(u32::from_le_bytes(*blob.get(at..)?.first_chunk::<4>()?));
+        let count = u32_at(0)? as usize;
         let has_base = *blob.get(4)? == 1;
-        let lefts = blob.get(5..5 + count)?;
-        let rights = blob.get(5 + count..5 + 2 * count)?;
-        let literal_at = 5 + 2 * count + 4;
-        let literal_len = u32::from_le_bytes(*blob.get(literal_at - 4..)?.first_chunk::<4>()?);
+        let total = u32_at(5)? as usize;
+        let lefts = blob.get(9..9 + count)?;
+        let rights = blob.get(9 + count..9 + 2 * count)?;
+        let literal_at = 9 + 2 * count + 4;
+        let literal_len = u32_at(literal_at - 4)?;
         let (literal, bit_stream) = blob
             .get(literal_at..)?
             .split_at_checked(literal_len as usize)?;
         Some(Sections {
             count,
             has_base,
+            total,
             lefts,
             rights,
             literal,
@@ -154,14 +195,90 @@ impl Sections {
     }
 }
 
-/// `bytes` runs `SLACK` bytes or more past `end`, so that a part of up to 16
-/// bytes is copied as one fixed-width load and store: a `memmove` call per
-/// part was a third of the rebuild.
+/// `bytes` runs `SLACK` bytes past the last token, so that a part of up to
+/// 16 bytes is copied as one fixed-width load and store: a `memmove` call
+/// per part was a third of the rebuild.
 const SLACK: usize = 16;
 
-fn room(bytes: &mut Vec<u8>, end: usize) {
-    if bytes.len() < end + SLACK {
-        bytes.resize((end + SLACK) * 2, 0);
+/// Where token `rank`'s bytes are, and their number; `None` unless it comes
+/// before the token being rebuilt (the last of `offsets`).
+#[inline]
+fn span(offsets: &[u32], rank: u32) -> Option<(usize, usize)> {
+    match *offsets.get(rank as usize..rank as usize + 2)? {
+        [start, end] => Some((start as usize, end.checked_sub(start)? as usize)),
+        _ => None,
+    }
+}
+
+/// Copies the part at `from` (`n` bytes) to `to`. Up to 16 bytes it reads
+/// past the part into bytes already written or zeroed; what lands past
+/// `to + n` is overwritten by the next part or token.
+#[inline]
+fn copy_part(bytes: &mut [u8], (from, n): (usize, usize), to: usize) -> Option<()> {
+    if n <= SLACK {
+        let word = *bytes.get(from..)?.first_chunk::<SLACK>()?;
+        *bytes.get_mut(to..)?.first_chunk_mut::<SLACK>()? = word;
+    } else {
+        bytes.get(from..from + n)?;
+        bytes.get(to..to + n)?;
+        bytes.copy_within(from..from + n, to);
+    }
+    Some(())
+}
+
+/// The tables filled while the tokens are rebuilt: those of one to three
+/// bytes, and the index of longer ones (index.rs), whose buckets it links.
+struct Short {
+    byte_ranks: Vec<Rank>,
+    pair_ranks: Vec<Rank>,
+    word_trigrams: Vec<u64>,
+    links: Links,
+}
+
+impl Short {
+    fn new(count: usize) -> Short {
+        Short {
+            byte_ranks: vec![Rank::MAX; 1 << 8],
+            pair_ranks: vec![Rank::MAX; 1 << 16],
+            word_trigrams: vec![0; (1 << 18) / 64],
+            links: Links::new(count),
+        }
+    }
+
+    /// Files the next token (ranks in order).
+    #[inline]
+    fn add(&mut self, rank: Rank, token: &[u8]) -> Option<()> {
+        // The lowest rank wins, as in the hash index.
+        let cell = match *token {
+            [] => None, // a hole in the ranks
+            [b] => self.byte_ranks.get_mut(usize::from(b)),
+            [a, b] => self
+                .pair_ranks
+                .get_mut(usize::from(a) << 8 | usize::from(b)),
+            _ => {
+                if let [a, b, c] = *token {
+                    if let Some(bit) = word_trigram(a, b, c) {
+                        *self.word_trigrams.get_mut(bit / 64)? |= 1 << (bit % 64);
+                    }
+                }
+                return self.links.push(Some(spread_hash(token)));
+            }
+        };
+        if let Some(cell) = cell {
+            *cell = (*cell).min(rank);
+        }
+        self.links.push(None)
+    }
+
+    fn finish(self, bytes: Vec<u8>, offsets: Vec<u32>) -> Option<Ranks> {
+        Some(Ranks {
+            bytes,
+            offsets,
+            index: self.links.into_index()?,
+            byte_ranks: self.byte_ranks,
+            pair_ranks: self.pair_ranks,
+            word_trigrams: self.word_trigrams,
+        })
     }
 }
 
@@ -173,8 +290,9 @@ impl Ranks {
     /// A table whose header names a base table refers to tokens of `base`
     /// (cl100k to o200k), which is then loaded first.
     ///
-    /// The loop is the start-up's inner loop (every token, once), kept whole
-    /// on purpose: its comments say why each step is shaped as it is.
+    /// This is the whole start-up (every token, once, in V8's baseline
+    /// compiler): a pair takes one straight path, with one refill of the
+    /// bit stream, two fixed-width copies and no allocation.
     pub fn from_blob(
         blob: &'static [u8],
         base: impl FnOnce() -> Option<&'static Ranks>,
@@ -182,50 +300,26 @@ impl Ranks {
         let Sections {
             count,
             has_base,
+            total,
             lefts,
             rights,
             mut literal,
             mut bits,
         } = Sections::read(blob)?;
         let base = if has_base { Some(base()?) } else { None };
-        let mut bytes: Vec<u8> = vec![0; count * 7 + SLACK];
+        let mut bytes: Vec<u8> = vec![0; total + SLACK];
         let mut end = 0usize;
         let mut offsets: Vec<u32> = Vec::with_capacity(count + 1);
         offsets.push(0);
-        // Iterators over the symbols, not indexing: the loop runs in V8's
-        // baseline compiler (it runs once), where every bounds check costs.
-        // A pair, nearly every token, takes the straight path: each part's
-        // span read once, and `offsets.get(part + 1)` is also the check that
-        // the part comes before this token.
-        for (&left, &right) in lefts.iter().zip(rights) {
-            let token_len = if left < REF {
-                let (left, right) = (bits.value(left)?, bits.value(right)?);
-                let span = |r: u32| {
-                    let start = *offsets.get(r as usize)? as usize;
-                    Some((
-                        start,
-                        (*offsets.get(r as usize + 1)? as usize).checked_sub(start)?,
-                    ))
-                };
-                let (parts, n) = match (span(left), span(right)) {
-                    (Some(l), Some(r)) => ([l, r], l.1 + r.1),
-                    _ => return None,
-                };
-                room(&mut bytes, end + n);
-                let mut at = end;
-                for (start, n) in parts {
-                    if n <= SLACK {
-                        // Reads past the part into bytes already written or
-                        // zeroed; what lands past `at + n` is overwritten by
-                        // the next part or token.
-                        let word = *bytes.get(start..)?.first_chunk::<SLACK>()?;
-                        *bytes.get_mut(at..)?.first_chunk_mut::<SLACK>()? = word;
-                    } else {
-                        bytes.copy_within(start..start + n, at);
-                    }
-                    at += n;
-                }
-                n
+        let mut short = Short::new(count);
+        for (rank, (&left, &right)) in (0..).zip(lefts.iter().zip(rights)) {
+            bits.refill();
+            let n = if left < REF {
+                let left = span(&offsets, bits.value(left)?)?;
+                let right = span(&offsets, bits.value(right)?)?;
+                copy_part(&mut bytes, left, end)?;
+                copy_part(&mut bytes, right, end + left.1)?;
+                left.1 + right.1
             } else {
                 let value = bits.value(right)?;
                 let token: &[u8] = match left {
@@ -239,89 +333,34 @@ impl Ranks {
                     HOLE => &[],
                     _ => return None,
                 };
-                room(&mut bytes, end + token.len());
                 bytes
                     .get_mut(end..end + token.len())?
                     .copy_from_slice(token);
                 token.len()
             };
-            end += token_len;
+            short.add(rank, bytes.get(end..end + n)?)?;
+            end += n;
             offsets.push(u32::try_from(end).ok()?);
         }
-        if !bits.is_spent() {
+        if !bits.is_spent() || end != total {
             return None;
         }
         bytes.truncate(end);
-        Ranks::index(bytes, offsets)
+        short.finish(bytes, offsets)
     }
 
     /// Indexes token bytes (`offsets[r]..offsets[r + 1]` for rank `r`; an
-    /// empty token is a hole) by an open-addressing hash table.
+    /// empty token is a hole), as [`Ranks::from_blob`] does while it
+    /// rebuilds them.
+    #[cfg(test)]
     pub(super) fn index(bytes: Vec<u8>, offsets: Vec<u32>) -> Option<Ranks> {
-        let count = offsets.len().checked_sub(1)?;
-        let long = offsets
-            .windows(2)
-            .filter(|w| matches!(*w, [a, b] if b - a > 2))
-            .count();
-        let bits = (long * 5 / 4 + 1)
-            .next_power_of_two()
-            .trailing_zeros()
-            .max(4);
-        // Eight filter bits per token, and the filter's bits come from just
-        // below the slot's in the hash.
-        let filter_bits = (long * 8).next_power_of_two().max(64).trailing_zeros();
-        let filter_shift = (64 - bits).checked_sub(filter_bits)?;
-        // Cells keep `rank + 1` below the tag.
-        let rank_bits = u32::BITS - u32::try_from(count + 1).ok()?.leading_zeros();
-        let mut ranks = Ranks {
-            bytes,
-            offsets,
-            index: vec![0; 1 << bits],
-            shift: 64 - bits,
-            rank_mask: u32::MAX
-                .checked_shr(u32::BITS - rank_bits)
-                .unwrap_or(u32::MAX),
-            filter: vec![0; 1 << (filter_bits - 6)],
-            filter_shift,
-            byte_ranks: vec![Rank::MAX; 1 << 8],
-            pair_ranks: vec![Rank::MAX; 1 << 16],
-            word_trigrams: vec![0; (1 << 18) / 64],
-        };
-        let mask = ranks.index.len() - 1;
-        for rank in 0..count as u32 {
-            let token = ranks.token(rank)?;
-            let cell = match *token {
-                [] => continue, // a hole in the ranks
-                [b] => ranks.byte_ranks.get_mut(usize::from(b)),
-                [a, b] => ranks
-                    .pair_ranks
-                    .get_mut(usize::from(a) << 8 | usize::from(b)),
-                _ => {
-                    let trigram = match *token {
-                        [a, b, c] => word_trigram(a, b, c),
-                        _ => None,
-                    };
-                    let (mut slot, tag, bit) = ranks.slot(token);
-                    *ranks.filter.get_mut(bit / 64)? |= 1 << (bit % 64);
-                    if let Some(bit) = trigram {
-                        *ranks.word_trigrams.get_mut(bit / 64)? |= 1 << (bit % 64);
-                    }
-                    loop {
-                        let cell = ranks.index.get_mut(slot)?;
-                        if *cell == 0 {
-                            *cell = tag | (rank + 1);
-                            break;
-                        }
-                        slot = (slot + 1) & mask;
-                    }
-                    continue;
-                }
-            };
-            // The lowest rank wins, as in the hash index.
-            if let Some(cell) = cell {
-                *cell = (*cell).min(rank);
+        let mut short = Short::new(offsets.len().checked_sub(1)?);
+        for (rank, span) in (0..).zip(offsets.windows(2)) {
+            match *span {
+                [start, end] => short.add(rank, bytes.get(start as usize..end as usize)?)?,
+                _ => return None,
             }
         }
-        Some(ranks)
+        short.finish(bytes, offsets)
     }
 }

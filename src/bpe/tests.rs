@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::table::{same_bytes, WORD_BYTES};
+use super::table::{hash, same_bytes, WORD_BYTES};
 use super::*;
 
 fn table(tokens: &[&str]) -> Ranks {

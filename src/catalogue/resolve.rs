@@ -8,7 +8,7 @@
 use super::{Catalogue, TokenizerSpec};
 use crate::encodings::{openai_encoding_for_model, Encoding};
 use crate::error::{Error, ErrorCode, Result};
-use crate::tokens::{Tokenizer, TokenizerInfo, DEFAULT_ENCODING};
+use crate::tokens::{Tokenizer, TokenizerInfo};
 
 impl Catalogue {
     /// How `model`'s tokens are counted.
@@ -45,16 +45,19 @@ impl Catalogue {
     }
 
     /// The `{ model?, encoding? }` pair every counting call takes: the
-    /// model's tokenizer, else the encoding, else [`DEFAULT_ENCODING`].
+    /// model's tokenizer, else the encoding, else
+    /// [`DEFAULT_ENCODING`](crate::tokens::DEFAULT_ENCODING).
     /// Both given and disagreeing is an error rather than a silent choice.
     pub fn resolve_tokenizer(
         &self,
         model: Option<&str>,
         encoding: Option<&str>,
     ) -> Result<Tokenizer> {
-        let encoding = encoding.map(Encoding::from_name).transpose()?;
-        match (model, encoding) {
-            (Some(model), Some(encoding)) => {
+        let Some(model) = model else {
+            return Tokenizer::for_encoding(encoding);
+        };
+        match encoding.map(Encoding::from_name).transpose()? {
+            Some(encoding) => {
                 let info = self.tokenizer_info(model)?;
                 if info.encoding != encoding || !info.exact {
                     return Err(Error::invalid(
@@ -69,9 +72,7 @@ impl Catalogue {
                 }
                 Tokenizer::from_info(&info).map_err(|e| e.at_field("model"))
             }
-            (Some(model), None) => self.tokenizer(model),
-            (None, Some(encoding)) => Tokenizer::new(encoding),
-            (None, None) => Tokenizer::new(DEFAULT_ENCODING),
+            None => self.tokenizer(model),
         }
     }
 

@@ -38,6 +38,13 @@ impl Tokenizer {
         })
     }
 
+    /// The exact tokenizer of the encoding named `name`, or of
+    /// [`DEFAULT_ENCODING`] when none is named: what a call without a model
+    /// counts with, which needs no catalogue.
+    pub fn for_encoding(name: Option<&str>) -> Result<Tokenizer> {
+        Tokenizer::new(name.map_or(Ok(DEFAULT_ENCODING), Encoding::from_name)?)
+    }
+
     /// A tokenizer that estimates: `encoding`'s count times
     /// `factor_per_mille / 1000`, rounded up (1000: exact).
     pub fn scaled(encoding: Encoding, factor_per_mille: u32) -> Result<Tokenizer> {

@@ -62,8 +62,8 @@ fn options(opts: &JsValue) -> Result<(Tokenizer, AllowedSpecial), Error> {
     // one call; an object with a `catalogue` is not (its value is no string).
     let fast = string_fields(opts, "model,encoding,allowedSpecial");
     let (catalogue, rest) = match fast {
-        Some(_) => (default_catalogue(), opts.clone()),
-        None => split_catalogue(opts)?,
+        Some(_) => (None, opts.clone()),
+        None => split_catalogue(opts).map(|(c, rest)| (Some(c), rest))?,
     };
     let o: TokenOptions = match fast {
         Some([model, encoding, allowed]) => TokenOptions {
@@ -73,7 +73,16 @@ fn options(opts: &JsValue) -> Result<(Tokenizer, AllowedSpecial), Error> {
         },
         None => typed(&rest, "options")?,
     };
-    let tokenizer = tokenizer(&catalogue, o.model.as_deref(), o.encoding.as_deref())?;
+    // Without a model no catalogue is read: building the default one was
+    // most of the first call's time (53-65 ms in Node, bench/PROFILE.md).
+    let tokenizer = match o.model.as_deref() {
+        None => Tokenizer::for_encoding(o.encoding.as_deref()).map_err(tokenizer_option)?,
+        model => tokenizer(
+            &catalogue.unwrap_or_else(default_catalogue),
+            model,
+            o.encoding.as_deref(),
+        )?,
+    };
     let allowed = match o.allowed_special {
         None => AllowedSpecial::None,
         Some(AllowedSpecialJs::Keyword(k)) if k == "all" => AllowedSpecial::All,
