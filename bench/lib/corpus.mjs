@@ -129,8 +129,8 @@ export function flat(s) {
  * (written for tokenmeter). The worst cases' yardstick: each round of a worst
  * case is a new text, so that a cache of pieces never serves it a repeat, and
  * prose is measured the same way. The prose group is one 8 KB page; repeated
- * to 1 MB, nearly every piece of it is a cache hit (tokenmeter's cache holds
- * 4,096 pieces).
+ * to 1 MB, nearly every piece of it is a cache hit (tokenmeter's memo holds
+ * 4,096 pieces at first, up to 32,768 once a text has more).
  */
 export function distinctProseOf(chars, variant = 0) {
   const files = ["corpus.jsonl", "holdout.jsonl", "holdout2.jsonl"];
