@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tokenmeter against the npm tokenizers (issue 8), in one command:
 #   bench/run.sh                  every section
-#   bench/run.sh throughput size  only these (throughput short limit worst startup size browser
+#   bench/run.sh throughput size  only these (throughput short limit once worst startup size browser
 #                                 workerd wcold open); prints the table, leaves bench/RESULTS.md as it was
+#                                 (throughput runs short, limit and once too)
 # Installs the peers (exact versions in bench/package.json) and the packed
 # tokenmeter, runs the sections one after another, prints the Markdown report
 # and writes it to bench/RESULTS.md.
@@ -12,7 +13,7 @@
 # TOKENMETER_TGZ=/path/to/tokenmeter.tgz benchmarks that tarball instead;
 # BENCH_NOTE="..." adds a line about it to the report.
 # Knobs (environment): BENCH_ROUNDS (7), BENCH_COLD_RUNS (10), BENCH_CAP_MS
-# (400), BENCH_SHORT_CAP_MS (1200), BENCH_WORST_CAP_S (60), BENCH_WORST_SKIP_S (20).
+# (400), BENCH_SHORT_CAP_MS (1200), BENCH_ONCE_RUNS (5), BENCH_WORST_CAP_S (60), BENCH_WORST_SKIP_S (20).
 set -euo pipefail
 bench="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$bench")"
@@ -68,8 +69,8 @@ fi
 for s in "${sections[@]}"; do
   t0=$(date +%s)
   case "$s" in
-    throughput) say "1/2/5: throughput, short strings, isWithinTokenLimit"; node throughput.mjs ;;
-    short | limit) say "$s"; node throughput.mjs "$s" ;;
+    throughput) say "1/1b/2/5: throughput, documents counted once, short strings, isWithinTokenLimit"; node throughput.mjs ;;
+    short | limit | once) say "$s"; node throughput.mjs "$s" ;;
     worst) say "4: worst cases"; node worst.mjs ;;
     startup) say "3/6: cold start and RSS"; node startup.mjs ;;
     size) say "7: gzip sizes"; node size.mjs ;;

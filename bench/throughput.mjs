@@ -1,11 +1,16 @@
 // Sections 1, 2 and 5, in one process, the contenders interleaved round-robin:
-//   throughput  MB/s (UTF-8 bytes / 1e6 / s) per corpus group and encoding
+//   throughput  MB/s (UTF-8 bytes / 1e6 / s) per corpus group and encoding, each
+//               group repeated to ~1 MB (the golden corpus's and bench/corpus/'s)
+//   once        bench/corpus/'s document groups counted once each, every count
+//               in a fresh process (lib/once-child.mjs): no piece cache warm
 //   short       10,000 short strings (20-300 code points, mixed languages), strings/s
 //   limit       isWithinTokenLimit on 10 MB of prose with a 1,000-token limit, ms/call
 // Every contender's count of every input is checked against tiktoken's (the
 // Rust reference, in wasm) and against each other; mismatches are reported.
 import { CONTENDERS, ENCODINGS, PEERS, load } from "./lib/contenders.mjs";
-import { GROUPS, MB, groupBase, groupText, repeatTo, shortStrings, utf8Bytes } from "./lib/corpus.mjs";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { DOC_GROUPS, MB, THROUGHPUT_GROUPS, groupBase, groupText, repeatTo, shortStrings, utf8Bytes } from "./lib/corpus.mjs";
 import { log, median, roundRobin, save, time } from "./lib/measure.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 7);
@@ -16,6 +21,8 @@ const CAP_MS = Number(process.env.BENCH_CAP_MS || 400);
 // Short strings: slow contenders are timed on a prefix of the list sized to
 // take about this long per round.
 const SHORT_CAP_MS = Number(process.env.BENCH_SHORT_CAP_MS || 1200);
+// Counted once: fresh processes per contender, group and encoding.
+const ONCE_RUNS = Number(process.env.BENCH_ONCE_RUNS || 5);
 const only = process.argv.slice(2);
 const want = (s) => only.length === 0 || only.includes(s);
 const ids = Object.keys(CONTENDERS);
@@ -43,7 +50,7 @@ if (want("throughput")) {
   for (const enc of ENCODINGS) {
     throughput[enc] = {};
     const cs = loaded[enc];
-    for (const group of Object.keys(GROUPS)) {
+    for (const group of THROUGHPUT_GROUPS) {
       const base = groupBase(group);
       const text = groupText(group);
       const copies = Math.round(text.length / base.length);
@@ -78,6 +85,32 @@ if (want("throughput")) {
     }
   }
   save("throughput", { rounds: ROUNDS, capMs: CAP_MS, throughput, mismatches: [...mismatches] });
+}
+
+// ---- 1b. each document counted once, in a fresh process -----------------------------
+if (want("once")) {
+  const child = fileURLToPath(new URL("./lib/once-child.mjs", import.meta.url));
+  const runChild = (id, enc, group) => {
+    const r = spawnSync(process.execPath, [child, id, enc, group], { encoding: "utf8", maxBuffer: 1 << 20 });
+    if (r.status !== 0) throw new Error(`once ${id} ${enc} ${group}: exit ${r.status} ${r.signal}\n${r.stderr}`);
+    return JSON.parse(r.stdout);
+  };
+  const once = {};
+  for (const enc of ENCODINGS) {
+    once[enc] = {};
+    for (const group of Object.keys(DOC_GROUPS)) {
+      const text = groupBase(group);
+      const expect = loaded[enc].tiktoken.count(text);
+      const samples = roundRobin(ids, ONCE_RUNS, (id) => {
+        const r = runChild(id, enc, group);
+        if (r.tokens !== expect) check(`${enc} ${group} (counted once)`, { [id]: r.tokens, tiktoken: expect });
+        return r.bytes / MB / (r.ms / 1000);
+      });
+      once[enc][group] = Object.fromEntries(ids.map((id) => [id, { mbps: median(samples[id]), samples: samples[id], bytes: utf8Bytes(text), tokens: expect }]));
+      log(`${enc} ${group} counted once: ` + ids.map((id) => `${id} ${median(samples[id]).toFixed(1)}`).join(", ") + " MB/s");
+    }
+  }
+  save("once", { runs: ONCE_RUNS, once, mismatches: [...mismatches] });
 }
 
 // ---- 2. short strings --------------------------------------------------------

@@ -8,6 +8,17 @@ use super::{Rank, Ranks};
 /// Pieces up to this length (bytes) have their counts cached.
 const CACHED_PIECE_MAX: usize = 256;
 
+/// Slots of the memo when it is first used (two ways per set), and the most
+/// it grows to. It starts small so that counting short strings touches
+/// 128 KiB at most; a text with more distinct pieces than it holds (a
+/// 300 KB document has 10,000 or so) doubles it, up to 32,768 pieces, about
+/// 1 MiB of slots and a megabyte of keys, so that counting the document
+/// again (a conversation counted every turn, a page every request) finds
+/// its pieces. At 4,096 slots, counting bench/corpus/'s 300 KB groups a
+/// second time missed as often as the first time (issue 26).
+const MEMO_SLOTS_MIN: usize = 1 << 12;
+const MEMO_SLOTS_MAX: usize = 1 << 15;
+
 /// Recently merged pieces and their counts, per thread, for one rank table at
 /// a time (`owner`). Text repeats its words, and a merge costs far more than
 /// a probe; sets of two ways keep the cost of a miss at two compares.
@@ -16,6 +27,44 @@ const CACHED_PIECE_MAX: usize = 256;
 struct PieceCounts {
     owner: usize,
     slots: Vec<(Vec<u8>, u32)>,
+    /// Pieces stored since the memo last grew: once they outnumber its
+    /// slots, it holds less than the text in hand repeats.
+    stored: usize,
+}
+
+impl PieceCounts {
+    /// The first slot of the set of a piece of hash `h`.
+    #[inline]
+    fn set_of(&self, h: u64) -> usize {
+        let sets = self.slots.len() / 2; // a power of two
+        (h >> (64 - sets.trailing_zeros())) as usize * 2
+    }
+
+    /// Doubles the slots, keeping every stored piece (the newer way first).
+    #[cold]
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        self.slots.resize_with(old.len() * 2, || (Vec::new(), 0));
+        self.stored = 0;
+        for (key, count) in old.into_iter().rev() {
+            if key.is_empty() {
+                continue;
+            }
+            let set = self.set_of(hash(&key));
+            if let Some(ways) = self.slots.get_mut(set..set + 2) {
+                ways.swap(0, 1);
+                if let Some(first) = ways.first_mut() {
+                    *first = (key, count);
+                }
+            }
+        }
+    }
+}
+
+/// The memo's slots on this thread, for the tests.
+#[cfg(test)]
+pub(super) fn memo_slots() -> usize {
+    PIECE_COUNTS.with(|cache| cache.borrow().slots.len())
 }
 
 thread_local! {
@@ -44,19 +93,21 @@ impl Ranks {
             return scratch.bounds.len() - 1;
         }
         let owner = self as *const Ranks as usize;
-        // Two ways per set, the more recent first: with one, pieces that
-        // share a slot evicted each other on every copy of a repeated text
-        // (17% of the multi-token pieces of the benchmark's multilingual group).
-        let set = (hash(piece) >> 53) as usize * 2; // 11 bits: 2,048 sets
+        let h = hash(piece);
         PIECE_COUNTS.with(|cache| {
             let mut cache = cache.borrow_mut();
             if cache.owner != owner {
                 cache.owner = owner;
                 cache.slots.iter_mut().for_each(|s| s.0.clear());
+                cache.stored = 0;
             }
             if cache.slots.is_empty() {
-                cache.slots.resize_with(1 << 12, || (Vec::new(), 0));
+                cache.slots.resize_with(MEMO_SLOTS_MIN, || (Vec::new(), 0));
             }
+            // Two ways per set, the more recent first: with one, pieces that
+            // share a slot evicted each other on every copy of a repeated text
+            // (17% of the multi-token pieces of the benchmark's multilingual group).
+            let set = cache.set_of(h);
             let Some(ways) = cache.slots.get_mut(set..set + 2) else {
                 self.merge(piece, scratch);
                 return scratch.bounds.len() - 1;
@@ -77,6 +128,10 @@ impl Ranks {
                 key.clear();
                 key.extend_from_slice(piece);
                 *slot_count = count as u32;
+            }
+            cache.stored += 1;
+            if cache.stored > cache.slots.len() && cache.slots.len() < MEMO_SLOTS_MAX {
+                cache.grow();
             }
             count
         })

@@ -164,6 +164,40 @@ fn piece_cache_ways_keep_exact_counts() {
     }
 }
 
+/// A text of more distinct pieces than the memo holds grows it, keeping the
+/// pieces it held; every count before, across and after each growth is the
+/// merge's.
+#[test]
+fn piece_cache_grows_and_keeps_exact_counts() {
+    let ranks = crate::Encoding::O200kBase.tables().unwrap().ranks;
+    let mut scratch = Scratch::default();
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let pieces: Vec<Vec<u8>> = (0..40_000)
+        .map(|_| {
+            (0..9)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    b"qxzjkvwy"[(seed % 8) as usize]
+                })
+                .collect()
+        })
+        .collect();
+    let mut sizes = vec![];
+    for round in 0..2 {
+        for piece in &pieces {
+            let count = ranks.count_piece(piece, &mut scratch);
+            ranks.merge_scan(piece, &mut scratch);
+            assert_eq!(count, scratch.bounds.len() - 1, "round {round}: {piece:?}");
+            if sizes.last() != Some(&cache::memo_slots()) {
+                sizes.push(cache::memo_slots());
+            }
+        }
+    }
+    assert_eq!(sizes, [1 << 12, 1 << 13, 1 << 14, 1 << 15]);
+}
+
 /// The trigram bits say exactly which three-byte strings of
 /// `WORD_BYTES` are tokens, in every encoding, and `rank` agrees.
 #[test]
