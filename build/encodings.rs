@@ -150,7 +150,13 @@ pub fn write(data: &Path, out: &Path) -> BuildResult<()> {
         .iter()
         .map(|e| resolve(e, &open, &manifest.rank_files))
         .collect::<BuildResult<Vec<_>>>()?;
-    write_specs(&mut src, &encodings, &resolved, &manifest.rank_files)?;
+    write_specs(
+        &mut src,
+        &encodings,
+        &resolved,
+        &manifest.rank_files,
+        &compiled,
+    )?;
     write_model_map(&mut src, &manifest, &encodings)?;
     std::fs::write(out.join("encodings.rs"), src)?;
     let entries: EntryPoints =
@@ -369,11 +375,15 @@ fn write_tables(src: &mut String, files: &[RankFile], compiled: &[Compiled]) -> 
     Ok(())
 }
 
+/// Each encoding's spec. The added tokens of an encoding whose rank file is
+/// not compiled in are left out: nothing can load it, and Llama 4's,
+/// DeepSeek V3's and Llama 3's lists alone were 148 KB of every build.
 fn write_specs(
     src: &mut String,
     encodings: &[&EncodingEntry],
     resolved: &[Resolved],
     files: &[RankFile],
+    compiled: &[Compiled],
 ) -> BuildResult<()> {
     let words = |m: &BTreeMap<String, u32>| {
         m.iter()
@@ -391,7 +401,13 @@ fn write_specs(
             .iter()
             .position(|f| f.name == e.ranks)
             .ok_or(format!("{}: ranks {} is not a rank file", e.name, e.ranks))?;
-        let reserved = e.reserved_range.map(|[a, b]| {
+        let on = compiled.get(table).is_some_and(|&c| c != Compiled::No);
+        let none = BTreeMap::new();
+        let (special, always) = match on {
+            true => (&r.special, &r.always),
+            false => (&none, &none),
+        };
+        let reserved = e.reserved_range.filter(|_| on).map(|[a, b]| {
             let name = e.reserved_name.as_deref().unwrap_or("<|reserved_{id}|>");
             (a, b, name.to_string())
         });
@@ -405,14 +421,48 @@ fn write_specs(
             r.pattern
                 .as_ref()
                 .map_or("None".to_string(), |p| format!("Some(Pattern::{p})")),
-            words(&r.special),
+            words(special),
             e.special_in_text,
-            words(&r.always),
+            words(always),
             r.id_offset,
             r.normalization,
         )?;
     }
     writeln!(src, "];\n")?;
+    write_splits_with(src, encodings, resolved, files, compiled)
+}
+
+/// `splits_with`: the patterns of the encodings compiled in, so that the
+/// pre-tokenizer leaves out the scanners no encoding of the build uses.
+fn write_splits_with(
+    src: &mut String,
+    encodings: &[&EncodingEntry],
+    resolved: &[Resolved],
+    files: &[RankFile],
+    compiled: &[Compiled],
+) -> BuildResult<()> {
+    let mut used: Vec<String> = encodings
+        .iter()
+        .zip(resolved)
+        .filter(|(e, _)| {
+            let table = files.iter().position(|f| f.name == e.ranks);
+            table
+                .and_then(|t| compiled.get(t))
+                .is_some_and(|&c| c != Compiled::No)
+        })
+        .filter_map(|(_, r)| r.pattern.as_ref().map(|p| format!("Pattern::{p}")))
+        .collect();
+    used.sort();
+    used.dedup();
+    let test = match used.is_empty() {
+        true => "{ let _ = pattern; false }".to_string(),
+        false => format!("matches!(pattern, {})", used.join(" | ")),
+    };
+    writeln!(
+        src,
+        "/// Whether an encoding compiled into this build splits with `pattern`.\n\
+         pub(crate) const fn splits_with(pattern: Pattern) -> bool {{\n    {test}\n}}\n"
+    )?;
     Ok(())
 }
 
