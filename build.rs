@@ -14,6 +14,7 @@
 //!   file of format `spm` in `data/encodings/open-weights.json`) as the blob
 //!   of `src/spm/format.rs`: ids implicit, pieces as pairs of earlier pieces.
 //! * `build/catalogue.rs`: the model catalogue, minified without its notes.
+//! * `build/rules.rs`: the chat templates and the vision rules as statics.
 //! * `build/unicode.rs`: the Unicode classes the pre-tokenizer needs (`\p{L}`
 //!   split by case, `\p{M}`, `\p{N}`, `\s`, `[\p{P}\p{S}]`) from `regex-syntax`, the same
 //!   tables the reference regex engine uses, as a two-level lookup table.
@@ -44,6 +45,8 @@ mod open_weights;
 mod patterns;
 #[path = "build/ranks.rs"]
 mod ranks;
+#[path = "build/rules.rs"]
+mod rules;
 #[path = "build/spm.rs"]
 mod spm;
 #[path = "build/unicode.rs"]
@@ -59,6 +62,8 @@ fn main() -> BuildResult<()> {
         "data/encodings",
         "data/entry-points.json",
         "data/models.json",
+        "data/chat-rules.json",
+        "data/vision.json",
         "build",
         "build.rs",
         "src/spm/format.rs",
@@ -69,6 +74,11 @@ fn main() -> BuildResult<()> {
     unicode::write_unicode_classes(&out.join("unicode_classes.rs"))?;
     #[cfg(feature = "nfc")]
     nfc::write_nfc_tables(&out.join("nfc_tables.rs"))?;
+    rules::write_chat_rules(
+        Path::new("data/chat-rules.json"),
+        &out.join("chat_rules.rs"),
+    )?;
+    rules::write_vision_rules(Path::new("data/vision.json"), &out.join("vision_rules.rs"))?;
     catalogue::write_catalogue(Path::new("data/models.json"), &out.join("models.min.json"))?;
     Ok(())
 }
