@@ -50,6 +50,8 @@ mod phrases;
 mod ranks;
 #[path = "build/rules.rs"]
 mod rules;
+#[path = "build/special_runs.rs"]
+mod special_runs;
 #[path = "build/spm.rs"]
 mod spm;
 #[path = "build/unicode.rs"]
