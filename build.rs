@@ -14,6 +14,8 @@
 //!   file of format `spm` in `data/encodings/open-weights.json`) as the blob
 //!   of `src/spm/format.rs`: ids implicit, pieces as pairs of earlier pieces.
 //! * `build/catalogue.rs`: the model catalogue, minified without its notes.
+//! * `build/rules.rs`: the chat templates and the vision rules as statics;
+//!   `build/phrases.rs`: the phrase tables, checked, likewise.
 //! * `build/unicode.rs`: the Unicode classes the pre-tokenizer needs (`\p{L}`
 //!   split by case, `\p{M}`, `\p{N}`, `\s`, `[\p{P}\p{S}]`) from `regex-syntax`, the same
 //!   tables the reference regex engine uses, as a two-level lookup table.
@@ -42,8 +44,14 @@ mod open_weights;
 #[path = "src/pretokenize/patterns.rs"]
 #[allow(dead_code)]
 mod patterns;
+#[path = "build/phrases.rs"]
+mod phrases;
 #[path = "build/ranks.rs"]
 mod ranks;
+#[path = "build/rules.rs"]
+mod rules;
+#[path = "build/special_runs.rs"]
+mod special_runs;
 #[path = "build/spm.rs"]
 mod spm;
 #[path = "build/unicode.rs"]
@@ -59,6 +67,9 @@ fn main() -> BuildResult<()> {
         "data/encodings",
         "data/entry-points.json",
         "data/models.json",
+        "data/chat-rules.json",
+        "data/vision.json",
+        "data/phrases.json",
         "build",
         "build.rs",
         "src/spm/format.rs",
@@ -69,6 +80,12 @@ fn main() -> BuildResult<()> {
     unicode::write_unicode_classes(&out.join("unicode_classes.rs"))?;
     #[cfg(feature = "nfc")]
     nfc::write_nfc_tables(&out.join("nfc_tables.rs"))?;
+    rules::write_chat_rules(
+        Path::new("data/chat-rules.json"),
+        &out.join("chat_rules.rs"),
+    )?;
+    rules::write_vision_rules(Path::new("data/vision.json"), &out.join("vision_rules.rs"))?;
+    phrases::write_phrases(Path::new("data/phrases.json"), &out.join("phrases.rs"))?;
     catalogue::write_catalogue(Path::new("data/models.json"), &out.join("models.min.json"))?;
     Ok(())
 }

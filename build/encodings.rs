@@ -150,7 +150,17 @@ pub fn write(data: &Path, out: &Path) -> BuildResult<()> {
         .iter()
         .map(|e| resolve(e, &open, &manifest.rank_files))
         .collect::<BuildResult<Vec<_>>>()?;
-    write_specs(&mut src, &encodings, &resolved, &manifest.rank_files)?;
+    // Whether each encoding's rank file is compiled in.
+    let on: Vec<bool> = encodings
+        .iter()
+        .map(|e| {
+            let table = manifest.rank_files.iter().position(|f| f.name == e.ranks);
+            table
+                .and_then(|t| compiled.get(t))
+                .is_some_and(|&c| c != Compiled::No)
+        })
+        .collect();
+    write_specs(&mut src, &encodings, &resolved, &manifest.rank_files, &on)?;
     write_model_map(&mut src, &manifest, &encodings)?;
     std::fs::write(out.join("encodings.rs"), src)?;
     let entries: EntryPoints =
@@ -369,11 +379,15 @@ fn write_tables(src: &mut String, files: &[RankFile], compiled: &[Compiled]) -> 
     Ok(())
 }
 
+/// Each encoding's spec. The added tokens of an encoding whose rank file is
+/// not compiled in are left out: nothing can load it, and Llama 4's,
+/// DeepSeek V3's and Llama 3's lists alone were 148 KB of every build.
 fn write_specs(
     src: &mut String,
     encodings: &[&EncodingEntry],
     resolved: &[Resolved],
     files: &[RankFile],
+    on: &[bool],
 ) -> BuildResult<()> {
     let words = |m: &BTreeMap<String, u32>| {
         m.iter()
@@ -386,33 +400,73 @@ fn write_specs(
         "pub(crate) static SPECS: [EncodingSpec; {}] = [",
         encodings.len()
     )?;
-    for (e, r) in encodings.iter().zip(resolved) {
+    for ((e, r), &on) in encodings.iter().zip(resolved).zip(on) {
         let table = files
             .iter()
             .position(|f| f.name == e.ranks)
             .ok_or(format!("{}: ranks {} is not a rank file", e.name, e.ranks))?;
-        let reserved = e.reserved_range.map(|[a, b]| {
+        let none = BTreeMap::new();
+        let (special, always) = match on {
+            true => (&r.special, &r.always),
+            false => (&none, &none),
+        };
+        let (special, runs) = super::special_runs::split(special)?;
+        let runs: Vec<String> = runs
+            .iter()
+            .map(|r| {
+                format!(
+                    "({:?}, {:?}, {}, {}, {})",
+                    r.prefix, r.suffix, r.first, r.id, r.count
+                )
+            })
+            .collect();
+        let reserved = e.reserved_range.filter(|_| on).map(|[a, b]| {
             let name = e.reserved_name.as_deref().unwrap_or("<|reserved_{id}|>");
             (a, b, name.to_string())
         });
         writeln!(
             src,
             "    EncodingSpec {{ name: {:?}, aliases: &{:?}, table: {table}, pattern: {}, \
-             special: &[{}], special_in_text: {}, always: &[{}], reserved: {reserved:?}, \
+             special: &[{}], special_runs: &[{}], special_in_text: {}, always: &[{}], \
+             reserved: {reserved:?}, \
              id_offset: {}, normalization: Normalization::{} }},",
             e.name,
             e.aliases,
             r.pattern
                 .as_ref()
                 .map_or("None".to_string(), |p| format!("Some(Pattern::{p})")),
-            words(&r.special),
+            words(&special),
+            runs.join(", "),
             e.special_in_text,
-            words(&r.always),
+            words(always),
             r.id_offset,
             r.normalization,
         )?;
     }
     writeln!(src, "];\n")?;
+    write_splits_with(src, resolved, on)
+}
+
+/// `splits_with`: the patterns of the encodings compiled in, so that the
+/// pre-tokenizer leaves out the scanners no encoding of the build uses.
+fn write_splits_with(src: &mut String, resolved: &[Resolved], on: &[bool]) -> BuildResult<()> {
+    let mut used: Vec<String> = resolved
+        .iter()
+        .zip(on)
+        .filter(|(_, &on)| on)
+        .filter_map(|(r, _)| r.pattern.as_ref().map(|p| format!("Pattern::{p}")))
+        .collect();
+    used.sort();
+    used.dedup();
+    let test = match used.is_empty() {
+        true => "{ let _ = pattern; false }".to_string(),
+        false => format!("matches!(pattern, {})", used.join(" | ")),
+    };
+    writeln!(
+        src,
+        "/// Whether an encoding compiled into this build splits with `pattern`.\n\
+         pub(crate) const fn splits_with(pattern: Pattern) -> bool {{\n    {test}\n}}\n"
+    )?;
     Ok(())
 }
 

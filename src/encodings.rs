@@ -27,6 +27,10 @@ pub(crate) struct EncodingSpec {
     /// The split; `None` for SentencePiece (gemma3), which has none.
     pattern: Option<Pattern>,
     special: &'static [(&'static str, Rank)],
+    /// More special tokens, numbered in runs (build/special_runs.rs): the
+    /// text before the number and after it, the first number, the first id
+    /// and how many.
+    special_runs: &'static [(&'static str, &'static str, u32, Rank, u32)],
     /// Whether an allowed special token's text becomes it; `false` where the
     /// specials are control ids only (Tekken), decoded but never matched.
     special_in_text: bool,
@@ -250,6 +254,9 @@ impl Tables {
             .iter()
             .map(|&(text, id)| (text.to_string(), id))
             .collect();
+        for &(before, after, first, id, count) in spec.special_runs {
+            special.extend((0..count).map(|i| (format!("{before}{}{after}", first + i), id + i)));
+        }
         if let Some((from, to, name)) = spec.reserved {
             for id in from..=to {
                 let text = name.replace("{id}", &id.to_string());

@@ -57,6 +57,10 @@ pub mod preflight;
 mod pretokenize;
 pub mod projection;
 pub mod routing;
+#[cfg(feature = "spm")]
+mod spm;
+#[cfg(not(feature = "spm"))]
+#[path = "spm/absent.rs"]
 mod spm;
 pub mod time;
 pub mod tokens;
@@ -78,10 +82,12 @@ pub mod internals {
     pub use crate::normalize::nfc;
     pub use crate::pretokenize::patterns::PATTERNS;
     pub use crate::pretokenize::{last_cut, last_hard_cut, split, Pattern};
+    #[cfg(feature = "spm")]
     pub use crate::spm::{PieceKind, SentencePiece};
 
     /// The SentencePiece model of an encoding that has one (gemma3), for
     /// the fuzz target's reference and the benchmarks.
+    #[cfg(feature = "spm")]
     pub fn sentencepiece(encoding: crate::Encoding) -> Option<&'static crate::spm::SentencePiece> {
         crate::Tokenizer::new(encoding).ok()?.sentencepiece()
     }

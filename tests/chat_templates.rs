@@ -65,7 +65,7 @@ fn every_marker_count_is_what_the_family_tokenizer_gives() {
         let tok = tokenizer(encoding);
         let controls = controls(encoding);
         for m in t.markers() {
-            let n = marker_tokens(&tok, &m.text, &controls);
+            let n = marker_tokens(&tok, m.text, &controls);
             if n != m.tokens {
                 wrong.push(format!("{}: {:?} is {n}, not {}", t.name, m.text, m.tokens));
             }
@@ -162,7 +162,7 @@ fn catalogue_models_pick_their_family_template() {
     ] {
         assert!(Catalogue::bundled().model(model).is_ok(), "{model}");
         assert_eq!(
-            template::for_model(model).map(|t| t.name.as_str()),
+            template::for_model(model).map(|t| t.name),
             Some(name),
             "{model}"
         );

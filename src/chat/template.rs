@@ -15,58 +15,42 @@
 //! trim contents leave no whitespace there to merge. `tests/chat_templates.rs`
 //! checks whole prompts against each family's reference.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
-use serde::Deserialize;
-
 use super::{count_tools, image_tokens, Content, Message, Part, Tool};
 use crate::tokens::Tokenizer;
 
-#[derive(Deserialize)]
-struct Rules {
-    templates: Vec<Template>,
-}
+include!(concat!(env!("OUT_DIR"), "/chat_rules.rs"));
 
-/// One family's chat template, as `data/chat-rules.json` gives it.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One family's chat template, as `data/chat-rules.json` gives it (build.rs
+/// checks the file and writes `TEMPLATES`).
 pub struct Template {
-    pub name: String,
+    pub name: &'static str,
     /// The encoding the marker counts were checked with.
-    pub encoding: Option<String>,
-    #[serde(rename = "match")]
-    matches: Vec<String>,
+    pub encoding: Option<&'static str>,
+    matches: &'static [&'static str],
     begin: Marker,
-    roles: BTreeMap<String, Marker>,
+    /// By role, sorted; `*` is any other role.
+    roles: &'static [(&'static str, Marker)],
     reply: Marker,
     /// Whether the template strips each content's surrounding whitespace.
     trim: bool,
     system: SystemRule,
     /// Joins the system text to a user turn (`system: "joined"`).
-    system_join: Option<String>,
-    /// A system block the template always opens with (Llama 3.1's dates).
-    system_preamble: Option<Preamble>,
+    system_join: Option<&'static str>,
+    /// The text of a system block the template always opens with (Llama
+    /// 3.1's dates).
+    system_preamble: Option<&'static str>,
     /// Markers of an assistant turn after the last user message (Qwen3's
     /// empty think block).
     assistant_after_last_user: Option<Marker>,
 }
 
 /// A marker text and the tokens it takes in the family's tokenizer.
-#[derive(Deserialize)]
 pub struct Marker {
-    pub text: String,
+    pub text: &'static str,
     pub tokens: usize,
 }
 
-/// Text a template always puts in its system block.
-#[derive(Deserialize)]
-struct Preamble {
-    text: String,
-}
-
-#[derive(Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[derive(PartialEq)]
 enum SystemRule {
     /// A message of its own, with the system role's markers.
     Message,
@@ -74,16 +58,9 @@ enum SystemRule {
     Joined,
 }
 
-/// The templates of the embedded data file. The file is compiled in, so the
-/// unit test below that parses it proves the shipped copy parses.
-fn parse() -> serde_json::Result<Vec<Template>> {
-    serde_json::from_str::<Rules>(include_str!("../../data/chat-rules.json")).map(|r| r.templates)
-}
-
 /// Every template, in match order.
 pub fn templates() -> &'static [Template] {
-    static RULES: OnceLock<Vec<Template>> = OnceLock::new();
-    RULES.get_or_init(|| parse().unwrap_or_default())
+    &TEMPLATES
 }
 
 /// The template of `model`: the first whose `match` text the lower-cased
@@ -92,16 +69,17 @@ pub fn for_model(model: &str) -> Option<&'static Template> {
     let id = model.to_ascii_lowercase();
     templates()
         .iter()
-        .find(|t| t.matches.iter().any(|m| id.contains(m.as_str())))
+        .find(|t| t.matches.iter().any(|m| id.contains(m)))
 }
 
 impl Template {
     /// The markers of a message with `role`, and whether the role's own name
     /// is counted with the tokenizer (roles the template has no text for).
     pub fn role(&self, role: &str) -> Option<(&Marker, bool)> {
-        match self.roles.get(role) {
+        let marker = |name: &str| self.roles.iter().find(|(r, _)| *r == name).map(|(_, m)| m);
+        match marker(role) {
             Some(m) => Some((m, false)),
-            None => self.roles.get("*").map(|m| (m, m.text.contains("{role}"))),
+            None => marker("*").map(|m| (m, m.text.contains("{role}"))),
         }
     }
 
@@ -109,7 +87,7 @@ impl Template {
     pub fn markers(&self) -> impl Iterator<Item = &Marker> {
         [&self.begin, &self.reply]
             .into_iter()
-            .chain(self.roles.values())
+            .chain(self.roles.iter().map(|(_, m)| m))
             .chain(self.assistant_after_last_user.as_ref())
     }
 
@@ -118,9 +96,9 @@ impl Template {
     /// for tools: the templates render them as JSON text the rule
     /// approximates). Unscaled.
     pub fn fixed(&self, tokenizer: &Tokenizer, tools: &[Tool]) -> usize {
-        let preamble = self.system_preamble.as_ref().map_or(0, |p| {
+        let preamble = self.system_preamble.map_or(0, |p| {
             let block = self.role("system").map_or(0, |(m, _)| m.tokens);
-            block + tokenizer.count_unscaled(&p.text)
+            block + tokenizer.count_unscaled(p)
         });
         self.begin.tokens + self.reply.tokens + preamble + count_tools(tokenizer, tools)
     }
@@ -171,12 +149,12 @@ impl Template {
         let text = if self.trim { text.trim() } else { &text };
         let system = message.role == "system";
         if system && self.system == SystemRule::Joined {
-            let join = self.system_join.as_deref().unwrap_or("");
+            let join = self.system_join.unwrap_or("");
             n.text(tokenizer, &format!("{text}{join}"))?;
-        } else if let (true, true, Some(p)) = (system, at.first, &self.system_preamble) {
+        } else if let (true, true, Some(p)) = (system, at.first, self.system_preamble) {
             // The first system message fills the block `fixed` counted.
-            let whole = tokenizer.count_unscaled_within(&format!("{}{text}", p.text), limit)?;
-            n.add(whole.saturating_sub(tokenizer.count_unscaled(&p.text)))?;
+            let whole = tokenizer.count_unscaled_within(&format!("{p}{text}"), limit)?;
+            n.add(whole.saturating_sub(tokenizer.count_unscaled(p)))?;
         } else {
             let (markers, count_role) = self
                 .role(&message.role)
@@ -244,9 +222,14 @@ impl Budget {
 
 #[cfg(test)]
 mod tests {
+    /// build.rs read every template; each has its roles sorted and a reply.
     #[test]
-    fn the_embedded_rules_parse() {
-        let templates = super::parse().unwrap();
+    fn the_embedded_rules_are_complete() {
+        let templates = super::templates();
         assert!(templates.len() >= 8);
+        for t in templates {
+            assert!(t.roles.windows(2).all(|w| w[0].0 < w[1].0), "{}", t.name);
+            assert!(t.role("user").is_some(), "{}", t.name);
+        }
     }
 }

@@ -1,67 +1,32 @@
 //! Image input tokens: OpenAI's vision pricing rules per model family, from
 //! `data/vision.json`.
 
-use std::sync::OnceLock;
-
-use serde::Deserialize;
-
 use super::Detail;
 
-#[derive(Deserialize)]
-struct VisionFile {
-    default: VisionRule,
-    rules: Vec<VisionRule>,
-}
+include!(concat!(env!("OUT_DIR"), "/vision_rules.rs"));
 
-#[derive(Clone, Deserialize)]
-#[serde(tag = "method", rename_all = "lowercase")]
+/// How a family prices an image (build.rs writes `DEFAULT` and `RULES`,
+/// each with its model-name prefix, from the data file).
+#[derive(Clone, Copy)]
 enum VisionRule {
-    Tiles {
-        #[serde(default)]
-        prefix: String,
-        base: u64,
-        tile: u64,
-    },
-    Patches {
-        #[serde(default)]
-        prefix: String,
-        multiplier: f64,
-    },
+    Tiles { base: u64, tile: u64 },
+    Patches { multiplier: f64 },
 }
 
-impl VisionRule {
-    fn prefix(&self) -> &str {
-        match self {
-            VisionRule::Tiles { prefix, .. } | VisionRule::Patches { prefix, .. } => prefix,
-        }
-    }
-}
-
+/// The rule of the longest prefix of `model`, or the default.
 fn vision_rule(model: &str) -> VisionRule {
-    static FILE: OnceLock<Option<VisionFile>> = OnceLock::new();
-    let fallback = VisionRule::Tiles {
-        prefix: String::new(),
-        base: 85,
-        tile: 170,
-    };
-    let Some(file) = FILE
-        .get_or_init(|| serde_json::from_str(include_str!("../../data/vision.json")).ok())
-        .as_ref()
-    else {
-        return fallback;
-    };
-    file.rules
+    RULES
         .iter()
-        .filter(|r| model.starts_with(r.prefix()))
-        .max_by_key(|r| r.prefix().len())
-        .unwrap_or(&file.default)
-        .clone()
+        .filter(|(prefix, _)| model.starts_with(prefix))
+        .max_by_key(|(prefix, _)| prefix.len())
+        .unwrap_or(&DEFAULT)
+        .1
 }
 
 /// Input tokens of one image for `model`.
 pub fn image_tokens(model: &str, detail: Detail, width: Option<u32>, height: Option<u32>) -> u64 {
     match vision_rule(model) {
-        VisionRule::Tiles { base, tile, .. } => {
+        VisionRule::Tiles { base, tile } => {
             if detail == Detail::Low {
                 return base;
             }
@@ -85,7 +50,7 @@ pub fn image_tokens(model: &str, detail: Detail, width: Option<u32>, height: Opt
             };
             base + tile * tiles
         }
-        VisionRule::Patches { multiplier, .. } => {
+        VisionRule::Patches { multiplier } => {
             let patches = match (width, height) {
                 (Some(w), Some(h)) => {
                     let (w, h) = (f64::from(w), f64::from(h));

@@ -8,8 +8,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-
 use super::Level;
 
 /// What an entry does.
@@ -47,93 +45,38 @@ pub struct PhraseEntry {
     pub whole_sentence: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RawEntry {
-    phrase: String,
-    #[serde(default)]
-    replacement: Option<String>,
-    level: String,
-    #[serde(default)]
+include!(concat!(env!("OUT_DIR"), "/phrases.rs"));
+
+/// An entry as build.rs writes it (build/phrases.rs checks each one).
+struct Stored {
+    phrase: &'static str,
+    replacement: &'static str,
+    kind: PhraseKind,
+    level: Level,
     start_only: bool,
-    #[serde(default)]
-    not_after: Vec<String>,
-    #[serde(default)]
-    only_after: Vec<String>,
-    #[serde(default)]
-    not_before: Vec<String>,
-    #[serde(default)]
+    not_after: &'static [&'static str],
+    only_after: &'static [&'static str],
+    not_before: &'static [&'static str],
     before_word: bool,
-    #[serde(default)]
     whole_sentence: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RawFile {
-    #[allow(dead_code)]
-    about: String,
-    #[allow(dead_code)]
-    source: String,
-    #[allow(dead_code)]
-    date: String,
-    fillers: Vec<RawEntry>,
-    rewrites: Vec<RawEntry>,
-}
-
-/// Parses the phrase file, checking every entry.
-pub(crate) fn parse_file(json: &str) -> Result<Vec<PhraseEntry>, String> {
-    let raw: RawFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    let mut out = Vec::new();
-    for (kind, list) in [
-        (PhraseKind::Filler, raw.fillers),
-        (PhraseKind::Rewrite, raw.rewrites),
-    ] {
-        for e in list {
-            let level = Level::parse(&e.level).map_err(|err| format!("{}: {err}", e.phrase))?;
-            let words: Vec<&str> = e.phrase.split(' ').collect();
-            if e.phrase.is_empty()
-                || words
-                    .iter()
-                    .any(|w| w.is_empty() || !w.chars().all(is_word_char))
-                || e.phrase != e.phrase.to_lowercase()
-            {
-                return Err(format!(
-                    "{:?}: a phrase is lowercase words separated by single spaces",
-                    e.phrase
-                ));
-            }
-            let replacement = e.replacement.unwrap_or_default();
-            if e.whole_sentence && kind != PhraseKind::Filler {
-                return Err(format!(
-                    "{:?}: only a filler can be a whole sentence",
-                    e.phrase
-                ));
-            }
-            match kind {
-                PhraseKind::Filler if !replacement.is_empty() => {
-                    return Err(format!("{:?}: a filler has no replacement", e.phrase))
-                }
-                PhraseKind::Rewrite if replacement.is_empty() => {
-                    return Err(format!("{:?}: a rewrite needs a replacement", e.phrase))
-                }
-                _ => {}
-            }
-            out.push(PhraseEntry {
-                phrase: e.phrase,
-                replacement,
-                kind,
-                level,
-                start_only: e.start_only,
-                not_after: e.not_after,
-                only_after: e.only_after,
-                not_before: e.not_before,
-                before_word: e.before_word,
-                whole_sentence: e.whole_sentence,
-            });
+impl Stored {
+    fn entry(&self) -> PhraseEntry {
+        let words = |list: &[&str]| list.iter().map(|w| w.to_string()).collect();
+        PhraseEntry {
+            phrase: self.phrase.to_string(),
+            replacement: self.replacement.to_string(),
+            kind: self.kind,
+            level: self.level,
+            start_only: self.start_only,
+            not_after: words(self.not_after),
+            only_after: words(self.only_after),
+            not_before: words(self.not_before),
+            before_word: self.before_word,
+            whole_sentence: self.whole_sentence,
         }
     }
-    Ok(out)
 }
 
 /// A letter, digit, or an apostrophe or hyphen inside a word.
@@ -152,9 +95,7 @@ struct Tables {
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        // The file is checked by a unit test; a broken edit there gives empty
-        // tables here rather than a panic.
-        let entries = parse_file(include_str!("../../data/phrases.json")).unwrap_or_default();
+        let entries: Vec<PhraseEntry> = PHRASES.iter().map(Stored::entry).collect();
         let pick = |f: &dyn Fn(&PhraseEntry) -> bool| {
             Matcher::new(
                 entries
@@ -240,27 +181,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_phrase_file_parses() {
-        let entries = parse_file(include_str!("../../data/phrases.json")).unwrap();
+    fn every_entry_of_the_file_is_compiled_in() {
         // As many as docs/compression.md says (tests/compress_phrases.rs checks its figure).
-        assert_eq!(entries.len(), 318, "{} entries", entries.len());
+        assert_eq!(phrase_table().len(), 318);
         let mut seen = std::collections::HashSet::new();
-        for e in &entries {
+        for e in phrase_table() {
             assert!(seen.insert(&e.phrase), "duplicate entry {:?}", e.phrase);
         }
-    }
-
-    #[test]
-    fn bad_entries_are_rejected() {
-        let file = |fillers: &str, rewrites: &str| {
-            format!(
-                r#"{{"about":"","source":"","date":"","fillers":[{fillers}],"rewrites":[{rewrites}]}}"#
-            )
-        };
-        assert!(parse_file(&file(r#"{"phrase":"Please","level":"balanced"}"#, "")).is_err());
-        assert!(parse_file(&file(r#"{"phrase":"please","level":"extreme"}"#, "")).is_err());
-        assert!(parse_file(&file("", r#"{"phrase":"in order to","level":"balanced"}"#)).is_err());
-        assert!(parse_file(&file(r#"{"phrase":"in  order","level":"balanced"}"#, "")).is_err());
-        assert!(parse_file(&file(r#"{"phrase":"please","level":"balanced"}"#, "")).is_ok());
     }
 }

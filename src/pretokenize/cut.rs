@@ -3,6 +3,7 @@
 use super::classes::{class_of, is_letter, MARK, NUMBER, OTHER, PUNCT, SPACE, UPPER};
 use super::deepseek::is_cjk;
 use super::Pattern;
+use crate::encodings::splits_with;
 
 /// Where a text read in parts can be cut for counting: the byte offset of
 /// the first char of the last pair of adjacent chars, at or after `from`,
@@ -28,14 +29,10 @@ use super::Pattern;
 /// `TokenCounter`'s tests, the property test in `tests/pretokenize.rs` and
 /// the `counter` fuzz target check this against splitting whole texts.
 pub fn last_cut(pattern: Pattern, text: &str, from: usize) -> Option<usize> {
+    // DeepSeek's classes only where an encoding of the build splits so.
     let class: fn(char) -> Option<u8> = match pattern {
-        Pattern::R50k
-        | Pattern::Cl100k
-        | Pattern::O200k
-        | Pattern::Llama3
-        | Pattern::Qwen2
-        | Pattern::Tekken => regex_cut_class,
-        Pattern::DeepseekV3 => deepseek_cut_class,
+        Pattern::DeepseekV3 if splits_with(Pattern::DeepseekV3) => deepseek_cut_class,
+        _ => regex_cut_class,
     };
     let mut cut = None;
     let mut prev: Option<(usize, Option<u8>)> = None;

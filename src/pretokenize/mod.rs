@@ -32,6 +32,8 @@ use cl100k::{cl100k_piece_end, r50k_piece_end, CL100K, LLAMA3, QWEN2};
 use o200k::{o200k_piece_end, O200K, TEKKEN};
 use scan::Scan;
 
+use crate::encodings::splits_with;
+
 /// Which split an encoding uses, by the name `data/encodings/encodings.json`
 /// gives it (`deepseek_v3` is `DeepseekV3`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,21 +49,28 @@ pub enum Pattern {
 
 /// Splits `text` into pieces, calling `f` with each piece's byte range. Stops
 /// early, returning `false`, as soon as `f` returns `false`.
+///
+/// Only the scanners of the patterns this build's encodings split with are
+/// compiled in ([`splits_with`]); nothing splits with another, which is
+/// taken as one piece.
 pub fn split(pattern: Pattern, text: &str, mut f: impl FnMut(usize, usize) -> bool) -> bool {
-    if pattern == Pattern::DeepseekV3 {
+    use Pattern::*;
+    if pattern == DeepseekV3 && splits_with(DeepseekV3) {
         return deepseek::split(text, &mut f);
     }
     let scan = Scan { s: text };
     let mut i = 0;
     while i < text.len() {
+        // Each guard is a constant, so an arm no encoding of the build uses
+        // is left out with its scanner.
         let end = match pattern {
-            Pattern::R50k => r50k_piece_end(&scan, i),
-            Pattern::Cl100k => cl100k_piece_end(&scan, i, CL100K),
-            Pattern::Llama3 => cl100k_piece_end(&scan, i, LLAMA3),
-            Pattern::Qwen2 => cl100k_piece_end(&scan, i, QWEN2),
-            Pattern::O200k => o200k_piece_end(&scan, i, O200K),
-            Pattern::Tekken => o200k_piece_end(&scan, i, TEKKEN),
-            Pattern::DeepseekV3 => text.len(),
+            R50k if splits_with(R50k) => r50k_piece_end(&scan, i),
+            Cl100k if splits_with(Cl100k) => cl100k_piece_end(&scan, i, CL100K),
+            Llama3 if splits_with(Llama3) => cl100k_piece_end(&scan, i, LLAMA3),
+            Qwen2 if splits_with(Qwen2) => cl100k_piece_end(&scan, i, QWEN2),
+            O200k if splits_with(O200k) => o200k_piece_end(&scan, i, O200K),
+            Tekken if splits_with(Tekken) => o200k_piece_end(&scan, i, TEKKEN),
+            _ => text.len(),
         };
         // Every branch consumes at least one char; guard anyway so that a bug
         // can never become an endless loop.
