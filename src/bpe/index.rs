@@ -8,12 +8,15 @@
 //! only links each token into its bucket's list, and a bucket's cells are
 //! filled the first time a lookup lands in it.
 //!
-//! The buckets' cells are one array, so that a lookup costs one cache miss,
-//! as a single table did; a bucket has a power of two of them, at a load of
-//! at most 0.8, so a probe for a missing token ends after a cell or two.
+//! The cells of 16 buckets side by side make a chunk, allocated when a
+//! lookup first lands in one of them: a lookup costs one cache miss, as a
+//! single table did (boxing each bucket's cells made it two), and a first
+//! count touches a few hundred KB instead of all 1.4 MB (o200k). A bucket
+//! has a power of two of cells, at a load of at most 0.8, so a probe for a
+//! missing token ends after a cell or two.
 
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 
 use super::table::{hash, same_bytes};
 use super::{Rank, Ranks};
@@ -21,6 +24,9 @@ use super::{Rank, Ranks};
 /// Tokens per bucket, on average: a bucket is filled in about a
 /// microsecond, and its cells fit a few cache lines.
 const TOKENS_PER_BUCKET: usize = 48;
+
+/// Buckets whose cells are allocated together.
+const BUCKETS_PER_CHUNK: usize = 16;
 
 /// The end of a bucket's list.
 const END: u32 = u32::MAX;
@@ -49,12 +55,13 @@ pub(super) struct Links {
 
 pub(super) struct Index {
     links: Links,
-    /// Bucket `b`'s cells are `cells[starts[b]..starts[b + 1]]`. A cell
-    /// holds `rank + 1` in its low bits (`rank_mask`) and a tag of the hash
-    /// in the others; 0 is empty. The tag turns away almost every wrong
-    /// cell without reading the token's bytes. Atomic only so that a bucket
-    /// can be filled behind a shared reference (the loads are plain ones).
-    cells: Vec<AtomicU32>,
+    /// Bucket `b`'s cells are `starts[b]..starts[b + 1]` of all cells, in
+    /// chunk `b / BUCKETS_PER_CHUNK`. A cell holds `rank + 1` in its low
+    /// bits (`rank_mask`) and a tag of the hash in the others; 0 is empty.
+    /// The tag turns away almost every wrong cell without reading the
+    /// token's bytes. Atomic only so that a bucket can be filled behind a
+    /// shared reference (the loads are plain ones).
+    chunks: Vec<OnceLock<Box<[AtomicU32]>>>,
     starts: Vec<u32>,
     filled: Vec<Once>,
     rank_mask: u32,
@@ -104,7 +111,9 @@ impl Links {
         let count = u32::try_from(self.next.len()).ok()?;
         let rank_bits = u32::BITS - (count + 1).leading_zeros();
         Some(Index {
-            cells: (0..total).map(|_| AtomicU32::new(0)).collect(),
+            chunks: (0..self.sizes.len().div_ceil(BUCKETS_PER_CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
             starts,
             filled: (0..self.sizes.len()).map(|_| Once::new()).collect(),
             rank_mask: u32::MAX.checked_shl(rank_bits).map_or(u32::MAX, |m| !m),
@@ -118,8 +127,29 @@ impl Index {
     #[inline]
     fn bucket(&self, h: u64) -> Option<(&[AtomicU32], usize)> {
         let b = (h >> self.links.bucket_shift) as usize;
-        let (start, end) = (*self.starts.get(b)?, *self.starts.get(b + 1)?);
-        Some((self.cells.get(start as usize..end as usize)?, b))
+        let chunk = b / BUCKETS_PER_CHUNK;
+        let base = *self.starts.get(chunk * BUCKETS_PER_CHUNK)?;
+        let (start, end) = (*self.starts.get(b)? - base, *self.starts.get(b + 1)? - base);
+        let cells = self
+            .chunks
+            .get(chunk)?
+            .get_or_init(|| self.new_chunk(chunk));
+        Some((cells.get(start as usize..end as usize)?, b))
+    }
+
+    /// The empty cells of chunk `chunk`.
+    #[cold]
+    #[inline(never)]
+    fn new_chunk(&self, chunk: usize) -> Box<[AtomicU32]> {
+        let at = |b: usize| self.starts.get(b.min(self.starts.len() - 1)).copied();
+        let len = match (
+            at(chunk * BUCKETS_PER_CHUNK),
+            at((chunk + 1) * BUCKETS_PER_CHUNK),
+        ) {
+            (Some(start), Some(end)) => end.saturating_sub(start),
+            _ => 0,
+        };
+        (0..len).map(|_| AtomicU32::new(0)).collect()
     }
 }
 
